@@ -1,0 +1,1 @@
+"""HTTP edge: Chalice blueprints (routes only) and the cross-cutting request handling."""

@@ -1,0 +1,60 @@
+"""Customer-ID routes: parse the request, call the domain, shape the response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api import deps
+from chalicelib.api.http import parse_body, query_int, query_text
+from chalicelib.customers import DEFAULT_PAGE_SIZE
+from chalicelib.observability import count
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/customers/{id}", methods=["PUT"], api_key_required=True)
+def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
+    customer = deps.customers().create(id)
+    count("CustomerCreated")
+    location = bp.current_request.context.get("path") or f"/customers/{customer.id}"
+    return Response(customer.to_json(), status_code=201, headers={"Location": location})
+
+
+@bp.route("/customers/{id}", methods=["GET"], api_key_required=True)
+def get_customer(id: str) -> dict[str, str]:  # noqa: A002
+    return deps.customers().get(id).to_json()
+
+
+@bp.route("/customers/{id}", methods=["DELETE"], api_key_required=True)
+def delete_customer(id: str) -> Response:  # noqa: A002
+    deps.customers().delete(id)
+    count("CustomerDeleted")
+    return Response(body="", status_code=204)
+
+
+@bp.route("/customers", methods=["GET"], api_key_required=True)
+def list_customers() -> dict[str, Any]:
+    request = bp.current_request
+    page = deps.customers().list_page(
+        limit=query_int(request, "limit", DEFAULT_PAGE_SIZE),
+        cursor=query_text(request, "cursor"),
+        prefix=query_text(request, "prefix"),
+    )
+    return {"items": [c.to_json() for c in page.items], "nextCursor": page.next_cursor}
+
+
+@bp.route("/customers/batch", methods=["POST"], api_key_required=True)
+def batch_create() -> dict[str, Any]:
+    from chalicelib.api.schemas import BatchCreateRequest
+
+    body = parse_body(bp.current_request, BatchCreateRequest)
+    outcome = deps.customers().create_many(body.ids)
+    count("CustomerCreated", len(outcome.created))
+    count("BatchExisting", len(outcome.existing))
+    return {
+        "created": outcome.created,
+        "existing": outcome.existing,
+        "invalid": [{"id": i, "reason": reason} for i, reason in outcome.invalid],
+    }

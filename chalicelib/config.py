@@ -1,0 +1,77 @@
+"""The only module that reads the environment. Values are read lazily, at first use."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from chalicelib import __version__
+
+DEFAULT_LOCAL_API_KEY = "local-dev-key"
+DEFAULT_WEB_PORT = "5173"
+
+
+class ConfigError(Exception):
+    """A required setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    version: str
+    customers_table: str
+    cors_allowed_origins: frozenset[str]
+    enforce_api_key: bool
+    local_api_key: str
+    max_body_bytes: int
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def _origins(stage: str) -> frozenset[str]:
+    configured = os.environ.get("CORS_ALLOWED_ORIGINS")
+    if configured is not None:
+        return frozenset(o.strip() for o in configured.split(",") if o.strip())
+    if stage == "local":
+        # The local console runs on WEB_PORT; 127.0.0.1 and localhost are different origins.
+        port = os.environ.get("WEB_PORT", DEFAULT_WEB_PORT)
+        return frozenset({f"http://127.0.0.1:{port}", f"http://localhost:{port}"})
+    return frozenset()
+
+
+@cache
+def settings() -> Settings:
+    stage = os.environ.get("APP_STAGE", "local")
+    return Settings(
+        stage=stage,
+        version=os.environ.get("APP_VERSION", __version__),
+        customers_table=os.environ.get("CUSTOMERS_TABLE", "customer_ids"),
+        cors_allowed_origins=_origins(stage),
+        enforce_api_key=_flag("ENFORCE_API_KEY"),
+        local_api_key=os.environ.get("LOCAL_API_KEY") or DEFAULT_LOCAL_API_KEY,
+        max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(256 * 1024))),
+    )
+
+
+@cache
+def cursor_secret() -> bytes:
+    """The key that signs list cursors: from CURSOR_SECRET, or from SSM in deployed stages."""
+    direct = os.environ.get("CURSOR_SECRET")
+    if direct:
+        return direct.encode()
+    parameter = os.environ.get("CURSOR_SECRET_PARAMETER")
+    if not parameter:
+        raise ConfigError("set CURSOR_SECRET or CURSOR_SECRET_PARAMETER")
+    from chalicelib.aws import client  # deferred: only list requests need it
+
+    response = client("ssm").get_parameter(Name=parameter, WithDecryption=True)
+    return str(response["Parameter"]["Value"]).encode()
+
+
+def reset() -> None:
+    """Forget cached settings (tests change the environment)."""
+    settings.cache_clear()
+    cursor_secret.cache_clear()

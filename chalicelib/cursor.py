@@ -1,0 +1,50 @@
+"""Opaque, tamper-proof list cursors: the last ID of a page, bound to its prefix, HMAC-signed."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+
+from chalicelib.errors import InvalidCursorError
+
+_VERSION = 1
+_SIGNATURE_BYTES = 16
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class CursorCodec:
+    def __init__(self, key: Callable[[], bytes]) -> None:
+        self._key = key  # a callable, so the secret is fetched only when a cursor is used
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._key(), payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+
+    def encode(self, last_id: str, prefix: str | None) -> str:
+        payload = json.dumps({"v": _VERSION, "a": last_id, "p": prefix}, separators=(",", ":"))
+        raw = payload.encode()
+        return f"{_b64(raw)}.{_b64(self._sign(raw))}"
+
+    def decode(self, token: str, prefix: str | None) -> str:
+        """The last ID the cursor points after; InvalidCursorError for anything not ours."""
+        try:
+            body, signature = token.split(".")
+            raw, given = _unb64(body), _unb64(signature)
+        except (ValueError, binascii.Error) as error:
+            raise InvalidCursorError("cursor is malformed; start again without it") from error
+        if not hmac.compare_digest(given, self._sign(raw)):
+            raise InvalidCursorError("cursor is not valid; start again without it")
+        data = json.loads(raw)
+        if data.get("p") != prefix:
+            raise InvalidCursorError("cursor belongs to a different prefix; start again without it")
+        return str(data["a"])

@@ -1,0 +1,154 @@
+"""The customer-ID domain: the ID rule and create/get/delete/list/batch. No HTTP in here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+
+from chalicelib.cursor import CursorCodec
+from chalicelib.errors import AlreadyExistsError, InvalidIdError, InvalidRequestError, NotFoundError
+
+ID_MIN_LENGTH = 3
+ID_MAX_LENGTH = 64
+ID_PATTERN = rf"^[A-Za-z0-9_-]{{{ID_MIN_LENGTH},{ID_MAX_LENGTH}}}$"
+PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{1,{ID_MAX_LENGTH}}}$"
+_ID_RE = re.compile(ID_PATTERN)
+_PREFIX_RE = re.compile(PREFIX_PATTERN)
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+MAX_BATCH_SIZE = 1000
+
+Source = Literal["api", "batch", "workflow"]
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    created_at: str
+    source: Source
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "createdAt": self.created_at, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Customer]
+    next_cursor: str | None
+
+
+@dataclass
+class BatchOutcome:
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    invalid: list[tuple[str, str]] = field(default_factory=list)
+
+
+class CustomerStore(Protocol):
+    """What the domain needs from storage (DynamoDB in production, fakes in tests)."""
+
+    def insert(self, customer: Customer) -> bool:
+        """Store a new customer; False (and nothing written) when the ID exists."""
+
+    def get(self, customer_id: str) -> Customer | None: ...
+
+    def delete(self, customer_id: str) -> bool:
+        """Remove a customer; False when there was none."""
+
+    def insert_many(self, customers: list[Customer]) -> set[str]:
+        """Store each new customer; return the IDs that already existed (left untouched)."""
+
+    def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
+        """Up to `limit` customers in ID order, with IDs > `after` and starting with `prefix`."""
+
+
+def id_problem(candidate: object) -> str | None:
+    """Why `candidate` is not a valid customer ID, or None when it is."""
+    if not isinstance(candidate, str):
+        return "an ID must be a string"
+    if not ID_MIN_LENGTH <= len(candidate) <= ID_MAX_LENGTH:
+        return f"an ID must be {ID_MIN_LENGTH} to {ID_MAX_LENGTH} characters long"
+    if not _ID_RE.match(candidate):
+        return "an ID may contain only letters, digits, '_' and '-'"
+    return None
+
+
+def require_valid_id(candidate: object) -> str:
+    problem = id_problem(candidate)
+    if problem is not None:
+        raise InvalidIdError(f"{candidate!r} is not a valid customer ID: {problem}")
+    assert isinstance(candidate, str)
+    return candidate
+
+
+def utc_now() -> str:
+    """ISO 8601 in UTC with milliseconds, e.g. 2026-11-25T09:30:00.123Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Customers:
+    def __init__(
+        self,
+        store: CustomerStore,
+        cursors: CursorCodec,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        self._store = store
+        self._cursors = cursors
+        self._clock = clock
+
+    def create(self, customer_id: str, source: Source = "api") -> Customer:
+        customer = Customer(require_valid_id(customer_id), self._clock(), source)
+        if not self._store.insert(customer):
+            raise AlreadyExistsError(f"customer ID {customer_id!r} already exists")
+        return customer
+
+    def get(self, customer_id: str) -> Customer:
+        customer = self._store.get(require_valid_id(customer_id))
+        if customer is None:
+            raise NotFoundError(f"customer ID {customer_id!r} does not exist")
+        return customer
+
+    def delete(self, customer_id: str) -> None:
+        if not self._store.delete(require_valid_id(customer_id)):
+            raise NotFoundError(f"customer ID {customer_id!r} does not exist")
+
+    def list_page(
+        self, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None, prefix: str | None = None
+    ) -> Page:
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise InvalidRequestError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        if prefix is not None and not _PREFIX_RE.match(prefix):
+            raise InvalidRequestError(
+                f"prefix must be 1 to {ID_MAX_LENGTH} letters, digits, '_' or '-'"
+            )
+        after = self._cursors.decode(cursor, prefix) if cursor else None
+        # One extra item tells whether another page exists, so the last page says null.
+        found = self._store.list_after(after, prefix, limit + 1)
+        items = found[:limit]
+        more = len(found) > limit
+        return Page(items, self._cursors.encode(items[-1].id, prefix) if more else None)
+
+    def create_many(self, ids: Iterable[object], source: Source = "batch") -> BatchOutcome:
+        outcome = BatchOutcome()
+        candidates: list[Customer] = []
+        seen: set[str] = set()
+        created_at = self._clock()
+        for candidate in ids:
+            key = candidate if isinstance(candidate, str) else repr(candidate)
+            if key in seen:
+                continue  # a repeated ID gets the outcome of its first occurrence
+            seen.add(key)
+            problem = id_problem(candidate)
+            if problem is not None:
+                outcome.invalid.append((key, problem))
+            else:
+                candidates.append(Customer(key, created_at, source))
+        existing = self._store.insert_many(candidates) if candidates else set()
+        for customer in candidates:
+            (outcome.existing if customer.id in existing else outcome.created).append(customer.id)
+        return outcome

@@ -1,0 +1,90 @@
+"""Every error the service can answer with, and its one mapping to HTTP.
+
+Domain code raises these without knowing HTTP; the API edge turns them into
+`{"error": {"code", "message"}}` with the status below.
+"""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """Base of every error that reaches a client as a clear message."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidIdError(AppError):
+    status, code = 400, "invalid_id"
+
+
+class InvalidRequestError(AppError):
+    status, code = 400, "invalid_request"
+
+
+class MalformedJsonError(AppError):
+    status, code = 400, "malformed_json"
+
+
+class InvalidCursorError(AppError):
+    status, code = 400, "invalid_cursor"
+
+
+class ForbiddenError(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFoundError(AppError):
+    status, code = 404, "not_found"
+
+
+class MethodNotAllowedError(AppError):
+    status, code = 405, "method_not_allowed"
+
+
+class AlreadyExistsError(AppError):
+    status, code = 409, "already_exists"
+
+
+class PayloadTooLargeError(AppError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMediaTypeError(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
+class ServiceUnavailableError(AppError):
+    """The data store is throttling or down; the client should retry later."""
+
+    status, code = 503, "service_unavailable"
+    retry_after_seconds = 1
+
+
+# Chalice answers some requests itself (405, 415, its own 500); their codes map onto ours.
+CHALICE_CODES: dict[str, type[AppError]] = {
+    "MethodNotAllowedError": MethodNotAllowedError,
+    "UnsupportedMediaType": UnsupportedMediaTypeError,
+    "BadRequestError": InvalidRequestError,
+    "BadRequest": InvalidRequestError,
+    "NotFoundError": NotFoundError,
+}
+
+STATUS_FALLBACK: dict[int, type[AppError]] = {
+    400: InvalidRequestError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    409: AlreadyExistsError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    503: ServiceUnavailableError,
+}
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}

@@ -1,0 +1,187 @@
+"""DynamoDB access for customer IDs, behind one small class. Knows keys and indexes, not routes.
+
+Key design: the table's partition key is `id`, so create/get/delete are single-item operations
+and a conditional write (`attribute_not_exists(id)`) makes "never overwrite" atomic. Listing in ID
+order uses the GSI `by_shard`: partition `shard` = the ID's first character (64 possible values),
+sort key `id`. A page is a Query on one or a few shards with `Limit`, so it reads about `limit`
+items however large the table grows; a prefix search queries exactly one shard with
+`begins_with(id, prefix)`. Spreading the index over 64 partitions keeps heavy write bursts from
+piling onto one hot index partition.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.customers import Customer, Source
+from chalicelib.errors import ServiceUnavailableError
+
+SHARD_INDEX = "by_shard"
+# Every character an ID may start with, in byte order: walking shards in this order lists IDs
+# in the same order DynamoDB sorts them inside each shard.
+SHARDS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+_UNAVAILABLE_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+_BATCH_GET_SIZE = 100
+_WRITE_PARALLELISM = 16
+_UNPROCESSED_RETRIES = 5
+
+
+@contextmanager
+def _unavailable_on_outage() -> Iterator[None]:
+    """Turn throttling and outages (after botocore's bounded retries) into a 503 for the client."""
+    try:
+        yield
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _UNAVAILABLE_CODES:
+            raise ServiceUnavailableError("the data store is busy; retry shortly") from error
+        raise
+    except BotoCoreError as error:  # connection refused, timeouts
+        raise ServiceUnavailableError("the data store is unreachable; retry shortly") from error
+
+
+def _shard(customer_id: str) -> str:
+    return customer_id[0]
+
+
+def _to_item(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": {"S": customer.id},
+        "shard": {"S": _shard(customer.id)},
+        "createdAt": {"S": customer.created_at},
+        "source": {"S": customer.source},
+    }
+
+
+def _from_item(item: dict[str, Any]) -> Customer:
+    source: Source = item["source"]["S"]
+    return Customer(item["id"]["S"], item["createdAt"]["S"], source)
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class DynamoCustomerStore:
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def insert(self, customer: Customer) -> bool:
+        with _unavailable_on_outage():
+            try:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=_to_item(customer),
+                    ConditionExpression="attribute_not_exists(id)",
+                )
+            except ClientError as error:
+                if _is_condition_failure(error):
+                    return False
+                raise
+        return True
+
+    def get(self, customer_id: str) -> Customer | None:
+        with _unavailable_on_outage():
+            response = self._client.get_item(
+                TableName=self._table, Key={"id": {"S": customer_id}}, ConsistentRead=True
+            )
+        item = response.get("Item")
+        return _from_item(item) if item else None
+
+    def delete(self, customer_id: str) -> bool:
+        with _unavailable_on_outage():
+            try:
+                self._client.delete_item(
+                    TableName=self._table,
+                    Key={"id": {"S": customer_id}},
+                    ConditionExpression="attribute_exists(id)",
+                )
+            except ClientError as error:
+                if _is_condition_failure(error):
+                    return False
+                raise
+        return True
+
+    def insert_many(self, customers: list[Customer]) -> set[str]:
+        # Cheap batched reads sort out IDs that exist already; each remaining ID is then written
+        # with its own conditional put (DynamoDB's BatchWriteItem cannot be conditional), in
+        # parallel, so an ID created meanwhile by someone else is still never overwritten.
+        existing = self._existing_ids([c.id for c in customers])
+        fresh = [c for c in customers if c.id not in existing]
+        with ThreadPoolExecutor(max_workers=_WRITE_PARALLELISM) as pool:
+            inserted = list(pool.map(self.insert, fresh))
+        existing.update(c.id for c, ok in zip(fresh, inserted, strict=True) if not ok)
+        return existing
+
+    def _existing_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), _BATCH_GET_SIZE):
+            keys = [{"id": {"S": i}} for i in ids[start : start + _BATCH_GET_SIZE]]
+            request: dict[str, Any] = {
+                self._table: {"Keys": keys, "ProjectionExpression": "id", "ConsistentRead": True}
+            }
+            for attempt in range(_UNPROCESSED_RETRIES + 1):
+                with _unavailable_on_outage():
+                    response = self._client.batch_get_item(RequestItems=request)
+                found.update(item["id"]["S"] for item in response["Responses"].get(self._table, []))
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                raise ServiceUnavailableError("the data store is busy; retry shortly")
+        return found
+
+    def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
+        shards = prefix[0] if prefix else SHARDS
+        if after:
+            shards = shards[shards.find(after[0]) :] if after[0] in shards else ""
+        found: list[Customer] = []
+        for shard in shards:
+            start = after if after and after[0] == shard else None
+            found.extend(self._query_shard(shard, start, prefix, limit - len(found)))
+            if len(found) >= limit:
+                break
+        return found
+
+    def _query_shard(
+        self, shard: str, after: str | None, prefix: str | None, limit: int
+    ) -> list[Customer]:
+        condition = "#shard = :shard"
+        names = {"#shard": "shard"}
+        values: dict[str, Any] = {":shard": {"S": shard}}
+        if prefix:
+            condition += " AND begins_with(#id, :prefix)"
+            names["#id"] = "id"
+            values[":prefix"] = {"S": prefix}
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": SHARD_INDEX,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if after:
+            query["ExclusiveStartKey"] = {"id": {"S": after}, "shard": {"S": shard}}
+        found: list[Customer] = []
+        while len(found) < limit:
+            with _unavailable_on_outage():
+                response = self._client.query(**query, Limit=limit - len(found))
+            found.extend(_from_item(item) for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                break
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return found
