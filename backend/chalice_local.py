@@ -41,8 +41,17 @@ def handle_request(self: local.LocalGateway, method: str, path: str,
         return _gateway_response(headers)
 
 
+def _any_method(self: Any, name: str) -> Any:
+    """http.server answers a method it has no do_X for (TRACE, QUERY...) with an HTML 501; send
+    them to the app like API Gateway does, which answers a JSON 405 listing the allowed methods."""
+    if name.startswith("do_"):
+        return self._generic_handle
+    raise AttributeError(name)
+
+
 def main() -> None:
     local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
+    local.ChaliceRequestHandler.__getattr__ = _any_method  # type: ignore[attr-defined]
     sys.argv = ["chalice", "local", *sys.argv[1:]]
     sys.exit(chalice_main())
 

@@ -14,7 +14,7 @@ from botocore.config import Config
 
 # Bounded retries: a throttle or outage fails fast enough to answer 503 within API Gateway's 29 s.
 _CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=2,
     read_timeout=5,
     max_pool_connections=32,

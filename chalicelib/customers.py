@@ -72,7 +72,7 @@ def id_problem(candidate: object) -> str | None:
         return "an ID must be a string"
     if not ID_MIN_LENGTH <= len(candidate) <= ID_MAX_LENGTH:
         return f"an ID must be {ID_MIN_LENGTH} to {ID_MAX_LENGTH} characters long"
-    if not _ID_RE.match(candidate):
+    if not _ID_RE.fullmatch(candidate):  # `$` alone would accept a trailing newline
         return "an ID may contain only letters, digits, '_' and '-'"
     return None
 
@@ -122,7 +122,7 @@ class Customers:
     ) -> Page:
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidRequestError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
-        if prefix is not None and not _PREFIX_RE.match(prefix):
+        if prefix is not None and not _PREFIX_RE.fullmatch(prefix):
             raise InvalidRequestError(
                 f"prefix must be 1 to {ID_MAX_LENGTH} letters, digits, '_' or '-'"
             )

@@ -18,8 +18,9 @@ from pydantic.json_schema import models_json_schema
 
 from chalicelib import __version__
 from chalicelib.api import schemas
-from chalicelib.customers import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PREFIX_PATTERN
+from chalicelib.customers import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_PAGE_SIZE
 
+OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
 CHECKED_IN = Path(__file__).resolve().parent.parent / "backend" / "openapi.json"
 
 _ERRORS = {
@@ -63,8 +64,8 @@ _LIST_PARAMS = [
      "description": "Opaque; the `nextCursor` of the previous page with the same prefix.",
      "schema": {"type": "string"}},
     {"name": "prefix", "in": "query", "required": False,
-     "description": "Only IDs starting with this text (case-sensitive).",
-     "schema": {"type": "string", "pattern": PREFIX_PATTERN}},
+     "description": "Only IDs starting with this text (case-sensitive); empty means no filter.",
+     "schema": {"type": "string", "pattern": OPTIONAL_PREFIX_PATTERN}},
 ]
 
 OPERATIONS = (

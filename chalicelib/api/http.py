@@ -229,7 +229,8 @@ def query_text(request: Request, name: str) -> str | None:
 
 
 def query_int(request: Request, name: str, default: int) -> int:
-    raw = query_text(request, name)
+    params: Any = request.query_params or {}
+    raw: str | None = params.get(name)
     if raw is None:
         return default
     try:

@@ -1,0 +1,79 @@
+"""The app through chalice.test.Client against in-process moto, provisioned from backend/infra."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from tests.conftest import API_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Api:
+    """A thin wrapper so tests read like HTTP: api.put("/customers/x") -> (status, json, headers)."""
+
+    def __init__(self, client: Client, key: str | None = API_KEY) -> None:
+        self._client = client
+        self._key = key
+
+    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
+                raw: str | None = None) -> tuple[int, Any, dict[str, str]]:
+        sent = {"content-type": "application/json", **(headers or {})}
+        if self._key is not None:
+            sent.setdefault("x-api-key", self._key)
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        response = self._client.http.request(method, path, headers=sent, body=payload or b"")
+        text = response.body.decode() if response.body else ""
+        return response.status_code, json.loads(text) if text else None, dict(response.headers)
+
+    def get(self, path: str, **kw: Any) -> tuple[int, Any, dict[str, str]]:
+        return self.request("GET", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> tuple[int, Any, dict[str, str]]:
+        return self.request("PUT", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> tuple[int, Any, dict[str, str]]:
+        return self.request("POST", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> tuple[int, Any, dict[str, str]]:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
+    with mock_aws():
+        import botocore.session
+
+        cloudformation = botocore.session.get_session().create_client("cloudformation")
+        for template in ("data.json",):
+            cloudformation.create_stack(
+                StackName=template.split(".")[0],
+                TemplateBody=(ROOT / "backend" / "infra" / template).read_text(),
+            )
+        yield
+
+
+@pytest.fixture
+def chalice_client(aws: None) -> Iterator[Client]:
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        yield client
+
+
+@pytest.fixture
+def api(chalice_client: Client) -> Api:
+    return Api(chalice_client)
+
+
+@pytest.fixture
+def anonymous(chalice_client: Client) -> Api:
+    return Api(chalice_client, key=None)

@@ -1,0 +1,33 @@
+"""The real local stack (`make dev`'s code path): moto server + chalice local, over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from backend.devstack import DevStack
+from tests.conftest import API_KEY, free_port
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[DevStack]:
+    with DevStack(api_port=free_port(), emulator_port=free_port(), web_port=free_port(),
+                  web=False, api_key=API_KEY, quiet=True) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def api(stack: DevStack) -> Iterator[httpx.Client]:
+    """An HTTP client for the local API that sends the local key."""
+    with httpx.Client(base_url=stack.api_url, headers={"x-api-key": API_KEY}, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def anonymous(stack: DevStack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.api_url, timeout=30) as client:
+        yield client

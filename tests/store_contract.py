@@ -1,0 +1,61 @@
+"""One contract for the DynamoDB store, run against in-process moto and the emulator server alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.customers import Customer
+from chalicelib.store import SHARDS, DynamoCustomerStore
+from tests.conftest import fresh_id
+
+
+def customer(customer_id: str) -> Customer:
+    return Customer(customer_id, "2026-11-25T00:00:00.000Z", "api")
+
+
+class StoreContract:
+    @pytest.fixture
+    def store(self) -> DynamoCustomerStore:
+        raise NotImplementedError
+
+    def test_insert_is_conditional(self, store: DynamoCustomerStore) -> None:
+        cid = fresh_id()
+        assert store.insert(customer(cid)) is True
+        assert store.insert(Customer(cid, "later", "batch")) is False
+        assert store.get(cid) == customer(cid)
+
+    def test_delete_reports_whether_something_was_there(self, store: DynamoCustomerStore) -> None:
+        cid = fresh_id()
+        store.insert(customer(cid))
+        assert store.delete(cid) is True
+        assert store.delete(cid) is False
+        assert store.get(cid) is None
+
+    def test_insert_many_returns_existing_and_keeps_them(self, store: DynamoCustomerStore) -> None:
+        old, new = fresh_id("old"), [fresh_id("new") for _ in range(120)]
+        store.insert(customer(old))
+        existing = store.insert_many([Customer(old, "later", "batch")] + [customer(i) for i in new])
+        assert existing == {old}
+        assert store.get(old) == customer(old)
+        assert all(store.get(i) is not None for i in new)
+
+    def test_listing_walks_shards_in_byte_order(self, store: DynamoCustomerStore) -> None:
+        tag = fresh_id("")[1:9]  # shared middle part, so this test's IDs can be picked out
+        ids = sorted(f"{first}{tag}" for first in SHARDS[::7])
+        store.insert_many([customer(i) for i in ids])
+        listed: list[str] = []
+        after = None
+        while True:
+            page = store.list_after(after, None, 3)
+            if not page:
+                break
+            listed += [c.id for c in page if tag in c.id]
+            after = page[-1].id
+        assert listed == ids
+
+    def test_prefix_queries_one_shard(self, store: DynamoCustomerStore) -> None:
+        tag = fresh_id("p")
+        ids = [f"{tag}-{n}" for n in range(5)]
+        store.insert_many([customer(i) for i in ids])
+        assert [c.id for c in store.list_after(None, tag, 10)] == ids
+        assert [c.id for c in store.list_after(ids[1], tag, 2)] == ids[2:4]

@@ -1,0 +1,140 @@
+"""The domain rules, against an in-memory store: no I/O."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.cursor import CursorCodec
+from chalicelib.customers import Customers, id_problem
+from chalicelib.errors import (
+    AlreadyExistsError,
+    InvalidCursorError,
+    InvalidIdError,
+    InvalidRequestError,
+    NotFoundError,
+)
+from tests.fakes import InMemoryCustomerStore
+
+
+@pytest.fixture
+def store() -> InMemoryCustomerStore:
+    return InMemoryCustomerStore()
+
+
+@pytest.fixture
+def customers(store: InMemoryCustomerStore) -> Customers:
+    ticks = iter(range(10_000))
+    return Customers(store, CursorCodec(lambda: b"k"), clock=lambda: f"t{next(ticks):05d}")
+
+
+@pytest.mark.parametrize("valid", ["abc", "A" * 64, "a_b-c", "007", "---", "MiXeD_Case-9"])
+def test_valid_ids_pass_the_rule(valid: str) -> None:
+    assert id_problem(valid) is None
+
+
+@pytest.mark.parametrize(
+    ("invalid", "reason"),
+    [
+        ("ab", "3 to 64"),
+        ("a" * 65, "3 to 64"),
+        ("", "3 to 64"),
+        ("has space", "only letters"),
+        (" abc", "only letters"),  # never trimmed
+        ("abc\n", "only letters"),
+        ("ünï", "only letters"),
+        ("a/b/c", "only letters"),
+        ("a.bc", "only letters"),
+        (123, "must be a string"),
+        (None, "must be a string"),
+    ],
+)
+def test_invalid_ids_are_refused_with_a_reason(invalid: object, reason: str) -> None:
+    problem = id_problem(invalid)
+    assert problem is not None and reason in problem
+
+
+def test_create_stores_exactly_the_given_id(customers: Customers, store: InMemoryCustomerStore) -> None:
+    created = customers.create("Cust_01")
+    assert created.id == "Cust_01" and created.source == "api"
+    assert store.items["Cust_01"] == created
+
+
+def test_ids_are_case_sensitive(customers: Customers) -> None:
+    customers.create("abc")
+    assert customers.create("ABC").id == "ABC"
+
+
+def test_creating_an_existing_id_fails_and_keeps_the_original(
+    customers: Customers, store: InMemoryCustomerStore
+) -> None:
+    original = customers.create("dup-1")
+    with pytest.raises(AlreadyExistsError):
+        customers.create("dup-1")
+    assert store.items["dup-1"] == original
+
+
+def test_get_and_delete_unknown_ids_are_not_found(customers: Customers) -> None:
+    with pytest.raises(NotFoundError):
+        customers.get("missing")
+    with pytest.raises(NotFoundError):
+        customers.delete("missing")
+
+
+def test_invalid_ids_are_refused_before_touching_the_store(customers: Customers) -> None:
+    for call in (customers.create, customers.get, customers.delete):
+        with pytest.raises(InvalidIdError):
+            call("no")
+
+
+def test_paging_yields_every_id_once_in_order(customers: Customers) -> None:
+    ids = {f"id-{n:03d}" for n in range(23)}
+    customers.create_many(ids)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = customers.list_page(limit=5, cursor=cursor)
+        seen += [c.id for c in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(ids)
+
+
+def test_last_full_page_has_no_cursor(customers: Customers) -> None:
+    customers.create_many(["aaa", "bbb"])
+    assert customers.list_page(limit=2).next_cursor is None
+
+
+def test_prefix_filters_and_binds_the_cursor(customers: Customers) -> None:
+    customers.create_many(["abc1", "abc2", "abc3", "abd1", "zzz"])
+    page = customers.list_page(limit=2, prefix="abc")
+    assert [c.id for c in page.items] == ["abc1", "abc2"]
+    assert page.next_cursor is not None
+    with pytest.raises(InvalidCursorError):
+        customers.list_page(limit=2, cursor=page.next_cursor, prefix="abd")
+    rest = customers.list_page(limit=2, cursor=page.next_cursor, prefix="abc")
+    assert [c.id for c in rest.items] == ["abc3"] and rest.next_cursor is None
+
+
+@pytest.mark.parametrize("limit", [0, -1, 101])
+def test_limit_outside_1_to_100_is_refused(customers: Customers, limit: int) -> None:
+    with pytest.raises(InvalidRequestError):
+        customers.list_page(limit=limit)
+
+
+@pytest.mark.parametrize("prefix", ["a b", "é", "x" * 65])
+def test_prefix_outside_the_id_alphabet_is_refused(customers: Customers, prefix: str) -> None:
+    with pytest.raises(InvalidRequestError):
+        customers.list_page(prefix=prefix)
+
+
+def test_batch_gives_every_distinct_id_exactly_one_outcome(
+    customers: Customers, store: InMemoryCustomerStore
+) -> None:
+    existing = customers.create("old-1")
+    outcome = customers.create_many(["new-1", "old-1", "x", "new-1", "bad id", "new-2", 7])
+    assert outcome.created == ["new-1", "new-2"]
+    assert outcome.existing == ["old-1"]
+    assert [i for i, _ in outcome.invalid] == ["x", "bad id", "7"]
+    assert store.items["old-1"] == existing  # never overwritten
+    assert store.items["new-1"].source == "batch"
