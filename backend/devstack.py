@@ -84,6 +84,7 @@ class DevStack:
         self.web_url = f"http://127.0.0.1:{web_port}"
         self._server: Any = None
         self._children: list[subprocess.Popen[bytes]] = []
+        self._web_started = False
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
     def aws_env(self) -> dict[str, str]:
@@ -102,7 +103,7 @@ class DevStack:
             self._provision()
             self._start_api()
             if self.web:
-                self._start_web()
+                self.start_web()
         except BaseException:
             self.stop()
             raise
@@ -175,7 +176,11 @@ class DevStack:
         )
         _wait_for(f"{self.api_url}/health", timeout=60, proc=proc)
 
-    def _start_web(self) -> None:
+    def start_web(self) -> None:
+        """The console; also callable later on a running stack (the browser tests do)."""
+        if self._web_started:
+            return
+        self._web_started = True
         vite = FRONTEND / "node_modules" / ".bin" / "vite"
         if not vite.exists():
             raise RuntimeError("the console is not installed: run `make dev` (it runs npm ci)")

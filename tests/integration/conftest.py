@@ -1,4 +1,5 @@
-"""The real local stack (`make dev`'s code path): moto server + chalice local, over HTTP."""
+"""HTTP clients for the real local stack (`make dev`'s code path; the `stack` fixture is in
+the root conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,9 @@ import httpx
 import pytest
 
 from backend.devstack import DevStack
-from tests.conftest import API_KEY, free_port
+from tests.conftest import API_KEY
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="session")
-def stack() -> Iterator[DevStack]:
-    with DevStack(api_port=free_port(), emulator_port=free_port(), web_port=free_port(),
-                  web=False, api_key=API_KEY, quiet=True) as running:
-        yield running
 
 
 @pytest.fixture(scope="session")
