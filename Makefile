@@ -47,7 +47,7 @@ test: deps chromium lint test-frontend ## every test: lint, unit, functional, in
 	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider
 
 bench: deps ## benchmarks; figures go in the README
-	$(PY) -m bench.api_bench
+	$(PY) bench/api_bench.py
 	@for b in bench/workflow_bench.py bench/frontend_bench.py; do [ ! -f $$b ] || $(PY) $$b; done
 
 openapi: deps ## regenerate backend/openapi.json and the console's types from the models
@@ -58,4 +58,4 @@ deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
 	./deploy.sh --stage $(STAGE)
 
 clean: ## remove local environments and build output
-	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments

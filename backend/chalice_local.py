@@ -51,7 +51,13 @@ def _any_method(self: Any, name: str) -> Any:
 
 def main() -> None:
     local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
+    # http.server's listen backlog is 5: a burst of new connections (20 concurrent submissions)
+    # gets "connection reset"; API Gateway accepts them all.
+    local.ThreadedHTTPServer.request_queue_size = 128
     local.ChaliceRequestHandler.__getattr__ = _any_method  # type: ignore[attr-defined]
+    # http.server writes headers and body separately; with Nagle on, each response then waits
+    # for the client's delayed ACK (~40 ms a request here), which API Gateway never adds.
+    local.ChaliceRequestHandler.disable_nagle_algorithm = True
     sys.argv = ["chalice", "local", *sys.argv[1:]]
     sys.exit(chalice_main())
 
