@@ -2,7 +2,8 @@
 
 from chalice.app import Chalice
 
-from chalicelib.api import customers, http, meta
+from chalicelib.api import customers, http, meta, workflow
+from chalicelib.handlers import workflow as workflow_events
 from chalicelib.observability import start_tracing
 
 start_tracing()
@@ -10,6 +11,8 @@ start_tracing()
 app = Chalice(app_name="customer-ids")
 app.register_blueprint(meta.bp)
 app.register_blueprint(customers.bp)
+app.register_blueprint(workflow.bp)
+app.register_blueprint(workflow_events.bp)  # EventBridge -> Lambda: no HTTP
 
 # Last, once every route exists: CORS, preflights, local API key, error shape, logs, metrics.
 http.install(app)

@@ -54,7 +54,7 @@ def main() -> None:
     # http.server's listen backlog is 5: a burst of new connections (20 concurrent submissions)
     # gets "connection reset"; API Gateway accepts them all.
     local.ThreadedHTTPServer.request_queue_size = 128
-    local.ChaliceRequestHandler.__getattr__ = _any_method  # type: ignore[attr-defined]
+    local.ChaliceRequestHandler.__getattr__ = _any_method
     # http.server writes headers and body separately; with Nagle on, each response then waits
     # for the client's delayed ACK (~40 ms a request here), which API Gateway never adds.
     local.ChaliceRequestHandler.disable_nagle_algorithm = True

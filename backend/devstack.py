@@ -3,6 +3,8 @@
 - the AWS emulator (moto server, in this process) on EMULATOR_PORT (5000);
 - every resource, provisioned into it from the same CloudFormation templates production deploys;
 - `chalice local --stage local` on API_PORT (8000), talking to the emulator;
+- the workflow's event glue (backend/workflow_local.py): EventBridge -> our Chalice event handlers,
+  and Step Functions' status-change events, which the emulator cannot deliver itself;
 - the console (Vite dev server) on WEB_PORT (5173), pointed at that API with the local key.
 
 Ctrl-C or SIGTERM stops every process it started and frees the ports. Tests use `DevStack` too.
@@ -17,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -102,6 +105,7 @@ class DevStack:
             self._start_emulator()
             self._provision()
             self._start_api()
+            self._start_workflow()
             if self.web:
                 self.start_web()
         except BaseException:
@@ -127,7 +131,10 @@ class DevStack:
     def _start_emulator(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from backend import emulator
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per call otherwise
+        emulator.prepare(self.emulator_port)  # see backend/emulator.py: each fix is measured
         self._server = ThreadedMotoServer(
             ip_address="127.0.0.1", port=self.emulator_port, verbose=False
         )
@@ -176,6 +183,20 @@ class DevStack:
         )
         _wait_for(f"{self.api_url}/health", timeout=60, proc=proc)
 
+    def _start_workflow(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="devstack-") as scratch:
+            ready = Path(scratch) / "workflow-ready"
+            proc = self._spawn(
+                [sys.executable, "-m", "backend.workflow_local", "--stage", "local",
+                 "--ready-file", str(ready)],
+                cwd=ROOT, env={**self.aws_env(), "PYTHONUNBUFFERED": "1"},
+            )
+            deadline = time.monotonic() + 60
+            while not ready.exists():
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the workflow's event glue did not start (backend/workflow_local.py)")
+                time.sleep(0.05)
+
     def start_web(self) -> None:
         """The console; also callable later on a running stack (the browser tests do)."""
         if self._web_started:
@@ -213,6 +234,8 @@ def _banner(stack: DevStack) -> str:
         "",
         "Try it:",
         f"  curl -i -X PUT -H 'x-api-key: {stack.api_key}' {stack.api_url}/customers/cust-001",
+        f"  curl -i -H 'x-api-key: {stack.api_key}' -H 'content-type: application/json' "
+        f"-d '{{\"id\": \"cust-002\"}}' {stack.api_url}/workflow/submit",
         "",
         "Ctrl-C stops everything.",
         "",

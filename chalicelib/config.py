@@ -25,6 +25,10 @@ class Settings:
     enforce_api_key: bool
     local_api_key: str
     max_body_bytes: int
+    submissions_table: str
+    submission_ttl_days: int
+    workflow_name: str
+    workflow_state_machine_arn: str | None
 
 
 def _flag(name: str) -> bool:
@@ -53,6 +57,11 @@ def settings() -> Settings:
         enforce_api_key=_flag("ENFORCE_API_KEY"),
         local_api_key=os.environ.get("LOCAL_API_KEY") or DEFAULT_LOCAL_API_KEY,
         max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(256 * 1024))),
+        submissions_table=os.environ.get("SUBMISSIONS_TABLE", "customer_id_submissions"),
+        submission_ttl_days=int(os.environ.get("SUBMISSION_TTL_DAYS", "30")),
+        workflow_name=os.environ.get("WORKFLOW_NAME", "customers-workflow"),
+        # Usually unset: the event handlers derive it from their own ARN and workflow_name.
+        workflow_state_machine_arn=os.environ.get("WORKFLOW_STATE_MACHINE_ARN") or None,
     )
 
 

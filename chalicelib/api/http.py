@@ -146,7 +146,9 @@ def _record(request: Request, response: Response, started: float) -> None:
         count("ServerErrors")
     elif status >= 400:
         count("ClientErrors")
-    code = response.body.get("error", {}).get("code") if isinstance(response.body, dict) else None
+    # Only an error body's "error" is an object: a submission's `"error": null` is not an error.
+    error = response.body.get("error") if isinstance(response.body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
     if code == "already_exists":
         count("Conflicts")
     log = logger.error if status >= 500 else logger.info

@@ -1,0 +1,43 @@
+"""Workflow routes: submit an ID to the customers-workflow and follow the submissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api import deps
+from chalicelib.api.http import parse_body, query_int
+from chalicelib.observability import count
+from chalicelib.submissions import DEFAULT_RECENT
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/workflow/submit", methods=["POST"], api_key_required=True)
+def submit() -> Response:
+    from chalicelib.api.schemas import SubmitRequest
+
+    request = bp.current_request
+    body = parse_body(request, SubmitRequest)
+    submission = deps.submissions().submit(body.id)
+    count("WorkflowSubmitted")
+    # Behind API Gateway the path carries the stage (/api/workflow/submit): keep its prefix.
+    path: str = request.context.get("path") or "/workflow/submit"
+    location = f"{path.rstrip('/').removesuffix('submit')}submissions/{submission.submission_id}"
+    return Response(
+        {"submissionId": submission.submission_id, "id": submission.customer_id, "status": "accepted"},
+        status_code=202,
+        headers={"Location": location},
+    )
+
+
+@bp.route("/workflow/submissions/{submissionId}", methods=["GET"], api_key_required=True)
+def get_submission(submissionId: str) -> dict[str, str | None]:
+    return deps.submissions().get(submissionId).to_json()
+
+
+@bp.route("/workflow/submissions", methods=["GET"], api_key_required=True)
+def list_submissions() -> dict[str, Any]:
+    limit = query_int(bp.current_request, "limit", DEFAULT_RECENT)
+    return {"items": [s.to_json() for s in deps.submissions().recent(limit)]}

@@ -1,0 +1,63 @@
+"""Starting the customers-workflow: the execution's input contract and the Step Functions call.
+
+The state machine (workflow/definition.py) reads exactly the fields `workflow_input` writes. It
+gets from our Python what Amazon States Language cannot work out: the verdict of the ID rule
+(ASL has no regular expressions) and the item to insert, in the very shape the API stores
+(chalicelib/store.py), so a customer created by the workflow is indistinguishable from one
+created by `PUT /customers/{id}` except for `source`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.customers import Customer
+from chalicelib.store import _to_item
+from chalicelib.submissions import WorkflowRequest
+
+
+def state_machine_arn(function_arn: str, name: str) -> str:
+    """The ARN of state machine `name` in the account and region of Lambda function `function_arn`."""
+    parts = function_arn.split(":")  # arn:partition:lambda:region:account:function:name[:alias]
+    if len(parts) < 7 or parts[0] != "arn" or parts[2] != "lambda":
+        raise ValueError(f"not a Lambda function ARN: {function_arn!r}")
+    return f"arn:{parts[1]}:states:{parts[3]}:{parts[4]}:stateMachine:{name}"
+
+
+def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
+    candidate = request.candidate
+    item = None
+    if request.problem is None and isinstance(candidate, str):
+        item = _to_item(Customer(candidate, request.requested_at, "workflow"))
+    return {
+        "submissionId": request.submission_id,
+        "id": candidate if isinstance(candidate, str) else json.dumps(candidate),
+        "submittedAt": request.submitted_at,
+        "valid": item is not None,
+        "problem": request.problem,
+        "item": item,
+    }
+
+
+class StepFunctionsStarter:
+    def __init__(self, client: Callable[[], Any]) -> None:
+        self._client = client  # a getter: only the function that starts executions builds the client
+
+    def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
+        try:
+            self._client().start_execution(
+                stateMachineArn=state_machine_arn,
+                # Named after the submission: a redelivered event cannot start a second execution
+                # (Step Functions keeps a standard workflow's execution names for 90 days).
+                name=request.submission_id,
+                input=json.dumps(workflow_input(request), separators=(",", ":")),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":
+                return False
+            raise
+        return True

@@ -1,0 +1,1 @@
+"""Event entry points: Chalice blueprints whose handlers EventBridge rules invoke (no HTTP)."""

@@ -1,0 +1,102 @@
+"""The workflow's event handlers. Each becomes its own Lambda function behind an EventBridge rule
+that Chalice creates from the pattern; locally, backend/workflow_local.py delivers the same events
+to these same functions.
+
+- start_workflow: CustomerIdSubmitted -> an execution named after the submission. Routed through
+  Lambda rather than a direct EventBridge -> Step Functions target because such a target cannot
+  name the execution, and the name is what makes a redelivered event harmless.
+- record_workflow_end: the execution's final status change -> the submission's final status
+  (when the state machine could not write it: timed out, aborted, a step that kept failing),
+  and the workflow's metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from chalice.app import Blueprint, CloudWatchEvent
+
+from chalicelib.api import deps
+from chalicelib.config import settings
+from chalicelib.events import SUBMITTED_PATTERN, execution_end_pattern
+from chalicelib.executions import state_machine_arn
+from chalicelib.observability import count, flush_metrics, logger, metrics
+
+bp = Blueprint(__name__)
+
+_STARTED_METRIC = {
+    "started": "WorkflowStarted",
+    "duplicate": "WorkflowDuplicateEvents",
+    "rejected": "WorkflowRejectedEvents",
+}
+_END_METRIC = {
+    "SUCCEEDED": "WorkflowSucceeded",
+    "FAILED": "WorkflowFailed",
+    "TIMED_OUT": "WorkflowTimedOut",
+    "ABORTED": "WorkflowAborted",
+}
+_OUTCOME_METRIC = {
+    "inserted": "WorkflowInserted",
+    "already_exists": "WorkflowAlreadyExists",
+    "invalid": "WorkflowInvalid",
+}
+
+
+@contextmanager
+def _handling(event: CloudWatchEvent) -> Iterator[None]:
+    logger.append_keys(event_id=event.event_id, detail_type=event.detail_type)
+    try:
+        yield
+    finally:
+        flush_metrics()
+        logger.remove_keys(["event_id", "detail_type", "submission_id"])
+
+
+def _state_machine_arn(event: CloudWatchEvent) -> str:
+    configured = settings().workflow_state_machine_arn
+    if configured:
+        return configured
+    context: Any = event.context  # Lambda's context object
+    return state_machine_arn(context.invoked_function_arn, settings().workflow_name)
+
+
+@bp.on_cw_event(SUBMITTED_PATTERN)
+def start_workflow(event: CloudWatchEvent) -> None:
+    with _handling(event):
+        started = deps.submissions().start(event.detail, _state_machine_arn(event))
+        logger.append_keys(submission_id=started.submission_id)
+        log = logger.warning if started.result == "rejected" else logger.info
+        log("workflow start", result=started.result, reason=started.reason)
+        count(_STARTED_METRIC[started.result])
+
+
+# The pattern names this stage's state machine: Chalice builds it when it packages the app, with
+# the stage's environment variables set.
+@bp.on_cw_event(execution_end_pattern(settings().workflow_name))
+def record_workflow_end(event: CloudWatchEvent) -> None:
+    with _handling(event):
+        ended = deps.submissions().finish(event.detail)
+        if ended is None:
+            logger.warning("not a final status change of a submission's execution")
+            return
+        logger.append_keys(submission_id=ended.submission_id)
+        recorded = ended.recorded
+        logger.info(
+            "workflow end",
+            execution_status=ended.execution_status,
+            recorded_here=ended.recorded_here,
+            status=recorded.status if recorded else None,
+            outcome=recorded.outcome if recorded else None,
+            error=recorded.error if recorded else None,
+        )
+        count(_END_METRIC[ended.execution_status])
+        if recorded is not None and recorded.outcome is not None:
+            count(_OUTCOME_METRIC[recorded.outcome])
+        if ended.recorded_here:
+            count("WorkflowEndsRecordedByHandler")
+        if ended.duration_ms is not None:
+            metrics.add_metric(name="WorkflowDuration", unit=MetricUnit.Milliseconds,
+                               value=ended.duration_ms)

@@ -1,0 +1,178 @@
+"""DynamoDB access for workflow submissions, in their own table, expired by TTL.
+
+Key design: the partition key is `submissionId` (a UUID), so reading a submission and every status
+change are single-item operations, and status changes are conditional writes: a late or repeated
+event can never move a submission backwards. "Newest first" uses the GSI `by_submitted_at`:
+partition `listShard` (one of LIST_SHARDS values, from a hash of the submission ID), sort key
+`submittedAt`. A listing queries each shard newest-first with `Limit` and merges, so it reads at
+most LIST_SHARDS x limit items however large the table grows, and a burst of submissions spreads
+over LIST_SHARDS index partitions instead of one hot one. `expiresAt` (epoch seconds) is the
+table's TTL attribute: DynamoDB deletes a submission some time after it.
+
+The state machine writes the final status itself (workflow/definition.py); the attribute names
+below and there are the same, and a unit test holds them together.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.store import _unavailable_on_outage
+from chalicelib.submissions import Outcome, Status, Submission, canonical_time
+
+RECENT_INDEX = "by_submitted_at"
+LIST_SHARDS = 4
+
+_NAMES = {"#status": "status", "#error": "error"}  # both are DynamoDB reserved words
+
+
+def list_shard(submission_id: str) -> str:
+    return str(zlib.crc32(submission_id.encode()) % LIST_SHARDS)
+
+
+def _to_item(submission: Submission, expires_at: int) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "submissionId": {"S": submission.submission_id},
+        "id": {"S": submission.customer_id},
+        "status": {"S": submission.status},
+        "submittedAt": {"S": submission.submitted_at},
+        "updatedAt": {"S": submission.updated_at},
+        "listShard": {"S": list_shard(submission.submission_id)},
+        "expiresAt": {"N": str(expires_at)},
+    }
+    if submission.outcome is not None:
+        item["outcome"] = {"S": submission.outcome}
+    if submission.error is not None:
+        item["error"] = {"S": submission.error}
+    return item
+
+
+def _text(item: dict[str, Any], name: str) -> str | None:
+    value = item.get(name, {}).get("S")
+    return value if isinstance(value, str) else None
+
+
+def _from_item(item: dict[str, Any]) -> Submission:
+    status: Status = item["status"]["S"]
+    outcome: Outcome | None = item.get("outcome", {}).get("S")
+    return Submission(
+        submission_id=item["submissionId"]["S"],
+        customer_id=_text(item, "id") or "",
+        status=status,
+        outcome=outcome,
+        error=_text(item, "error"),
+        submitted_at=_text(item, "submittedAt") or "",
+        # The state machine stamps `$$.State.EnteredTime`, whose format varies by runtime.
+        updated_at=canonical_time(_text(item, "updatedAt") or ""),
+    )
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class DynamoSubmissionStore:
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def create(self, submission: Submission, expires_at: int) -> None:
+        with _unavailable_on_outage():
+            self._client.put_item(
+                TableName=self._table,
+                Item=_to_item(submission, expires_at),
+                ConditionExpression="attribute_not_exists(submissionId)",
+            )
+
+    def get(self, submission_id: str) -> Submission | None:
+        with _unavailable_on_outage():
+            response = self._client.get_item(
+                TableName=self._table, Key={"submissionId": {"S": submission_id}}, ConsistentRead=True
+            )
+        item = response.get("Item")
+        return _from_item(item) if item else None
+
+    def recent(self, limit: int) -> list[Submission]:
+        found: list[Submission] = []
+        for shard in range(LIST_SHARDS):
+            with _unavailable_on_outage():
+                response = self._client.query(
+                    TableName=self._table,
+                    IndexName=RECENT_INDEX,
+                    KeyConditionExpression="listShard = :shard",
+                    ExpressionAttributeValues={":shard": {"S": str(shard)}},
+                    ScanIndexForward=False,
+                    Limit=limit,
+                )
+            found.extend(_from_item(item) for item in response["Items"])
+        found.sort(key=lambda s: (s.submitted_at, s.submission_id), reverse=True)
+        return found[:limit]
+
+    def mark_running(self, submission: Submission, expires_at: int) -> bool:
+        # if_not_exists: a submission published by someone other than our API gets a full record.
+        item = _to_item(submission, expires_at)
+        return self._update(
+            submission.submission_id,
+            "SET #status = :status, updatedAt = :updatedAt, id = if_not_exists(id, :id), "
+            "submittedAt = if_not_exists(submittedAt, :submittedAt), "
+            "listShard = if_not_exists(listShard, :listShard), "
+            "expiresAt = if_not_exists(expiresAt, :expiresAt)",
+            "attribute_not_exists(#status) OR #status = :pending",
+            {
+                ":status": item["status"],
+                ":updatedAt": item["updatedAt"],
+                ":id": item["id"],
+                ":submittedAt": item["submittedAt"],
+                ":listShard": item["listShard"],
+                ":expiresAt": item["expiresAt"],
+                ":pending": {"S": "PENDING"},
+            },
+        )
+
+    def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
+               updated_at: str) -> bool:
+        sets = ["#status = :status", "updatedAt = :updatedAt"]
+        removes: list[str] = []
+        values: dict[str, Any] = {
+            ":status": {"S": status},
+            ":updatedAt": {"S": updated_at},
+            ":pending": {"S": "PENDING"},
+            ":running": {"S": "RUNNING"},
+        }
+        for attribute, placeholder, value in (("outcome", "outcome", outcome), ("#error", "error", error)):
+            if value is None:
+                removes.append(attribute)
+            else:
+                sets.append(f"{attribute} = :{placeholder}")
+                values[f":{placeholder}"] = {"S": value}
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        return self._update(
+            submission_id,
+            expression,
+            "attribute_exists(submissionId) AND #status IN (:pending, :running)",
+            values,
+        )
+
+    def _update(self, submission_id: str, expression: str, condition: str,
+                values: dict[str, Any]) -> bool:
+        with _unavailable_on_outage():
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"submissionId": {"S": submission_id}},
+                    UpdateExpression=expression,
+                    ConditionExpression=condition,
+                    # DynamoDB refuses names that the expressions do not use.
+                    ExpressionAttributeNames={
+                        k: v for k, v in _NAMES.items() if k in expression or k in condition
+                    },
+                    ExpressionAttributeValues=values,
+                )
+            except ClientError as error:
+                if _is_condition_failure(error):
+                    return False
+                raise
+        return True

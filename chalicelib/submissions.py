@@ -1,0 +1,257 @@
+"""Workflow submissions: accept an ID for the customers-workflow, start it, record how it ended.
+
+No HTTP and no AWS client in here. The life of a submission:
+
+    submit()   the API             PENDING, and one CustomerIdSubmitted event
+    start()    an event handler    RUNNING, and an execution named after the submission
+    (the state machine's last step records SUCCEEDED or FAILED and the outcome itself)
+    finish()   an event handler    the execution's end, when the machine could not record it
+
+Each step is safe to repeat: events arrive at least once and sometimes out of order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol, get_args
+
+from chalicelib.customers import id_problem, require_valid_id, utc_now
+from chalicelib.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
+from chalicelib.events import FINAL_EXECUTION_STATUSES, PublishError
+
+Status = Literal["PENDING", "RUNNING", "SUCCEEDED", "FAILED"]
+Outcome = Literal["inserted", "already_exists", "invalid"]
+FINAL_STATUSES: frozenset[Status] = frozenset({"SUCCEEDED", "FAILED"})
+OUTCOMES: frozenset[str] = frozenset(get_args(Outcome))
+
+DEFAULT_RECENT = 20
+MAX_RECENT = 100
+MAX_ERROR_LENGTH = 1000
+# A submission ID also names its execution, so it must be a valid execution name.
+SUBMISSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"
+_SUBMISSION_ID_RE = re.compile(SUBMISSION_ID_PATTERN)
+_DAY_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Submission:
+    submission_id: str
+    customer_id: str
+    status: Status
+    outcome: Outcome | None
+    error: str | None
+    submitted_at: str
+    updated_at: str
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "submissionId": self.submission_id,
+            "id": self.customer_id,
+            "status": self.status,
+            "outcome": self.outcome,
+            "error": self.error,
+            "submittedAt": self.submitted_at,
+            "updatedAt": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class WorkflowRequest:
+    """What an execution needs to know about its submission (see executions.workflow_input)."""
+
+    submission_id: str
+    candidate: object  # the ID exactly as it arrived: any JSON value, valid or not
+    problem: str | None  # why the candidate breaks the ID rule, or None when it is valid
+    submitted_at: str
+    requested_at: str
+
+
+@dataclass(frozen=True)
+class Started:
+    submission_id: str | None
+    result: Literal["started", "duplicate", "rejected"]
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Ended:
+    submission_id: str
+    execution_status: str  # SUCCEEDED, FAILED, TIMED_OUT or ABORTED
+    recorded: Submission | None  # the submission as it now stands (None: unknown submission)
+    recorded_here: bool  # False when the state machine had recorded it already
+    duration_ms: int | None
+
+
+class SubmissionStore(Protocol):
+    """What the domain needs from storage (DynamoDB in production, fakes in tests)."""
+
+    def create(self, submission: Submission, expires_at: int) -> None:
+        """Store a new submission; never overwrites one."""
+
+    def get(self, submission_id: str) -> Submission | None: ...
+
+    def recent(self, limit: int) -> list[Submission]:
+        """Up to `limit` submissions, newest first."""
+
+    def mark_running(self, submission: Submission, expires_at: int) -> bool:
+        """PENDING (or absent) -> RUNNING; False when it is RUNNING or final already."""
+
+    def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
+               updated_at: str) -> bool:
+        """Record a final status unless one is recorded already; False when it was not written."""
+
+
+class Publisher(Protocol):
+    def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
+        """Publish CustomerIdSubmitted; PublishError when the bus did not take it."""
+
+
+class ExecutionStarter(Protocol):
+    def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
+        """Start the execution named after the submission; False when it exists already."""
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _parse_time(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _format(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def canonical_time(text: str) -> str:
+    """Our timestamp format (2026-11-25T09:30:00.123Z) for any ISO 8601 time with a zone."""
+    parsed = _parse_time(text)
+    return text if parsed is None else _format(parsed)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"
+
+
+class Submissions:
+    def __init__(
+        self,
+        store: SubmissionStore,
+        publisher: Publisher,
+        starter: ExecutionStarter,
+        clock: Callable[[], str] = utc_now,
+        new_id: Callable[[], str] = _new_id,
+        ttl_days: int = 30,
+    ) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._starter = starter
+        self._clock = clock
+        self._new_id = new_id
+        self._ttl_seconds = ttl_days * _DAY_SECONDS
+
+    # -- the API ---------------------------------------------------------------------------
+    def submit(self, customer_id: object) -> Submission:
+        valid_id = require_valid_id(customer_id)
+        now = self._clock()
+        submission = Submission(self._new_id(), valid_id, "PENDING", None, None, now, now)
+        self._store.create(submission, self._expires_at(now))
+        try:
+            self._publisher.submitted(submission.submission_id, valid_id, now)
+        except PublishError as error:
+            reason = _clip(f"the submission could not be published: {error}")
+            self._store.finish(submission.submission_id, "FAILED", None, reason, self._clock())
+            raise ServiceUnavailableError("the workflow cannot take submissions; retry shortly") from error
+        return submission
+
+    def get(self, submission_id: str) -> Submission:
+        found = self._store.get(submission_id) if _SUBMISSION_ID_RE.fullmatch(submission_id) else None
+        if found is None:
+            raise NotFoundError(f"submission {submission_id!r} does not exist")
+        return found
+
+    def recent(self, limit: int = DEFAULT_RECENT) -> list[Submission]:
+        if not 1 <= limit <= MAX_RECENT:
+            raise InvalidRequestError(f"limit must be between 1 and {MAX_RECENT}")
+        return self._store.recent(limit)
+
+    # -- the event handlers ----------------------------------------------------------------
+    def start(self, detail: Mapping[str, Any], state_machine_arn: str) -> Started:
+        """CustomerIdSubmitted -> RUNNING and its execution. A repeated event starts nothing."""
+        submission_id = detail.get("submissionId")
+        if not isinstance(submission_id, str) or not _SUBMISSION_ID_RE.fullmatch(submission_id):
+            return Started(None, "rejected", "submissionId is missing or not a valid execution name")
+        now = self._clock()
+        given_time = _parse_time(detail.get("submittedAt"))
+        submitted_at = _format(given_time) if given_time else now
+        candidate = detail.get("id")
+        text_id = candidate if isinstance(candidate, str) else json.dumps(candidate)
+        running = Submission(submission_id, text_id, "RUNNING", None, None, submitted_at, now)
+        # Before the start, so the record exists (and says RUNNING) whoever published the event.
+        self._store.mark_running(running, self._expires_at(submitted_at))
+        request = WorkflowRequest(submission_id, candidate, id_problem(candidate), submitted_at, now)
+        started = self._starter.start(state_machine_arn, request)
+        return Started(submission_id, "started" if started else "duplicate")
+
+    def finish(self, execution: Mapping[str, Any]) -> Ended | None:
+        """An execution's final status change -> the submission's final status, unless recorded."""
+        submission_id, execution_status = execution.get("name"), execution.get("status")
+        if not isinstance(submission_id, str) or execution_status not in FINAL_EXECUTION_STATUSES:
+            return None
+        current = self._store.get(submission_id) if _SUBMISSION_ID_RE.fullmatch(submission_id) else None
+        duration = _duration_ms(execution)
+        if current is None or current.final:
+            return Ended(submission_id, execution_status, current, False, duration)
+        status, outcome, error = _result_of(execution_status, execution)
+        now = self._clock()
+        if self._store.finish(submission_id, status, outcome, error, now):
+            recorded = replace(current, status=status, outcome=outcome, error=error, updated_at=now)
+            return Ended(submission_id, execution_status, recorded, True, duration)
+        # Recorded meanwhile (by the state machine's last step, or a repeated event).
+        return Ended(submission_id, execution_status, self._store.get(submission_id), False, duration)
+
+    def _expires_at(self, submitted_at: str) -> int:
+        moment = _parse_time(submitted_at) or datetime.now(UTC)
+        return int(moment.timestamp()) + self._ttl_seconds
+
+
+def _result_of(
+    execution_status: str, execution: Mapping[str, Any]
+) -> tuple[Status, Outcome | None, str | None]:
+    """The submission's final status from the execution's: its output when it succeeded."""
+    if execution_status == "SUCCEEDED":
+        try:
+            output = json.loads(execution.get("output") or "null")
+        except ValueError:
+            output = None
+        if isinstance(output, dict) and output.get("status") in FINAL_STATUSES and (
+            output.get("outcome") is None or output.get("outcome") in OUTCOMES
+        ):
+            error = output.get("error")
+            return output["status"], output.get("outcome"), _clip(error) if isinstance(error, str) else None
+        return "FAILED", None, "the workflow ended without an outcome"
+    reason = f"the workflow execution ended {execution_status}"
+    details = ": ".join(str(execution[k]) for k in ("error", "cause") if execution.get(k))
+    return "FAILED", None, _clip(f"{reason}: {details}" if details else reason)
+
+
+def _duration_ms(execution: Mapping[str, Any]) -> int | None:
+    start, stop = execution.get("startDate"), execution.get("stopDate")
+    if isinstance(start, int) and isinstance(stop, int) and stop >= start:
+        return stop - start
+    return None

@@ -1,0 +1,156 @@
+"""The generated state machine and its template: current, deterministic, well-formed, least-privilege.
+
+cfn-lint checks the template and the definition's structure (E3601), but not that every `Next`
+names a state; moto's ASL parser (the interpreter that runs the definition locally) checks the
+grammar; the graph test below checks the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.events import SUBMITTED_PATTERN
+from chalicelib.submission_store import _to_item as submission_item
+from chalicelib.submissions import Submission
+from workflow import __main__ as generator
+from workflow import definition as asl
+from workflow import template as cfn
+
+STATES: dict[str, dict[str, Any]] = asl.definition()["States"]
+
+
+def targets(state: dict[str, Any]) -> set[str]:
+    found = {state[k] for k in ("Next", "Default") if k in state}
+    found |= {choice["Next"] for choice in state.get("Choices", [])}
+    found |= {catch["Next"] for catch in state.get("Catch", [])}
+    return found
+
+
+def test_the_checked_in_definition_and_template_are_current() -> None:
+    assert generator.stale() == [], "run: .venv/bin/python -m workflow"
+
+
+def test_generation_is_deterministic() -> None:
+    assert asl.render() == asl.render()
+    assert cfn.render() == cfn.render()
+
+
+def test_the_template_embeds_exactly_the_checked_in_definition() -> None:
+    machine = cfn.template()["Resources"]["StateMachine"]["Properties"]
+    assert machine["Definition"] == json.loads(asl.CHECKED_IN.read_text())
+    assert set(machine["DefinitionSubstitutions"]) == set(asl.SUBSTITUTIONS)
+    assert asl.placeholders(asl.render()) == set(asl.SUBSTITUTIONS)
+
+
+def test_substitution_fills_every_placeholder_or_refuses() -> None:
+    filled = asl.load({"CustomersTableName": "c_t", "SubmissionsTableName": "s_t"})
+    assert "${" not in filled and '"c_t"' in filled and '"s_t"' in filled
+    with pytest.raises(KeyError):
+        asl.load({"CustomersTableName": "c_t"})
+
+
+def test_every_transition_names_a_state_and_every_state_is_reachable() -> None:
+    seen, todo = set(), [asl.definition()["StartAt"]]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        assert name in STATES, f"a transition names a missing state: {name}"
+        seen.add(name)
+        todo.extend(targets(STATES[name]))
+    assert seen == set(STATES)
+    for name, state in STATES.items():
+        ends = state.get("End") or state["Type"] in ("Fail", "Succeed")
+        assert ends or targets(state), f"{name} neither ends nor moves on"
+
+
+def test_moto_s_interpreter_accepts_the_definition() -> None:
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    AmazonStateLanguageParser.parse(asl.load({"CustomersTableName": "c", "SubmissionsTableName": "s"}))
+
+
+def test_every_step_is_a_direct_dynamodb_integration_retried_with_backoff() -> None:
+    tasks = {n: s for n, s in STATES.items() if s["Type"] == "Task"}
+    assert tasks
+    for name, task in tasks.items():
+        assert task["Resource"].startswith("arn:aws:states:::dynamodb:"), name
+        (retry,) = task["Retry"]
+        assert "DynamoDB.ProvisionedThroughputExceededException" in retry["ErrorEquals"], name
+        assert retry["BackoffRate"] > 1 and retry["MaxAttempts"] > 1 and retry["MaxDelaySeconds"], name
+        assert "States.ALL" not in retry["ErrorEquals"], f"{name}: only transient errors are retried"
+
+
+def test_the_insert_never_overwrites_and_a_lost_race_is_already_exists() -> None:
+    insert = STATES["Insert"]
+    assert insert["Parameters"]["ConditionExpression"] == "attribute_not_exists(id)"
+    assert insert["Parameters"]["Item.$"] == "$.item"  # built by chalicelib/executions.py
+    first, last = insert["Catch"]
+    assert first == {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": None,
+                     "Next": "RecordAlreadyExists"}
+    assert last["ErrorEquals"] == ["States.ALL"] and last["Next"] == "RecordFailure"
+
+
+def test_any_failure_before_the_outcome_is_caught_and_recorded_then_fails_the_execution() -> None:
+    for name in ("CheckExists", "Insert"):
+        assert STATES[name]["Catch"][-1]["Next"] == "RecordFailure", name
+    assert STATES["RecordFailure"]["Next"] == "Failed"
+    assert STATES["Failed"]["Type"] == "Fail"
+
+
+@pytest.mark.parametrize(("state", "status", "outcome"), [
+    ("RecordInserted", "SUCCEEDED", "inserted"),
+    ("RecordAlreadyExists", "SUCCEEDED", "already_exists"),
+    ("RecordInvalid", "FAILED", "invalid"),
+    ("RecordFailure", "FAILED", None),
+])
+def test_each_record_step_writes_the_attributes_the_store_reads(
+    state: str, status: str, outcome: str | None
+) -> None:
+    params = STATES[state]["Parameters"]
+    stored = submission_item(Submission("s", "i", "FAILED", "invalid", "e", "t", "t"), 0)
+    written = set(params["ExpressionAttributeNames"].values()) | {"updatedAt", "outcome"}
+    assert written <= set(stored), "the state machine and submission_store.py disagree on names"
+    assert params["TableName"] == "${SubmissionsTableName}"
+    assert params["Key"] == {"submissionId": {"S.$": "$.submissionId"}}
+    assert params["ExpressionAttributeValues"][":status"] == {"S": status}
+    assert STATES[state]["ResultSelector"]["outcome"] == outcome
+    assert ("outcome = :outcome" in params["UpdateExpression"]) == (outcome is not None)
+
+
+def test_the_archive_keeps_exactly_the_events_the_rule_and_publisher_use() -> None:
+    archive = cfn.template()["Resources"]["SubmittedArchive"]["Properties"]
+    assert archive["EventPattern"] == SUBMITTED_PATTERN
+
+
+def test_the_role_grants_exactly_what_the_definition_calls() -> None:
+    called: set[tuple[str, str]] = set()
+    for state in STATES.values():
+        if state["Type"] == "Task":
+            api = state["Resource"].rsplit(":", 1)[1]  # getItem
+            table = state["Parameters"]["TableName"][2:-1]  # ${CustomersTableName}
+            called.add((f"dynamodb:{api[0].upper()}{api[1:]}", table))
+    role = cfn.template()["Resources"]["WorkflowRole"]["Properties"]
+    granted: set[tuple[str, str]] = set()
+    for statement in role["Policies"][0]["PolicyDocument"]["Statement"]:
+        if isinstance(statement["Resource"], dict):  # a table ARN
+            table = statement["Resource"]["Fn::Sub"].rsplit("${", 1)[1].rstrip("}")
+            granted |= {(action, table) for action in statement["Action"]}
+        else:
+            assert not any(a.startswith("dynamodb:") for a in statement["Action"])
+    assert granted == called
+
+
+def test_cfn_lint_passes_the_template_and_really_reads_the_definition(tmp_path: Path) -> None:
+    from backend.deploy.lint import lint
+
+    assert lint(cfn.CHECKED_IN) == []
+    broken = cfn.template()
+    broken["Resources"]["StateMachine"]["Properties"]["Definition"]["States"]["Insert"]["Type"] = "Tsk"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    assert any(problem.startswith("E3601") for problem in lint(path))

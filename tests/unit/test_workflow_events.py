@@ -1,0 +1,103 @@
+"""Event names and patterns are defined once and used everywhere; the publisher; the local
+stand-in for Step Functions' status-change events."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from backend.workflow_local import event_handlers, status_change_event
+from chalicelib.config import settings
+from chalicelib.events import (
+    EXECUTION_STATUS_CHANGE,
+    SOURCE,
+    STATES_SOURCE,
+    SUBMITTED,
+    SUBMITTED_PATTERN,
+    EventBridgePublisher,
+    PublishError,
+    execution_end_pattern,
+)
+
+
+class FakeEvents:
+    def __init__(self, response: dict[str, Any] | None = None, error: Exception | None = None) -> None:
+        self.calls: list[list[dict[str, Any]]] = []
+        self._response = response or {"FailedEntryCount": 0, "Entries": [{"EventId": "1"}]}
+        self._error = error
+
+    def put_events(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # botocore's name
+        self.calls.append(Entries)
+        if self._error:
+            raise self._error
+        return self._response
+
+
+def test_the_app_subscribes_its_handlers_with_the_patterns_defined_once() -> None:
+    from app import app
+
+    patterns = {h.name: h.pattern for h in event_handlers(app)}
+
+    assert patterns == {
+        "start_workflow": SUBMITTED_PATTERN,
+        "record_workflow_end": execution_end_pattern(settings().workflow_name),
+    }
+
+
+def test_the_status_pattern_takes_only_final_changes_of_this_state_machine() -> None:
+    detail = execution_end_pattern("customers-workflow")["detail"]
+
+    assert detail["stateMachineArn"] == [{"suffix": ":stateMachine:customers-workflow"}]
+    assert sorted(detail["status"]) == ["ABORTED", "FAILED", "SUCCEEDED", "TIMED_OUT"]
+
+
+def test_the_publisher_puts_one_event_with_the_names_the_rule_matches() -> None:
+    events = FakeEvents()
+
+    EventBridgePublisher(lambda: events).submitted("sub-1", "cust-001", "2026-11-25T09:00:00.000Z")
+
+    ((entry,),) = events.calls
+    assert entry["Source"] in SUBMITTED_PATTERN["source"] and entry["Source"] == SOURCE
+    assert entry["DetailType"] in SUBMITTED_PATTERN["detail-type"] and entry["DetailType"] == SUBMITTED
+    assert json.loads(entry["Detail"]) == {"submissionId": "sub-1", "id": "cust-001",
+                                           "submittedAt": "2026-11-25T09:00:00.000Z"}
+
+
+@pytest.mark.parametrize("events", [
+    FakeEvents(response={"FailedEntryCount": 1, "Entries": [{"ErrorCode": "ThrottlingException",
+                                                             "ErrorMessage": "slow down"}]}),
+    FakeEvents(error=ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "PutEvents")),
+])
+def test_an_event_the_bus_did_not_take_is_a_publish_error(events: FakeEvents) -> None:
+    with pytest.raises(PublishError):
+        EventBridgePublisher(lambda: events).submitted("sub-1", "cust-001", "t")
+
+
+def test_the_local_status_change_event_has_step_functions_shape() -> None:
+    execution = {
+        "executionArn": "arn:aws:states:us-east-1:123456789012:execution:customers-workflow:sub-1",
+        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow",
+        "name": "sub-1", "status": "FAILED", "input": '{"submissionId":"sub-1"}',
+        "startDate": datetime(2026, 11, 25, 9, 0, 0, 250_000, tzinfo=UTC),
+        "stopDate": datetime(2026, 11, 25, 9, 0, 1, tzinfo=UTC),
+        "error": "SubmissionFailed", "cause": "DynamoDB.ResourceNotFoundException: gone",
+    }
+
+    running = status_change_event(execution, "RUNNING")
+    final = status_change_event(execution, "FAILED")
+
+    assert (final["Source"], final["DetailType"]) == (STATES_SOURCE, EXECUTION_STATUS_CHANGE)
+    assert final["Resources"] == [execution["executionArn"]]
+    detail = json.loads(final["Detail"])
+    assert detail | {"inputDetails": None} == {
+        "executionArn": execution["executionArn"], "stateMachineArn": execution["stateMachineArn"],
+        "name": "sub-1", "status": "FAILED", "startDate": 1795597200250, "stopDate": 1795597201000,
+        "input": '{"submissionId":"sub-1"}', "output": None, "inputDetails": None, "outputDetails": None,
+        "error": "SubmissionFailed", "cause": "DynamoDB.ResourceNotFoundException: gone",
+    }
+    early = json.loads(running["Detail"])
+    assert (early["status"], early["stopDate"], early["error"]) == ("RUNNING", None, None)
