@@ -1,0 +1,307 @@
+"""deploy.sh's steps, one subcommand each: `python -m backend.deploy STEP --stage STAGE`.
+
+Every step reads what earlier ones recorded in .deploy/<stage>/ (templates, outputs.json), so a
+failed deploy can be resumed from the failed step; the shell only hands the API URL to the console build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from backend.deploy import lint, spa, templates
+from backend.deploy.aws import DeployError
+from backend.deploy.stage import Stage, StageError, check_settings, lambda_functions, load_stage
+
+PACKAGE_REGION_FALLBACK = "us-east-1"  # chalice package insists on a region; the template uses none
+
+
+def _session() -> Any:
+    import boto3
+
+    return boto3.session.Session()
+
+
+def _outputs_path(stage: Stage) -> Path:
+    return stage.work_dir / "outputs.json"
+
+
+def _recorded(stage: Stage) -> dict[str, str]:
+    path = _outputs_path(stage)
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return data
+
+
+def _record(stage: Stage, values: dict[str, str]) -> None:
+    merged = _recorded(stage) | values
+    path = _outputs_path(stage)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _template_dir(stage: Stage) -> Path:
+    return stage.work_dir / "templates"
+
+
+def _deployed_file(stage: Stage) -> Path:
+    return stage.root / ".chalice" / "deployed" / f"{stage.name}.json"
+
+
+def _lint_or_fail(paths: list[Path]) -> None:
+    problems = [p for path in paths for p in lint.lint(path)]
+    for problem in problems:
+        print(f"cfn-lint: {problem}", file=sys.stderr)
+    if problems:
+        raise DeployError(f"cfn-lint found {len(problems)} problem(s) in {', '.join(p.name for p in paths)}")
+    print(f"cfn-lint clean: {', '.join(str(p) for p in paths)}")
+
+
+def cmd_check(stage: Stage, args: argparse.Namespace) -> None:
+    """Stage settings consistent; AWS credentials and region usable (not with --offline)."""
+    problems = check_settings(stage)
+    if problems:
+        raise StageError("stage settings need fixing:\n  " + "\n  ".join(problems))
+    if args.offline:
+        print(f"stage {stage.name}: settings consistent (credentials not checked: dry run)")
+        return
+    session = _session()
+    if not session.region_name:
+        raise DeployError("no AWS region: set AWS_DEFAULT_REGION (or a region in your AWS profile)")
+    try:
+        identity = session.client("sts").get_caller_identity()
+    except Exception as error:  # botocore raises several unrelated kinds; each means the same here
+        raise DeployError(
+            f"no usable AWS credentials ({type(error).__name__}): set AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        ) from error
+    print(f"stage {stage.name}: account {identity['Account']}, region {session.region_name}")
+
+
+def cmd_build(stage: Stage, args: argparse.Namespace) -> None:
+    """Build infra.json, edge.json and merge.json into .deploy/<stage>/templates; lint them."""
+    out = _template_dir(stage)
+    functions = lambda_functions(stage)
+    hashes = templates.script_hashes(stage.root / "frontend" / "index.html")
+    infra = templates.write(out / "infra.json", templates.build_infra(stage, functions))
+    edge = templates.write(out / "edge.json", templates.build_edge(stage, hashes))
+    templates.write(out / "merge.json", templates.build_package_merge(stage, functions, hashes))
+    _lint_or_fail([infra, edge])
+
+
+def cmd_package(stage: Stage, args: argparse.Namespace) -> None:
+    """The single-stack path: chalice package with the merge template, then lint what it wrote."""
+    out = stage.work_dir / "package"
+    env = dict(os.environ)
+    if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+        env["AWS_DEFAULT_REGION"] = PACKAGE_REGION_FALLBACK
+    chalice = Path(sys.executable).parent / "chalice"
+    subprocess.run(
+        [
+            str(chalice),
+            "package",
+            "--stage",
+            stage.name,
+            "--merge-template",
+            str(_template_dir(stage) / "merge.json"),
+            str(out),
+        ],
+        cwd=stage.root,
+        env=env,
+        check=True,
+    )
+    _lint_or_fail([out / "sam.json"])
+
+
+def cmd_ensure_secret(stage: Stage, args: argparse.Namespace) -> None:
+    """Create the cursor-signing SecureString with a random value if it is missing."""
+    from backend.deploy.aws import ensure_secret
+
+    created = ensure_secret(_session().client("ssm"), stage.cursor_secret_parameter)
+    print(f"{stage.cursor_secret_parameter}: {'created with a random value' if created else 'exists'}")
+
+
+def cmd_chalice_state(stage: Stage, args: argparse.Namespace) -> None:
+    """Restore (pull) or save (push) .chalice/deployed/<stage>.json in SSM."""
+    from backend.deploy.aws import pull_chalice_state, push_chalice_state
+
+    ssm = _session().client("ssm")
+    if args.direction == "pull":
+        found = pull_chalice_state(ssm, stage.chalice_state_parameter, _deployed_file(stage))
+        print(f"chalice state: {'restored from' if found else 'none yet in'} {stage.chalice_state_parameter}")
+    else:
+        push_chalice_state(ssm, stage.chalice_state_parameter, _deployed_file(stage))
+        print(f"chalice state: saved to {stage.chalice_state_parameter}")
+
+
+def _tags(stage: Stage) -> dict[str, str]:
+    return {"project": stage.app_name, "stage": stage.name}
+
+
+def cmd_deploy_infra(stage: Stage, args: argparse.Namespace) -> None:
+    """Deploy the supporting stack: tables, workflow, alarm topic, alarms, dashboard."""
+    from backend.deploy.aws import deploy_stack
+
+    template = templates.load(_template_dir(stage) / "infra.json")
+    outputs = deploy_stack(
+        _session().client("cloudformation"),
+        f"{stage.prefix}-infra",
+        template,
+        {},
+        _tags(stage),
+        protect=stage.name == "prod",
+    )
+    _record(stage, {"alarm_topic_arn": outputs.get("AlarmTopicArn", "")})
+
+
+def cmd_gateway_responses(stage: Stage, args: argparse.Namespace) -> None:
+    """Put the gateway responses on Chalice's API and redeploy its stage."""
+    from backend.deploy.aws import apply_gateway_responses, chalice_deployed
+
+    api = chalice_deployed(_deployed_file(stage))
+    responses = templates.gateway_responses(stage)
+    apply_gateway_responses(
+        _session().client("apigateway"), api["rest_api_id"], stage.api_gateway_stage, responses, stage.xray
+    )
+    _record(stage, {"api_url": api["rest_api_url"], "rest_api_id": api["rest_api_id"]})
+    print(
+        f"gateway responses: {len(responses)} put on {api['rest_api_id']}, stage {stage.api_gateway_stage} "
+        "redeployed"
+    )
+
+
+def cmd_deploy_edge(stage: Stage, args: argparse.Namespace) -> None:
+    """Deploy the edge stack: API key, usage plan, console bucket and CloudFront."""
+    from backend.deploy.aws import chalice_deployed, deploy_stack
+
+    api = chalice_deployed(_deployed_file(stage))
+    origin = "/".join(api["rest_api_url"].split("/")[:3])  # https://host
+    hashes = templates.script_hashes(Path(args.build_dir) / "index.html")
+    template = templates.build_edge(stage, hashes)
+    templates.write(_template_dir(stage) / "edge.json", template)
+    outputs = deploy_stack(
+        _session().client("cloudformation"),
+        f"{stage.prefix}-edge",
+        template,
+        {"RestApiId": api["rest_api_id"], "ApiOrigin": origin},
+        _tags(stage),
+        protect=stage.name == "prod",
+    )
+    _record(
+        stage,
+        {
+            "api_key_id": outputs["ApiKeyId"],
+            "spa_bucket": outputs["SpaBucketName"],
+            "distribution_id": outputs["DistributionId"],
+            "console_url": outputs["ConsoleUrl"],
+        },
+    )
+    console = outputs["ConsoleUrl"]
+    if console not in stage.allowed_origins:
+        print(
+            f"WARNING: {console} is not in CORS_ALLOWED_ORIGINS of stage {stage.name}: the API will refuse "
+            "the console's requests until you add it in .chalice/config.json and deploy again.",
+            file=sys.stderr,
+        )
+
+
+def cmd_publish(stage: Stage, args: argparse.Namespace) -> None:
+    """Upload the built console, invalidate CloudFront, remove stale files."""
+    session = _session()
+    if args.stack:  # the single-stack path: its outputs name the bucket and the distribution
+        from backend.deploy.aws import stack_outputs
+
+        outputs = stack_outputs(session.client("cloudformation"), args.stack)
+        _record(stage, {"spa_bucket": outputs["SpaBucketName"], "distribution_id": outputs["DistributionId"]})
+    recorded = _recorded(stage)
+    missing = [k for k in ("spa_bucket", "distribution_id") if not recorded.get(k)]
+    if missing:
+        raise DeployError(
+            f"{_outputs_path(stage)} lacks {missing}: run the deploy-edge step first, or pass --stack"
+        )
+    report = spa.publish(
+        session.client("s3"),
+        session.client("cloudfront"),
+        recorded["spa_bucket"],
+        recorded["distribution_id"],
+        Path(args.build_dir),
+    )
+    for key, control in report.uploaded:
+        print(f"uploaded {key}  [{control}]")
+    for key in report.deleted:
+        print(f"removed stale {key}")
+    print(f"invalidation {report.invalidation_id}: {' '.join(report.invalidated_paths)}")
+
+
+def cmd_output(stage: Stage, args: argparse.Namespace) -> None:
+    """Print one recorded output (e.g. api_url); never a secret, none is recorded."""
+    value = _recorded(stage).get(args.key)
+    if not value:
+        raise DeployError(f"{_outputs_path(stage)} has no {args.key} yet")
+    print(value)
+
+
+def cmd_summary(stage: Stage, args: argparse.Namespace) -> None:
+    """Print what the deploy recorded, and how to read the API key's value."""
+    recorded = _recorded(stage)
+    for key in ("api_url", "console_url", "api_key_id", "spa_bucket", "distribution_id", "alarm_topic_arn"):
+        print(f"{key:16} {recorded.get(key, '-')}")
+    if recorded.get("api_key_id"):
+        print(
+            "The API key's value is not printed. Read it with:\n"
+            f"  aws apigateway get-api-key --api-key {recorded['api_key_id']} --include-value "
+            "--query value --output text"
+        )
+
+
+COMMANDS: dict[str, Callable[[Stage, argparse.Namespace], None]] = {
+    "check": cmd_check,
+    "build": cmd_build,
+    "package": cmd_package,
+    "ensure-secret": cmd_ensure_secret,
+    "chalice-state": cmd_chalice_state,
+    "deploy-infra": cmd_deploy_infra,
+    "gateway-responses": cmd_gateway_responses,
+    "deploy-edge": cmd_deploy_edge,
+    "publish": cmd_publish,
+    "output": cmd_output,
+    "summary": cmd_summary,
+}
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m backend.deploy", description=__doc__)
+    steps = parser.add_subparsers(dest="command", required=True)
+    for name, function in COMMANDS.items():
+        step = steps.add_parser(name, help=(function.__doc__ or "").split("\n")[0] or None)
+        step.add_argument("--stage", required=True)
+        if name == "check":
+            step.add_argument("--offline", action="store_true", help="skip the credentials check")
+        if name in ("deploy-edge", "publish"):
+            step.add_argument("--build-dir", default="frontend/dist")
+        if name == "publish":
+            step.add_argument("--stack", help="read bucket and distribution from this stack's outputs")
+        if name == "chalice-state":
+            step.add_argument("direction", choices=["pull", "push"])
+        if name == "output":
+            step.add_argument("key")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    try:
+        COMMANDS[args.command](load_stage(args.stage), args)
+    except (StageError, DeployError, spa.PublishError, templates.TemplateError) as error:
+        print(f"deploy: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

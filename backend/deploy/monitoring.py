@@ -1,0 +1,278 @@
+"""CloudWatch alarms and a dashboard, generated for whatever the stage deploys.
+
+Generated rather than written by hand so that a table, state machine or Lambda function added later
+(the workflow's, a new event handler) is watched without anyone remembering to add an alarm.
+The same generator serves both deploy paths: in the single packaged stack the dimensions are `Ref`s
+to Chalice's resources, in deploy.sh's supporting stack they are the names `chalice deploy` gives.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = Any  # a CloudFormation value: a literal or an intrinsic function
+
+PERIOD = 300  # seconds; alarms look at one 5-minute window
+# Thresholds (sum over PERIOD). Unhandled Lambda errors, throttles and failed executions should
+# never happen, so one is worth a page; a few 5XX can be a client retrying through a blip.
+API_5XX_THRESHOLD = 5
+LAMBDA_ERRORS_THRESHOLD = 1
+LAMBDA_THROTTLES_THRESHOLD = 1
+TABLE_THROTTLES_THRESHOLD = 1
+STATE_MACHINE_FAILURES_THRESHOLD = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # logical ID of the table resource
+    name: Json  # the TableName dimension value
+    indexes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Targets:
+    prefix: str  # "<app>-<stage>": every alarm name and the dashboard name start with it
+    topic: Json  # ARN of the SNS topic alarms notify
+    api_name: str
+    api_stage: Json
+    functions: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, FunctionName)
+    tables: list[Table] = field(default_factory=list)
+    state_machines: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, ARN)
+
+
+def _alarm(t: Targets, name: str, description: str, threshold: int, metrics: Json) -> Json:
+    properties: dict[str, Json] = {
+        "AlarmName": f"{t.prefix}-{name}",
+        "AlarmDescription": description,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "Threshold": threshold,
+        "EvaluationPeriods": 1,
+        "DatapointsToAlarm": 1,
+        # No traffic means no data points: that is healthy, not an alarm.
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": [t.topic],
+        "OKActions": [t.topic],
+    }
+    properties.update(metrics)
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
+
+
+def _single(namespace: str, metric: str, dimensions: dict[str, Json]) -> Json:
+    return {
+        "Namespace": namespace,
+        "MetricName": metric,
+        "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+        "Statistic": "Sum",
+        "Period": PERIOD,
+    }
+
+
+def _sum_of(label: str, namespace: str, series: list[tuple[str, dict[str, Json]]]) -> Json:
+    """Metric math: one alarm over the sum of several metrics (e.g. read + write throttles)."""
+    queries: list[Json] = [
+        {
+            "Id": f"m{i}",
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": namespace,
+                    "MetricName": metric,
+                    "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+                },
+                "Period": PERIOD,
+                "Stat": "Sum",
+            },
+            "ReturnData": False,
+        }
+        for i, (metric, dims) in enumerate(series)
+    ]
+    queries.append({"Id": "total", "Expression": "SUM(METRICS())", "Label": label, "ReturnData": True})
+    return {"Metrics": queries}
+
+
+def alarms(t: Targets) -> dict[str, Json]:
+    """CloudFormation resources: one alarm per failure signal the issue names."""
+    resources: dict[str, Json] = {
+        "Api5xxAlarm": _alarm(
+            t,
+            "api-5xx",
+            f"API answered {API_5XX_THRESHOLD}+ 5XX responses in 5 minutes.",
+            API_5XX_THRESHOLD,
+            _single("AWS/ApiGateway", "5XXError", {"ApiName": t.api_name, "Stage": t.api_stage}),
+        )
+    }
+    for key, name in t.functions:
+        dims = {"FunctionName": name}
+        resources[f"{key}ErrorsAlarm"] = _alarm(
+            t,
+            f"{key}-errors",
+            f"Lambda {key} raised unhandled errors.",
+            LAMBDA_ERRORS_THRESHOLD,
+            _single("AWS/Lambda", "Errors", dims),
+        )
+        resources[f"{key}ThrottlesAlarm"] = _alarm(
+            t,
+            f"{key}-throttles",
+            f"Lambda {key} was throttled.",
+            LAMBDA_THROTTLES_THRESHOLD,
+            _single("AWS/Lambda", "Throttles", dims),
+        )
+    for table in t.tables:
+        series: list[tuple[str, dict[str, Json]]] = []
+        for index in ("", *table.indexes):
+            dims = {"TableName": table.name} | ({"GlobalSecondaryIndexName": index} if index else {})
+            series += [("ReadThrottleEvents", dims), ("WriteThrottleEvents", dims)]
+        resources[f"{table.key}ThrottlesAlarm"] = _alarm(
+            t,
+            f"{table.key}-throttles",
+            f"DynamoDB throttled requests to {table.key} or its indexes.",
+            TABLE_THROTTLES_THRESHOLD,
+            _sum_of("throttle events", "AWS/DynamoDB", series),
+        )
+    for key, arn in t.state_machines:
+        dims = {"StateMachineArn": arn}
+        resources[f"{key}FailuresAlarm"] = _alarm(
+            t,
+            f"{key}-failures",
+            f"Executions of {key} failed or timed out.",
+            STATE_MACHINE_FAILURES_THRESHOLD,
+            _sum_of(
+                "failed executions", "AWS/States", [("ExecutionsFailed", dims), ("ExecutionsTimedOut", dims)]
+            ),
+        )
+    return resources
+
+
+class _Placeholders:
+    """Turns CloudFormation values into ${Vn} names for one Fn::Sub over the dashboard JSON."""
+
+    def __init__(self) -> None:
+        self.variables: dict[str, Json] = {}
+
+    def __call__(self, value: Json) -> str:
+        if isinstance(value, str):
+            return value
+        name = f"V{len(self.variables)}"
+        self.variables[name] = value
+        return "${" + name + "}"
+
+
+def _widget(title: str, metrics: list[list[Any]], stat: str, y: int, x: int) -> dict[str, Any]:
+    return {
+        "type": "metric",
+        "x": x,
+        "y": y,
+        "width": 12,
+        "height": 6,
+        "properties": {
+            "title": title,
+            "region": "${AWS::Region}",
+            "metrics": metrics,
+            "stat": stat,
+            "period": PERIOD,
+            "view": "timeSeries",
+        },
+    }
+
+
+def dashboard(t: Targets, alarm_keys: list[str]) -> dict[str, Json]:
+    ph = _Placeholders()
+    api = ["ApiName", t.api_name, "Stage", ph(t.api_stage)]
+    fns = [(key, ph(name)) for key, name in t.functions]
+    widgets = [
+        _widget(
+            "API requests and errors",
+            [["AWS/ApiGateway", m, *api] for m in ("Count", "4XXError", "5XXError")],
+            "Sum",
+            0,
+            0,
+        ),
+        _widget(
+            "API latency p99 (ms)",
+            [["AWS/ApiGateway", m, *api] for m in ("Latency", "IntegrationLatency")],
+            "p99",
+            0,
+            12,
+        ),
+        _widget(
+            "Lambda errors and throttles",
+            [
+                ["AWS/Lambda", m, "FunctionName", n, {"label": f"{k} {m}"}]
+                for k, n in fns
+                for m in ("Errors", "Throttles")
+            ],
+            "Sum",
+            6,
+            0,
+        ),
+        _widget(
+            "Lambda duration p99 (ms)",
+            [["AWS/Lambda", "Duration", "FunctionName", n, {"label": k}] for k, n in fns],
+            "p99",
+            6,
+            12,
+        ),
+    ]
+    tables = [(tb.key, ph(tb.name)) for tb in t.tables]
+    widgets.append(
+        _widget(
+            "DynamoDB consumed capacity and throttles",
+            [
+                ["AWS/DynamoDB", m, "TableName", n, {"label": f"{k} {m}"}]
+                for k, n in tables
+                for m in (
+                    "ConsumedReadCapacityUnits",
+                    "ConsumedWriteCapacityUnits",
+                    "ReadThrottleEvents",
+                    "WriteThrottleEvents",
+                )
+            ],
+            "Sum",
+            12,
+            0,
+        )
+    )
+    if t.state_machines:
+        machines = [(k, ph(arn)) for k, arn in t.state_machines]
+        widgets.append(
+            _widget(
+                "Workflow executions",
+                [
+                    ["AWS/States", m, "StateMachineArn", a, {"label": f"{k} {m}"}]
+                    for k, a in machines
+                    for m in (
+                        "ExecutionsStarted",
+                        "ExecutionsSucceeded",
+                        "ExecutionsFailed",
+                        "ExecutionsTimedOut",
+                    )
+                ],
+                "Sum",
+                12,
+                12,
+            )
+        )
+    widgets.append(
+        {
+            "type": "alarm",
+            "x": 0,
+            "y": 18,
+            "width": 24,
+            "height": 4,
+            "properties": {"title": "Alarms", "alarms": [ph({"Fn::GetAtt": [k, "Arn"]}) for k in alarm_keys]},
+        }
+    )
+    body = json.dumps({"widgets": widgets}, separators=(",", ":"))
+    return {
+        "Dashboard": {
+            "Type": "AWS::CloudWatch::Dashboard",
+            "Properties": {"DashboardName": t.prefix, "DashboardBody": {"Fn::Sub": [body, ph.variables]}},
+        }
+    }
+
+
+def monitoring(t: Targets) -> dict[str, Json]:
+    resources = alarms(t)
+    resources.update(dashboard(t, sorted(resources)))
+    return resources

@@ -1,0 +1,281 @@
+"""Build a stage's CloudFormation templates from the versioned ones in backend/infra/.
+
+Two deploy paths, one set of sources:
+
+- single stack (CI/CD): `merge.json` for `chalice package --stage S --merge-template merge.json OUT`.
+  Everything lands next to Chalice's resources; the parameters that name Chalice's API (RestApiId,
+  ApiStageName, ApiOrigin) are bound to Chalice's logical IDs, and the gateway responses go into the
+  API definition itself, so SAM's deployment includes them.
+- deploy.sh: `infra.json` (tables, workflow, alarm topic, alarms, dashboard) before `chalice deploy`,
+  then `edge.json` (API key, usage plan, console bucket and CDN) after it, with the API's ID and URL
+  passed as parameters. Gateway responses are put by API call after each `chalice deploy`, because its
+  PutRestApi in overwrite mode drops any gateway response that is not in its Swagger document.
+
+Stage values from stages.json become parameter defaults, so each built template is self-contained.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from backend.deploy import monitoring
+from backend.deploy.stage import LambdaFunction, Stage
+
+Json = Any
+
+# Other people's templates, deployed unchanged (workflow.json only once it exists).
+SUPPORTING_TEMPLATES = ("data.json", "workflow.json")
+ALARMS_TEMPLATE = "alarms.json"
+EDGE_TEMPLATES = ("api.json", "spa.json")
+# Data files in backend/infra that are not templates.
+DATA_FILES = ("stages.json", "gateway-responses.json")
+
+CHALICE_API = "RestAPI"  # logical ID of the REST API in `chalice package` output
+PACKAGE_BINDINGS: dict[str, Json] = {
+    "RestApiId": {"Ref": CHALICE_API},
+    # SAM's reference to the stage it generates: also orders the usage plan after the stage.
+    "ApiStageName": {"Ref": f"{CHALICE_API}.Stage"},
+    "ApiOrigin": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
+}
+CORS_ALLOW_HEADERS = "content-type, x-api-key"
+CORS_ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+
+
+class TemplateError(Exception):
+    """Two templates disagree, or a template is not what the build expects."""
+
+
+def load(path: Path) -> dict[str, Json]:
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Json] = json.load(handle)
+    return data
+
+
+def template_paths(stage: Stage, names: tuple[str, ...]) -> list[Path]:
+    return [p for p in (stage.infra_dir / n for n in names) if p.exists()]
+
+
+def merge(templates: list[dict[str, Json]], description: str) -> dict[str, Json]:
+    """Union of sections. A name two templates share must mean the same thing in both."""
+    merged: dict[str, Json] = {"AWSTemplateFormatVersion": "2010-09-09", "Description": description}
+    for template in templates:
+        for section in ("Parameters", "Conditions", "Rules", "Mappings", "Resources", "Outputs"):
+            target = merged.setdefault(section, {})
+            for key, value in template.get(section, {}).items():
+                if key not in target:
+                    target[key] = copy.deepcopy(value)
+                elif section == "Parameters" and target[key].get("Type") == value.get("Type"):
+                    continue  # the same input declared by two templates (e.g. StageName)
+                elif target[key] != value:
+                    raise TemplateError(f"{section}.{key} is defined differently by two templates")
+    return {k: v for k, v in merged.items() if v != {}}
+
+
+def _bind_value(value: Json, name: str, expression: Json) -> Json:
+    if isinstance(value, list):
+        return [_bind_value(v, name, expression) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value == {"Ref": name}:
+        return copy.deepcopy(expression)
+    if "Fn::Sub" in value and len(value) == 1:
+        sub = value["Fn::Sub"]
+        text, variables = (sub, {}) if isinstance(sub, str) else (sub[0], dict(sub[1]))
+        if "${" + name + "}" in text and name not in variables:
+            variables[name] = copy.deepcopy(expression)
+        variables = {k: _bind_value(v, name, expression) for k, v in variables.items()}
+        return {"Fn::Sub": [text, variables] if variables else text}
+    return {k: _bind_value(v, name, expression) for k, v in value.items()}
+
+
+def bind(template: dict[str, Json], bindings: dict[str, Json]) -> dict[str, Json]:
+    """Replace parameters by expressions (e.g. RestApiId by Chalice's RestAPI) and drop them."""
+    result = copy.deepcopy(template)
+    for name, expression in bindings.items():
+        if name not in result.get("Parameters", {}):
+            continue
+        del result["Parameters"][name]
+        for section in ("Conditions", "Rules", "Resources", "Outputs"):
+            if section in result:
+                result[section] = _bind_value(result[section], name, expression)
+    return result
+
+
+def set_defaults(template: dict[str, Json], values: dict[str, str]) -> dict[str, Json]:
+    for name, parameter in template.get("Parameters", {}).items():
+        if name in values:
+            value: Json = values[name]
+            if parameter.get("Type") == "Number":
+                value = float(value) if "." in value else int(value)  # comparable with AllowedValues
+            parameter["Default"] = value
+    return template
+
+
+class _InlineScripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and not any(name == "src" for name, _ in attrs):
+            self._inside = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.scripts[-1] += data
+
+
+def script_hashes(index_html: Path) -> str:
+    """CSP sources (" 'sha256-...'") for each inline script, so script-src needs no 'unsafe-inline'."""
+    if not index_html.exists():
+        return ""
+    parser = _InlineScripts()
+    parser.feed(index_html.read_text(encoding="utf-8"))
+    digests = [base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in parser.scripts]
+    return "".join(f" 'sha256-{d}'" for d in digests)
+
+
+def gateway_responses(stage: Stage) -> dict[str, dict[str, Json]]:
+    """API Gateway's own errors in the API's error shape, with CORS headers for the console.
+
+    Returned as PutGatewayResponse arguments: responseParameters, responseTemplates, statusCode.
+    """
+    spec = load(stage.infra_dir / "gateway-responses.json")["responses"]
+    headers = {
+        "Access-Control-Allow-Origin": stage.console_origin,
+        "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+        "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+        "Vary": "Origin",
+        "X-Content-Type-Options": "nosniff",
+    }
+    result: dict[str, dict[str, Json]] = {}
+    for response_type, entry in spec.items():
+        # $context.error.messageString is API Gateway's message, already quoted and escaped.
+        message = json.dumps(entry["message"]) if entry["message"] else "$context.error.messageString"
+        code = json.dumps(entry["code"])
+        item: dict[str, Json] = {
+            "responseParameters": {f"gatewayresponse.header.{k}": f"'{v}'" for k, v in headers.items()},
+            "responseTemplates": {"application/json": f'{{"error":{{"code":{code},"message":{message}}}}}'},
+        }
+        if entry.get("status"):
+            item["statusCode"] = str(entry["status"])
+        result[response_type] = item
+    return result
+
+
+def _sam_gateway_responses(stage: Stage) -> dict[str, Json]:
+    prefix = "gatewayresponse.header."
+    sam: dict[str, Json] = {}
+    for response_type, item in gateway_responses(stage).items():
+        entry: dict[str, Json] = {
+            "ResponseParameters": {
+                "Headers": {k.removeprefix(prefix): v for k, v in item["responseParameters"].items()}
+            },
+            "ResponseTemplates": item["responseTemplates"],
+        }
+        if "statusCode" in item:
+            entry["StatusCode"] = item["statusCode"]
+        sam[response_type] = entry
+    return sam
+
+
+def _targets(
+    stage: Stage, template: dict[str, Json], topic: Json, api_stage: Json, functions: list[tuple[str, Json]]
+) -> monitoring.Targets:
+    tables: list[monitoring.Table] = []
+    machines: list[tuple[str, Json]] = []
+    for key, resource in template.get("Resources", {}).items():
+        kind = resource.get("Type")
+        if kind == "AWS::DynamoDB::Table":
+            indexes = tuple(i["IndexName"] for i in resource["Properties"].get("GlobalSecondaryIndexes", []))
+            tables.append(monitoring.Table(key, {"Ref": key}, indexes))  # Ref of a table is its name
+        elif kind in ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"):
+            machines.append((key, {"Ref": key}))  # Ref of a state machine is its ARN
+    return monitoring.Targets(
+        prefix=stage.prefix,
+        topic=topic,
+        api_name=stage.app_name,
+        api_stage=api_stage,
+        functions=functions,
+        tables=tables,
+        state_machines=machines,
+    )
+
+
+def parameter_values(stage: Stage, hashes: str) -> dict[str, str]:
+    return {
+        **stage.settings,
+        "StageName": stage.name,
+        "ApiStageName": stage.api_gateway_stage,
+        "ScriptHashes": hashes,
+    }
+
+
+def build_infra(stage: Stage, functions: list[LambdaFunction]) -> dict[str, Json]:
+    """deploy.sh's first stack: data, workflow, alarms (by the names chalice deploy will give)."""
+    sources = [load(p) for p in template_paths(stage, (*SUPPORTING_TEMPLATES, ALARMS_TEMPLATE))]
+    template = merge(sources, f"{stage.prefix} supporting resources: data, workflow, alarms (deploy.sh)")
+    targets = _targets(
+        stage,
+        template,
+        {"Ref": "AlarmTopic"},
+        stage.api_gateway_stage,
+        [(f.logical_id, f.function_name) for f in functions],
+    )
+    template["Resources"].update(monitoring.monitoring(targets))
+    return set_defaults(template, parameter_values(stage, ""))
+
+
+def build_edge(stage: Stage, hashes: str) -> dict[str, Json]:
+    """deploy.sh's last stack: API key and usage plan, console bucket and CDN."""
+    sources = [load(p) for p in template_paths(stage, EDGE_TEMPLATES)]
+    template = merge(sources, f"{stage.prefix} API access and console hosting (deploy.sh)")
+    return set_defaults(template, parameter_values(stage, hashes))
+
+
+def build_package_merge(stage: Stage, functions: list[LambdaFunction], hashes: str) -> dict[str, Json]:
+    """The --merge-template for `chalice package`: everything of the stage in one stack."""
+    names = (*SUPPORTING_TEMPLATES, ALARMS_TEMPLATE, *EDGE_TEMPLATES)
+    template = merge(
+        [load(p) for p in template_paths(stage, names)],
+        f"{stage.prefix}: Chalice API and Lambdas with every supporting resource (one stack)",
+    )
+    targets = _targets(
+        stage,
+        template,
+        {"Ref": "AlarmTopic"},
+        PACKAGE_BINDINGS["ApiStageName"],
+        [(f.logical_id, {"Ref": f.logical_id}) for f in functions],
+    )
+    template["Resources"].update(monitoring.monitoring(targets))
+    template = bind(template, PACKAGE_BINDINGS)
+    # Deep-merged by Chalice into its own RestAPI: SAM writes GatewayResponses into the Swagger
+    # body, so every SAM deployment carries them; chalice package sets no TracingEnabled itself.
+    template["Resources"][CHALICE_API] = {
+        "Properties": {"TracingEnabled": stage.xray, "GatewayResponses": _sam_gateway_responses(stage)}
+    }
+    if stage.log_retention_set:
+        # chalice 1.34 names the API handler's log group after ${ApiHandler}, a resource it has just
+        # renamed to APIHandler: CloudFormation would reject the unresolved reference.
+        template["Resources"]["ApiHandlerLogGroup"] = {
+            "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${APIHandler}"}}
+        }
+    return set_defaults(template, parameter_values(stage, hashes))
+
+
+def write(path: Path, template: dict[str, Json]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Deploy one stage of customer-ids to AWS (backend/DEPLOY.md explains it step by step).
+#
+#   ./deploy.sh [--stage dev|prod] [--dry-run]        (make deploy STAGE=prod)
+#
+# Order: templates built and linted -> cursor secret -> supporting stack (tables, workflow, alarms)
+# -> chalice deploy -> gateway responses -> console build with this stage's API URL -> edge stack
+# (API key, usage plan, bucket, CloudFront) -> console upload + invalidation.
+# --dry-run does everything that needs no AWS account (build, lint, chalice package) and stops.
+# Every step records what the next needs in .deploy/<stage>/; no step prints a secret.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+stage=dev
+dry_run=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stage) stage="${2:?--stage needs a value}"; shift 2 ;;
+    --stage=*) stage="${1#--stage=}"; shift ;;
+    --dry-run) dry_run=true; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "deploy.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "deploy.sh: $*" >&2; exit 1; }
+step() { printf '\n==> %s\n' "$*"; }
+
+python="${PYTHON:-.venv/bin/python}"
+[[ -x "$python" ]] || die "no Python at $python: create the venv first (see backend/DEPLOY.md), or set PYTHON"
+[[ -x "$(dirname "$python")/chalice" ]] || die "chalice is not installed next to $python: pip install -r requirements-dev.txt"
+deploy() { "$python" -m backend.deploy "$@" --stage "$stage"; }
+
+step "Checking stage $stage"
+if $dry_run; then
+  deploy check --offline
+else
+  command -v npm >/dev/null || die "npm is not installed: the console is built with Node 20+ and npm"
+  deploy check
+fi
+
+step "Building and linting templates"
+deploy build
+deploy package
+
+if $dry_run; then
+  step "Dry run: templates are in .deploy/$stage/ (package/sam.json is the single-stack template); nothing was deployed"
+  exit 0
+fi
+
+step "Cursor secret"
+deploy ensure-secret
+
+step "Supporting stack"
+deploy deploy-infra
+
+step "API and Lambdas (chalice deploy)"
+deploy chalice-state pull
+"$(dirname "$python")/chalice" deploy --stage "$stage"
+deploy chalice-state push
+deploy gateway-responses
+
+step "Console build"
+api_url="$(deploy output api_url)"
+(
+  cd frontend
+  npm ci --no-audit --no-fund
+  # The key is typed by each operator into the console; an empty VITE_API_KEY keeps any key
+  # (frontend/.env has the local one) out of the public bundle.
+  VITE_API_BASE_URL="$api_url" VITE_API_KEY="" npm run build
+)
+
+step "Edge stack (API key, usage plan, console hosting)"
+deploy deploy-edge --build-dir frontend/dist
+
+step "Console upload"
+deploy publish --build-dir frontend/dist
+
+step "Done"
+deploy summary

@@ -1,0 +1,323 @@
+"""deploy.sh's steps rehearsed against the local emulator (moto), and its early failures.
+
+What moto can host is rehearsed for real: the console publish (S3 + CloudFront invalidation), the
+cursor secret, the Chalice state hand-over, the gateway responses and a CloudFormation deploy
+(data.json). What it cannot (SAM, CloudWatch alarms, API keys in CloudFormation) is covered by
+test_templates.py; backend/DEPLOY.md lists what only a real account can show.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from backend.deploy import aws as steps
+from backend.deploy import spa, templates
+from backend.deploy.stage import load_stage
+from tests.infra.conftest import FAKE_CERTIFICATE, ROOT, clean_env
+
+HASHED_JS = "assets/index-BCPsuVgc.js"
+HASHED_CSS = "assets/index-A6Cgl7dG.css"
+
+
+def fake_build(directory: Path) -> Path:
+    """A Vite-like dist/: index.html, hashed assets, and one unhashed public file."""
+    (directory / "assets").mkdir(parents=True)
+    (directory / "index.html").write_text(
+        '<!doctype html><script type="module" src="/assets/index-BCPsuVgc.js"></script>'
+    )
+    (directory / HASHED_JS).write_text("console.log('new')")
+    (directory / HASHED_CSS).write_text("body{}")
+    (directory / "robots.txt").write_text("User-agent: *\n")
+    return directory
+
+
+def make_distribution(cloudfront: Any, bucket: str) -> str:
+    config = {
+        "CallerReference": bucket,
+        "Comment": "rehearsal",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "console-bucket",
+                    "DomainName": f"{bucket}.s3.amazonaws.com",
+                    "S3OriginConfig": {"OriginAccessIdentity": ""},
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "console-bucket",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            "TrustedSigners": {"Enabled": False, "Quantity": 0},
+        },
+    }
+    distribution_id: str = cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+    return distribution_id
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+# --- the SPA publish step -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("index.html", spa.REVALIDATE),
+        (HASHED_JS, spa.IMMUTABLE),
+        (HASHED_CSS, spa.IMMUTABLE),
+        ("assets/logo-3f2a9c1d.svg", spa.IMMUTABLE),
+        ("robots.txt", spa.REVALIDATE),
+        ("assets/readme.txt", spa.REVALIDATE),
+    ],
+)
+def test_cache_control_is_immutable_only_for_hashed_assets(key: str, expected: str) -> None:
+    assert spa.cache_control(key) == expected
+
+
+def test_publish_step_uploads_with_cache_control_removes_stale_files_and_invalidates(
+    aws: dict[str, str], tmp_path: Path
+) -> None:
+    # GIVEN a console bucket that holds an older build, and its distribution
+    s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
+    bucket = "console-rehearsal"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    for old in ("index.html", "assets/index-OLDhash1.js", "assets/index-OLDhash2.css"):
+        s3.put_object(Bucket=bucket, Key=old, Body=b"old")
+    distribution = make_distribution(cloudfront, bucket)
+    work = tmp_path / "work"
+    (work / "prod").mkdir(parents=True)
+    (work / "prod" / "outputs.json").write_text(
+        json.dumps({"spa_bucket": bucket, "distribution_id": distribution})
+    )
+    build = fake_build(tmp_path / "dist")
+
+    # WHEN deploy.sh's publish step runs
+    result = run(
+        [sys.executable, "-m", "backend.deploy", "publish", "--stage", "prod", "--build-dir", str(build)],
+        aws | {"DEPLOY_WORK_DIR": str(work)},
+    )
+
+    # THEN every file is there with the right headers, the old build is gone, and an invalidation exists
+    assert result.returncode == 0, result.stderr
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert keys == {"index.html", HASHED_JS, HASHED_CSS, "robots.txt"}
+    expected = {
+        "index.html": ("no-cache", "text/html; charset=utf-8"),
+        HASHED_JS: ("public, max-age=31536000, immutable", "text/javascript; charset=utf-8"),
+        HASHED_CSS: ("public, max-age=31536000, immutable", "text/css; charset=utf-8"),
+        "robots.txt": ("no-cache", "text/plain; charset=utf-8"),
+    }
+    for key, (control, kind) in expected.items():
+        head = s3.head_object(Bucket=bucket, Key=key)
+        assert (head["CacheControl"], head["ContentType"]) == (control, kind), key
+    assert s3.get_object(Bucket=bucket, Key="index.html")["Body"].read().startswith(b"<!doctype html>")
+    invalidations = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
+    assert invalidations["Quantity"] == 1
+    (summary,) = invalidations["Items"]
+    batch = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])["Invalidation"]
+    assert set(batch["InvalidationBatch"]["Paths"]["Items"]) == {"/", "/index.html", "/robots.txt"}
+    assert "removed stale assets/index-OLDhash1.js" in result.stdout
+    assert f"uploaded {HASHED_JS}  [public, max-age=31536000, immutable]" in result.stdout
+
+
+def test_publish_step_can_read_bucket_and_distribution_from_the_single_stack(
+    aws: dict[str, str], tmp_path: Path
+) -> None:
+    # GIVEN a stack whose outputs name the console bucket and distribution (the CI/CD path)
+    cloudfront = boto3.client("cloudfront")
+    distribution = make_distribution(cloudfront, "console-from-stack")
+    template = {
+        "Resources": {"SpaBucket": {"Type": "AWS::S3::Bucket"}},
+        "Outputs": {
+            "SpaBucketName": {"Value": {"Ref": "SpaBucket"}},
+            "DistributionId": {"Value": distribution},
+        },
+    }
+    boto3.client("cloudformation").create_stack(
+        StackName="customer-ids-ci", TemplateBody=json.dumps(template)
+    )
+    command = [sys.executable, "-m", "backend.deploy", "publish", "--stage", "prod"]
+
+    # WHEN publish is pointed at that stack
+    result = run(
+        [*command, "--stack", "customer-ids-ci", "--build-dir", str(fake_build(tmp_path / "dist"))],
+        aws | {"DEPLOY_WORK_DIR": str(tmp_path / "work")},
+    )
+
+    # THEN the files land in the stack's bucket
+    assert result.returncode == 0, result.stderr
+    bucket = json.loads((tmp_path / "work" / "prod" / "outputs.json").read_text())["spa_bucket"]
+    keys = {o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=bucket)["Contents"]}
+    assert "index.html" in keys and HASHED_JS in keys
+
+
+class RecordingS3:
+    """The emulator's S3 client, remembering the order of uploads (a spy, not a mock)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.put_keys: list[str] = []
+
+    def put_object(self, **kwargs: Any) -> Any:
+        self.put_keys.append(kwargs["Key"])
+        return self._client.put_object(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def test_publish_uploads_hashed_assets_first_and_index_html_last(aws: dict[str, str], tmp_path: Path) -> None:
+    s3 = RecordingS3(boto3.client("s3"))
+    cloudfront = boto3.client("cloudfront")
+    s3.create_bucket(Bucket="console-order", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    distribution = make_distribution(cloudfront, "console-order")
+
+    report = spa.publish(s3, cloudfront, "console-order", distribution, fake_build(tmp_path))  # type: ignore[arg-type]
+
+    assert s3.put_keys[-1] == "index.html"
+    assert set(s3.put_keys[:2]) == {HASHED_JS, HASHED_CSS}
+    assert report.deleted == []
+
+
+def test_publish_refuses_a_build_without_index_html(aws: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    with pytest.raises(spa.PublishError, match=r"no index\.html"):
+        spa.publish(boto3.client("s3"), boto3.client("cloudfront"), "any", "any", tmp_path)
+
+
+# --- the other AWS steps ------------------------------------------------------------------------
+
+
+def test_cursor_secret_is_created_once_as_secure_string_and_never_printed(aws: dict[str, str]) -> None:
+    name = load_stage("prod").cursor_secret_parameter
+    command = [sys.executable, "-m", "backend.deploy", "ensure-secret", "--stage", "prod"]
+
+    first, second = run(command, aws), run(command, aws)
+
+    parameter = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]
+    assert parameter["Type"] == "SecureString" and len(parameter["Value"]) >= 48
+    assert "created" in first.stdout and "exists" in second.stdout
+    assert parameter["Value"] not in first.stdout + first.stderr + second.stdout + second.stderr
+
+
+def test_chalice_state_round_trips_through_ssm(aws: dict[str, str], tmp_path: Path) -> None:
+    ssm = boto3.client("ssm")
+    deployed = tmp_path / "a" / "prod.json"
+    deployed.parent.mkdir()
+    state = {
+        "resources": [
+            {
+                "resource_type": "rest_api",
+                "rest_api_id": "abc123",
+                "rest_api_url": "https://abc123.execute-api.eu-west-1.amazonaws.com/api/",
+            }
+        ]
+    }
+    deployed.write_text(json.dumps(state))
+    restored = tmp_path / "b" / "prod.json"
+
+    assert steps.pull_chalice_state(ssm, "/customer-ids/test/chalice-deployed", restored) is False
+    steps.push_chalice_state(ssm, "/customer-ids/test/chalice-deployed", deployed)
+    assert steps.pull_chalice_state(ssm, "/customer-ids/test/chalice-deployed", restored) is True
+
+    assert steps.chalice_deployed(restored) == {
+        "rest_api_id": "abc123",
+        "rest_api_url": state["resources"][0]["rest_api_url"],
+    }
+
+
+def test_gateway_responses_are_put_and_the_stage_redeployed(aws: dict[str, str]) -> None:
+    apigw = boto3.client("apigateway")
+    api = apigw.create_rest_api(name="customer-ids")["id"]
+    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
+    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    stage = load_stage("prod")
+
+    steps.apply_gateway_responses(apigw, api, "api", templates.gateway_responses(stage), xray=True)
+
+    found = {r["responseType"]: r for r in apigw.get_gateway_responses(restApiId=api)["items"]}
+    assert found["DEFAULT_4XX"]["responseParameters"][
+        "gatewayresponse.header.Access-Control-Allow-Origin"
+    ] == ("'https://console.example.com'")
+    assert found["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert apigw.get_stage(restApiId=api, stageName="api")["deploymentId"]
+
+
+def test_stack_step_creates_then_finds_nothing_to_change(
+    aws: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # moto's CloudFormation hosts plain CFN such as data.json (not SAM, alarms or API keys).
+    cfn = boto3.client("cloudformation")
+    template = templates.set_defaults(
+        templates.load(ROOT / "backend" / "infra" / "data.json"),
+        {"CustomersTableName": "rehearsal_customers"},
+    )
+
+    steps.deploy_stack(cfn, "customer-ids-rehearsal-data", template, {}, {"stage": "rehearsal"})
+    steps.deploy_stack(cfn, "customer-ids-rehearsal-data", template, {}, {"stage": "rehearsal"})
+
+    printed = capsys.readouterr().out
+    assert "customer-ids-rehearsal-data: Add CustomersTable AWS::DynamoDB::Table" in printed
+    assert "customer-ids-rehearsal-data: no changes" in printed
+    stack = cfn.describe_stacks(StackName="customer-ids-rehearsal-data")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    # (moto leaves Outputs empty after a change set; real CloudFormation fills them.)
+    table = boto3.client("dynamodb").describe_table(TableName="rehearsal_customers")["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_check_step_accepts_working_credentials(aws: dict[str, str]) -> None:
+    result = run([sys.executable, "-m", "backend.deploy", "check", "--stage", "dev"], aws)
+    assert result.returncode == 0, result.stderr
+    assert "account 123456789012, region eu-west-1" in result.stdout
+
+
+# --- deploy.sh fails early and clearly ----------------------------------------------------------
+
+
+def deploy_sh(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return run([str(ROOT / "deploy.sh"), *args], clean_env(PYTHON=sys.executable, **extra))
+
+
+def test_deploy_sh_refuses_a_stage_that_is_not_deployable() -> None:
+    result = deploy_sh("--stage", "local", "--dry-run")
+    assert result.returncode == 1
+    assert "stage 'local' is not deployable" in result.stderr
+
+
+def test_deploy_sh_refuses_an_unknown_stage() -> None:
+    result = deploy_sh("--stage", "staging", "--dry-run")
+    assert result.returncode == 1 and "not in .chalice/config.json" in result.stderr
+
+
+def test_deploy_sh_stops_before_any_aws_call_without_credentials() -> None:
+    result = deploy_sh(
+        "--stage", "prod", AWS_DEFAULT_REGION="eu-west-1", CONSOLE_CERTIFICATE_ARN=FAKE_CERTIFICATE
+    )
+    assert result.returncode == 1
+    assert "no usable AWS credentials" in result.stderr
+    assert "Building" not in result.stdout
+
+
+def test_deploy_sh_stops_when_prod_console_has_no_certificate() -> None:
+    result = deploy_sh("--stage", "prod", "--dry-run")
+    assert result.returncode == 1 and "CONSOLE_CERTIFICATE_ARN" in result.stderr
+
+
+def test_deploy_sh_rejects_unknown_arguments() -> None:
+    result = deploy_sh("--stagee", "prod")
+    assert result.returncode == 2 and "unknown argument --stagee" in result.stderr
