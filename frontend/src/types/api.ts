@@ -261,12 +261,7 @@ export interface components {
         };
         /** SubmissionAccepted */
         SubmissionAccepted: {
-            /**
-             * Id
-             * @description Case-sensitive; stored exactly as given.
-             * @example cust_0001
-             */
-            id: string;
+            id: components["schemas"]["CustomerId"];
             /**
              * Status
              * @constant
@@ -288,12 +283,7 @@ export interface components {
         };
         /** SubmitRequest */
         SubmitRequest: {
-            /**
-             * Id
-             * @description A customer ID; one that breaks the ID rule is refused at once (400 `invalid_id`).
-             * @example cust_0001
-             */
-            id: string;
+            id: components["schemas"]["CustomerId"];
         };
     };
     responses: never;

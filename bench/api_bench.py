@@ -1,0 +1,239 @@
+"""`make bench`, API part: four figures, each next to a baseline measured in the same run.
+
+1. cold start   fresh process: import the app + first GET through the Lambda handler (tracing on)
+                vs a fresh process that imports boto3 and makes the same GetItem
+2. warm         median handler time of PUT/GET/DELETE vs the raw DynamoDB call each one makes
+3. list page    GET /customers?limit=50 with 1,000 vs 100,000 stored IDs (time and items read)
+4. batch        10,000 IDs via POST /customers/batch vs 10,000 single PUTs, over HTTP
+
+Everything runs against the local emulator (moto), so absolute times are the emulator's; ratios
+say what our code adds. Timings are noisy on 2 cores: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from backend.devstack import DevStack  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+from tests.events import LambdaContext, rest_request  # noqa: E402
+
+ALPHABET = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+PROBE_ID = "cust-0001"
+
+
+def report(name: str, value: float, baseline: float, unit: str, target: str) -> None:
+    ratio = value / baseline if baseline else float("inf")
+    print(f"{name}: {value:.{3 if unit == 's' else 2}f} {unit} vs baseline {baseline:.3f} {unit}"
+          f" = {ratio:.2f}x ({target})", flush=True)
+
+
+def prod_like_env(emulator_url: str) -> dict[str, str]:
+    """What the prod stage's Lambda sees, pointed at the emulator; X-Ray on (no daemon: UDP drops)."""
+    return {
+        "AWS_ENDPOINT_URL": emulator_url, "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+        "APP_STAGE": "prod", "CUSTOMERS_TABLE": "customer_ids", "CURSOR_SECRET": "bench",
+        "TRACING_ENABLED": "true", "POWERTOOLS_SERVICE_NAME": "customer-ids",
+        "POWERTOOLS_METRICS_NAMESPACE": "CustomerIds", "LAMBDA_TASK_ROOT": str(ROOT),
+        "AWS_LAMBDA_FUNCTION_NAME": "customer-ids-prod", "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "_X_AMZN_TRACE_ID": "Root=1-6743a1b2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1",
+    }
+
+
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Send the app's per-request log and EMF lines to /dev/null while timing (they still cost)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def median_time(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+# -- 1. cold start ------------------------------------------------------------------------------
+FLOOR = ("import boto3\n"
+         "boto3.client('dynamodb').get_item(TableName='customer_ids', Key={'id': {'S': %r}})\n")
+APP = ("import json, sys\n"
+       "sys.path.insert(0, %r)\n"
+       "from app import app\n"
+       "from tests.events import LambdaContext\n"
+       "event = json.load(open(%r))\n"
+       "assert app(event, LambdaContext())['statusCode'] == 200\n")
+
+
+def cold_start(stack: DevStack, runs: int = 9) -> None:
+    stack.client("dynamodb").put_item(TableName="customer_ids", Item={
+        "id": {"S": PROBE_ID}, "shard": {"S": "c"}, "createdAt": {"S": "2026-11-25T00:00:00.000Z"},
+        "source": {"S": "api"}})
+    with tempfile.TemporaryDirectory() as tmp:
+        event_file = Path(tmp) / "event.json"
+        event_file.write_text(json.dumps(rest_request(
+            "GET", "/customers/{id}", f"/customers/{PROBE_ID}", {"id": PROBE_ID})))
+        env = {**os.environ, **prod_like_env(stack.emulator_url)}
+        scripts = {"floor": FLOOR % PROBE_ID, "app": APP % (str(ROOT), str(event_file))}
+        samples: dict[str, list[float]] = {"floor": [], "app": []}
+        for _ in range(runs):  # interleaved, so drift on a busy machine hits both alike
+            for name, script in scripts.items():
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-c", script], env=env, check=True,
+                               stdout=subprocess.DEVNULL, cwd=tmp)
+                samples[name].append(time.perf_counter() - started)
+    report("cold start (import + first GET, tracing on)", statistics.median(samples["app"]),
+           statistics.median(samples["floor"]), "s", "target <= 1.3x")
+
+
+# -- 2. warm requests ---------------------------------------------------------------------------
+def warm_requests(stack: DevStack, runs: int = 200) -> None:
+    os.environ.update(prod_like_env(stack.emulator_url))
+    from app import app
+    from chalicelib.aws import client
+
+    raw = client("dynamodb")  # same client settings the app uses
+    context = LambdaContext()
+    ids = iter(f"warm-{n:05d}" for n in range(10 * runs))
+
+    def call(method: str, cid: str) -> None:
+        response = app(rest_request(method, "/customers/{id}", f"/customers/{cid}", {"id": cid}),
+                       context)
+        assert response["statusCode"] < 300, response
+
+    def item(cid: str) -> dict[str, Any]:
+        return {"id": {"S": cid}, "shard": {"S": cid[0]}, "createdAt": {"S": "x"},
+                "source": {"S": "api"}}
+
+    def raw_put() -> None:
+        raw.put_item(TableName="customer_ids", Item=item(next(ids)),
+                     ConditionExpression="attribute_not_exists(id)")
+
+    with quiet_stdout():
+        call("GET", PROBE_ID)  # warm up: the first call builds the client
+        results = {}
+        for method, handler, baseline in [
+            ("PUT", lambda: call("PUT", next(ids)), raw_put),
+            ("GET", lambda: call("GET", PROBE_ID),
+             lambda: raw.get_item(TableName="customer_ids", Key={"id": {"S": PROBE_ID}},
+                                  ConsistentRead=True)),
+        ]:
+            results[method] = (median_time(handler, runs), median_time(baseline, runs))
+        made = [next(ids) for _ in range(2 * runs)]
+        raw.batch_write_item  # noqa: B018 - keep the attribute lookup out of the timing
+        for cid in made:
+            raw.put_item(TableName="customer_ids", Item=item(cid))
+        victims = iter(made)
+        results["DELETE"] = (
+            median_time(lambda: call("DELETE", next(victims)), runs),
+            median_time(lambda: raw.delete_item(TableName="customer_ids",
+                                                Key={"id": {"S": next(victims)}},
+                                                ConditionExpression="attribute_exists(id)"), runs),
+        )
+    for method, (handler_time, raw_time) in results.items():
+        report(f"warm {method} handler vs raw DynamoDB call", handler_time * 1000, raw_time * 1000,
+               "ms", "target <= 1.2x")
+
+
+# -- 3. list page -------------------------------------------------------------------------------
+def _fill(stack: DevStack, count: int, start: int) -> None:
+    ddb = stack.client("dynamodb")
+    for first in range(start, start + count, 25):
+        batch = []
+        for n in range(first, min(first + 25, start + count)):
+            cid = f"{ALPHABET[n % 64]}{n:07d}"
+            batch.append({"PutRequest": {"Item": {
+                "id": {"S": cid}, "shard": {"S": cid[0]}, "source": {"S": "batch"},
+                "createdAt": {"S": "2026-11-25T00:00:00.000Z"}}}})
+        ddb.batch_write_item(RequestItems={"customer_ids": batch})
+
+
+def list_page(stack: DevStack, runs: int = 15) -> None:
+    os.environ.update(prod_like_env(stack.emulator_url))  # before the app is imported
+    from app import app
+    from chalicelib.aws import client
+
+    read = [0]
+
+    def count_items(parsed: dict[str, Any], **_: Any) -> None:
+        read[0] += parsed.get("ScannedCount", 0)
+
+    client("dynamodb").meta.events.register("after-call.dynamodb.Query", count_items)
+    context = LambdaContext()
+
+    def page() -> None:
+        response = app(rest_request("GET", "/customers", "/customers",
+                                    query={"limit": "50", "cursor": ""}), context)
+        assert len(json.loads(response["body"])["items"]) == 50
+
+    results = {}
+    for total in (1_000, 100_000):
+        existing = int(stack.client("dynamodb").describe_table(
+            TableName="customer_ids")["Table"].get("ItemCount", 0))
+        _fill(stack, total - existing, existing)
+        with quiet_stdout():
+            read[0] = 0
+            elapsed = median_time(page, runs)
+        results[total] = (elapsed, read[0] / runs)
+    (small, small_read), (large, large_read) = results[1_000], results[100_000]
+    report("list page limit=50, 100,000 vs 1,000 IDs", large * 1000, small * 1000, "ms",
+           "target <= 1.5x")
+    report("list page items read, 100,000 vs 1,000 IDs", large_read, small_read, "items",
+           "what DynamoDB bills: flat means O(limit)")
+
+
+# -- 4. batch vs single PUTs --------------------------------------------------------------------
+def batch_vs_single(stack: DevStack, total: int = 10_000) -> None:
+    import httpx
+
+    with httpx.Client(base_url=stack.api_url, headers={"x-api-key": stack.api_key},
+                      timeout=120) as http:
+        started = time.perf_counter()
+        for n in range(total):
+            assert http.put(f"/customers/single-{n:05d}").status_code == 201
+        single = time.perf_counter() - started
+        started = time.perf_counter()
+        for chunk in range(0, total, 1000):
+            ids = [f"batch-{n:05d}" for n in range(chunk, chunk + 1000)]
+            result = http.post("/customers/batch", json={"ids": ids}).json()
+            assert len(result["created"]) == 1000, result
+        batch = time.perf_counter() - started
+    print(f"batch create {total:,} IDs: {batch:.1f} s via /customers/batch vs {single:.1f} s as "
+          f"single PUTs = {single / batch:.1f}x faster (target >= 10x)", flush=True)
+
+
+def main() -> None:
+    # One emulator per process (moto's state is process-wide); the API runs against it too.
+    with DevStack(api_port=free_port(), emulator_port=free_port(), web=False, quiet=True) as stack:
+        cold_start(stack)
+        list_page(stack)  # first, while the table holds only what this figure puts there
+        batch_vs_single(stack)
+        warm_requests(stack)
+
+
+if __name__ == "__main__":
+    main()
