@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.customers import Customer
-from chalicelib.store import _to_item
+from chalicelib.store import to_item
 from chalicelib.submissions import WorkflowRequest
 
 
@@ -32,7 +32,7 @@ def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
     candidate = request.candidate
     item = None
     if request.problem is None and isinstance(candidate, str):
-        item = _to_item(Customer(candidate, request.requested_at, "workflow"))
+        item = to_item(Customer(candidate, request.requested_at, "workflow"))
     return {
         "submissionId": request.submission_id,
         "id": candidate if isinstance(candidate, str) else json.dumps(candidate),

@@ -12,14 +12,13 @@ piling onto one hot index partition.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from chalicelib.customers import Customer, Source
+from chalicelib.dynamo import is_condition_failure, unavailable_on_outage
 from chalicelib.errors import ServiceUnavailableError
 
 SHARD_INDEX = "by_shard"
@@ -27,36 +26,17 @@ SHARD_INDEX = "by_shard"
 # in the same order DynamoDB sorts them inside each shard.
 SHARDS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 
-_UNAVAILABLE_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-}
 _BATCH_GET_SIZE = 100
 _WRITE_PARALLELISM = 16
 _UNPROCESSED_RETRIES = 5
-
-
-@contextmanager
-def _unavailable_on_outage() -> Iterator[None]:
-    """Turn throttling and outages (after botocore's bounded retries) into a 503 for the client."""
-    try:
-        yield
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _UNAVAILABLE_CODES:
-            raise ServiceUnavailableError("the data store is busy; retry shortly") from error
-        raise
-    except BotoCoreError as error:  # connection refused, timeouts
-        raise ServiceUnavailableError("the data store is unreachable; retry shortly") from error
 
 
 def _shard(customer_id: str) -> str:
     return customer_id[0]
 
 
-def _to_item(customer: Customer) -> dict[str, Any]:
+def to_item(customer: Customer) -> dict[str, Any]:
+    """The stored item; the workflow's state machine writes exactly this shape too."""
     return {
         "id": {"S": customer.id},
         "shard": {"S": _shard(customer.id)},
@@ -70,31 +50,27 @@ def _from_item(item: dict[str, Any]) -> Customer:
     return Customer(item["id"]["S"], item["createdAt"]["S"], source)
 
 
-def _is_condition_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
 class DynamoCustomerStore:
     def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
     def insert(self, customer: Customer) -> bool:
-        with _unavailable_on_outage():
+        with unavailable_on_outage():
             try:
                 self._client.put_item(
                     TableName=self._table,
-                    Item=_to_item(customer),
+                    Item=to_item(customer),
                     ConditionExpression="attribute_not_exists(id)",
                 )
             except ClientError as error:
-                if _is_condition_failure(error):
+                if is_condition_failure(error):
                     return False
                 raise
         return True
 
     def get(self, customer_id: str) -> Customer | None:
-        with _unavailable_on_outage():
+        with unavailable_on_outage():
             response = self._client.get_item(
                 TableName=self._table, Key={"id": {"S": customer_id}}, ConsistentRead=True
             )
@@ -102,7 +78,7 @@ class DynamoCustomerStore:
         return _from_item(item) if item else None
 
     def delete(self, customer_id: str) -> bool:
-        with _unavailable_on_outage():
+        with unavailable_on_outage():
             try:
                 self._client.delete_item(
                     TableName=self._table,
@@ -110,7 +86,7 @@ class DynamoCustomerStore:
                     ConditionExpression="attribute_exists(id)",
                 )
             except ClientError as error:
-                if _is_condition_failure(error):
+                if is_condition_failure(error):
                     return False
                 raise
         return True
@@ -134,7 +110,7 @@ class DynamoCustomerStore:
                 self._table: {"Keys": keys, "ProjectionExpression": "id", "ConsistentRead": True}
             }
             for attempt in range(_UNPROCESSED_RETRIES + 1):
-                with _unavailable_on_outage():
+                with unavailable_on_outage():
                     response = self._client.batch_get_item(RequestItems=request)
                 found.update(item["id"]["S"] for item in response["Responses"].get(self._table, []))
                 request = response.get("UnprocessedKeys") or {}
@@ -178,7 +154,7 @@ class DynamoCustomerStore:
             query["ExclusiveStartKey"] = {"id": {"S": after}, "shard": {"S": shard}}
         found: list[Customer] = []
         while len(found) < limit:
-            with _unavailable_on_outage():
+            with unavailable_on_outage():
                 response = self._client.query(**query, Limit=limit - len(found))
             found.extend(_from_item(item) for item in response["Items"])
             if "LastEvaluatedKey" not in response:

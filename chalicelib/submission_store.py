@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.store import _unavailable_on_outage
+from chalicelib.dynamo import is_condition_failure, unavailable_on_outage
 from chalicelib.submissions import Outcome, Status, Submission, canonical_time
 
 RECENT_INDEX = "by_submitted_at"
@@ -70,17 +70,13 @@ def _from_item(item: dict[str, Any]) -> Submission:
     )
 
 
-def _is_condition_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
 class DynamoSubmissionStore:
     def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
     def create(self, submission: Submission, expires_at: int) -> None:
-        with _unavailable_on_outage():
+        with unavailable_on_outage():
             self._client.put_item(
                 TableName=self._table,
                 Item=_to_item(submission, expires_at),
@@ -88,7 +84,7 @@ class DynamoSubmissionStore:
             )
 
     def get(self, submission_id: str) -> Submission | None:
-        with _unavailable_on_outage():
+        with unavailable_on_outage():
             response = self._client.get_item(
                 TableName=self._table, Key={"submissionId": {"S": submission_id}}, ConsistentRead=True
             )
@@ -98,7 +94,7 @@ class DynamoSubmissionStore:
     def recent(self, limit: int) -> list[Submission]:
         found: list[Submission] = []
         for shard in range(LIST_SHARDS):
-            with _unavailable_on_outage():
+            with unavailable_on_outage():
                 response = self._client.query(
                     TableName=self._table,
                     IndexName=RECENT_INDEX,
@@ -158,7 +154,7 @@ class DynamoSubmissionStore:
 
     def _update(self, submission_id: str, expression: str, condition: str,
                 values: dict[str, Any]) -> bool:
-        with _unavailable_on_outage():
+        with unavailable_on_outage():
             try:
                 self._client.update_item(
                     TableName=self._table,
@@ -172,7 +168,7 @@ class DynamoSubmissionStore:
                     ExpressionAttributeValues=values,
                 )
             except ClientError as error:
-                if _is_condition_failure(error):
+                if is_condition_failure(error):
                     return False
                 raise
         return True

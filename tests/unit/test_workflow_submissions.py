@@ -10,7 +10,7 @@ import pytest
 from chalicelib.customers import Customer
 from chalicelib.errors import InvalidIdError, InvalidRequestError, NotFoundError, ServiceUnavailableError
 from chalicelib.executions import state_machine_arn, workflow_input
-from chalicelib.store import _to_item
+from chalicelib.store import to_item
 from chalicelib.submissions import Submissions, WorkflowRequest, canonical_time
 from tests.workflow_fakes import InMemorySubmissionStore, RecordingPublisher, RecordingStarter
 
@@ -189,7 +189,7 @@ def test_the_input_carries_the_verdict_and_the_exact_item_the_api_would_store() 
     payload = workflow_input(request)
 
     assert payload["valid"] is True and payload["problem"] is None
-    assert payload["item"] == _to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"))
+    assert payload["item"] == to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"))
     assert payload["item"]["source"] == {"S": "workflow"}
     json.dumps(payload)  # it is the execution's JSON input
 
