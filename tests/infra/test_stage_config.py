@@ -111,6 +111,12 @@ def test_deployable_stage_sets_what_production_needs(stage: str) -> None:
     assert 128 <= values["lambda_memory_size"] <= 10240
     assert values["lambda_timeout"] < API_GATEWAY_TIMEOUT, "API Gateway gives up after 29 s"
     assert values["tags"]["stage"] == stage
+    # `xray` makes Lambda and API Gateway trace; the SDK patches our DynamoDB calls only when told.
+    assert values["environment_variables"]["TRACING_ENABLED"] == "true"
+
+
+def test_the_local_stage_never_traces() -> None:
+    assert "TRACING_ENABLED" not in config()["stages"]["local"].get("environment_variables", {})
 
 
 def stage_tables(stage: str) -> dict[str, tuple[str, ...]]:
