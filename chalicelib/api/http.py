@@ -76,7 +76,7 @@ def cors_headers(request: Request) -> dict[str, str]:
     }
 
 
-def _preflight(request: Request, methods: list[str]) -> Response:
+def _preflight(methods: list[str]) -> Response:
     return Response(
         body="",
         status_code=204,
@@ -132,7 +132,7 @@ def _reshape(response: Response) -> Response:
 def _guard(app: Chalice, request: Request) -> Response | None:
     """Answer preflights and refuse bad requests before any view runs."""
     if request.method == "OPTIONS":
-        return _preflight(request, _route_methods(app, request.context.get("resourcePath", "")))
+        return _preflight(_route_methods(app, request.context.get("resourcePath", "")))
     if settings().enforce_api_key:
         _check_api_key(app, request)
     if len(request.raw_body or b"") > settings().max_body_bytes:
@@ -140,7 +140,7 @@ def _guard(app: Chalice, request: Request) -> Response | None:
     return None
 
 
-def _record(request: Request, response: Response, started: float) -> None:
+def _record(response: Response, started: float) -> None:
     status = response.status_code
     if status >= 500:
         count("ServerErrors")
@@ -172,7 +172,7 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
                     response = error_response(error)
             response = _reshape(response)
             response.headers.update(cors_headers(request))
-            _record(request, response, started)
+            _record(response, started)
             return response
         finally:
             logger.remove_keys(_LOG_KEYS)
