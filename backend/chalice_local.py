@@ -16,7 +16,7 @@ from typing import Any
 from chalice import local
 from chalice.cli import main as chalice_main
 
-from chalicelib.config import settings
+from chalicelib.api.http import cors_headers
 from chalicelib.errors import error_body
 
 _handle_request = local.LocalGateway.handle_request
@@ -24,9 +24,7 @@ _handle_request = local.LocalGateway.handle_request
 
 def _gateway_response(headers: dict[str, str]) -> dict[str, Any]:
     origin = {k.lower(): v for k, v in headers.items()}.get("origin")
-    response_headers = {"Content-Type": "application/json", "Vary": "Origin"}
-    if origin in settings().cors_allowed_origins:
-        response_headers["Access-Control-Allow-Origin"] = origin
+    response_headers = {"Content-Type": "application/json", **cors_headers(origin)}
     body = error_body("not_found", "no such route; see /openapi.json for the API")
     return {"statusCode": 404, "headers": response_headers, "multiValueHeaders": {},
             "body": json.dumps(body)}

@@ -65,8 +65,8 @@ def json_body(request: Request) -> Any:
         raise MalformedJsonError(f"the body is not valid JSON: {error}") from error
 
 
-def cors_headers(request: Request) -> dict[str, str]:
-    origin = request.headers.get("origin")
+def cors_headers(origin: str | None) -> dict[str, str]:
+    """CORS headers for a response to a request from `origin`: granted only to allowed origins."""
     if origin is None or origin not in settings().cors_allowed_origins:
         return {"Vary": "Origin"}
     return {
@@ -171,7 +171,7 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
                 except AppError as error:
                     response = error_response(error)
             response = _reshape(response)
-            response.headers.update(cors_headers(request))
+            response.headers.update(cors_headers(request.headers.get("origin")))
             _record(response, started)
             return response
         finally:
