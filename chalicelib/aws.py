@@ -1,24 +1,65 @@
-"""AWS clients, built at first use and then reused for the life of the Lambda container.
+"""AWS clients that keep to the request's time budget and say when an answer was lost.
 
-Plain botocore, not boto3: importing boto3 pulls in s3transfer and costs ~80 ms of cold start
-here, and the DynamoDB items we store are three strings, which need no (de)serializer.
+`client(service)` looks like a botocore client (same methods, same errors), with two differences:
+- Each call is retried by us, not by botocore, for as long as the request's budget lasts
+  (chalicelib/deadline.py): every attempt's read timeout is cut from what is left, so a hung
+  service ends in ServiceUnavailableError within the budget instead of 3 x 5 s.
+- When an attempt was sent but its answer never came (a read timeout, a dropped connection, a 500),
+  its effect may have landed. A later error answer then raises LostAnswerError (a ClientError), so
+  a store can tell "my own earlier attempt did this" from "someone else did" (see store.py).
+
+Plain botocore, not boto3: importing boto3 pulls in s3transfer and costs ~80 ms of cold start.
 """
 
 from __future__ import annotations
 
 import os
+import random
+import time
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from botocore.config import Config
-
-# Bounded retries: a throttle or outage fails fast enough to answer 503 within API Gateway's 29 s.
-_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
-    max_pool_connections=32,
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
 )
+from botocore.exceptions import ConnectionError as SdkConnectionError
+
+from chalicelib import deadline
+from chalicelib.errors import ServiceUnavailableError
+
+# The longest and shortest read timeout one attempt gets; a tier in between fits what is left.
+READ_TIMEOUTS = (2.0, 1.0, 0.5, 0.25)
+_CONNECT_TIMEOUT = 0.5
+_BACKOFF_BASE, _BACKOFF_CAP = 0.05, 0.5
+
+# Answers that mean "not done, try again": throttling and the service's own trouble.
+_RETRY_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "Throttling",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "InternalServerError",
+    "InternalFailure",
+    "ServiceUnavailable",
+}
+# Of those, the ones where the request may have been carried out all the same.
+_MAYBE_DONE_CODES = {"InternalServerError", "InternalFailure", "ServiceUnavailable"}
+_NAMES = {"dynamodb": "the data store", "events": "the event bus", "ssm": "the parameter store"}
+
+
+class LostAnswerError(ClientError):
+    """An error answer that came after an earlier attempt whose answer was lost (maybe done)."""
+
+
+def _region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
 @cache
@@ -29,12 +70,93 @@ def _session() -> Any:
 
 
 @cache
+def raw_client(service: str, read_timeout: float = READ_TIMEOUTS[0]) -> Any:
+    """A plain botocore client with one try per call; AWS_ENDPOINT_URL is honoured by botocore."""
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=min(_CONNECT_TIMEOUT, read_timeout),
+        read_timeout=read_timeout,
+        max_pool_connections=32,
+    )
+    return _session().create_client(service, region_name=_region(), config=config)
+
+
+def _tier(seconds_left: float) -> float | None:
+    """The longest read timeout that still fits, or None when no attempt fits any more."""
+    return next((t for t in READ_TIMEOUTS if t <= seconds_left), None)
+
+
+def _maybe_done(error: Exception) -> bool:
+    """Was the request perhaps carried out although its attempt failed?"""
+    if isinstance(error, ConnectTimeoutError | EndpointConnectionError):
+        return False  # never sent
+    if isinstance(error, ClientError):
+        return _code(error) in _MAYBE_DONE_CODES
+    return True  # read timeout, connection dropped mid-answer, garbled answer
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        return _code(error) in _RETRY_CODES
+    return isinstance(error, HTTPClientError | SdkConnectionError)
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _unavailable(service: str, last: Exception | None) -> ServiceUnavailableError:
+    what = _NAMES.get(service, service)
+    if isinstance(last, ClientError):
+        return ServiceUnavailableError(f"{what} is busy; retry shortly")
+    if isinstance(last, SdkConnectionError):
+        return ServiceUnavailableError(f"{what} is unreachable; retry shortly")
+    return ServiceUnavailableError(f"{what} did not answer in time; retry shortly")
+
+
+class BudgetedClient:
+    """Calls `service` within the request's budget; everything else is the botocore client's."""
+
+    def __init__(self, service: str, make: Callable[[str, float], Any] = raw_client) -> None:
+        self._service = service
+        self._make = make
+        self._base = make(service, READ_TIMEOUTS[0])
+        self._operations: set[str] = set(self._base.meta.method_to_api_mapping)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._operations:
+            return lambda **params: self.call(name, **params)
+        return getattr(self._base, name)
+
+    def call(self, operation: str, **params: Any) -> Any:
+        left = deadline.remaining()
+        ends = time.monotonic() + (deadline.UNBUDGETED_CALL_SECONDS if left is None else left)
+        lost_answer, attempt, last = False, 0, None
+        while True:
+            read_timeout = _tier(ends - time.monotonic())
+            if read_timeout is None:
+                raise _unavailable(self._service, last) from last
+            try:
+                return getattr(self._make(self._service, read_timeout), operation)(**params)
+            except (ClientError, BotoCoreError) as error:
+                if not _retryable(error):
+                    if lost_answer and isinstance(error, ClientError):
+                        raise LostAnswerError(error.response, error.operation_name) from error
+                    raise
+                lost_answer = lost_answer or _maybe_done(error)
+                last = error
+            attempt += 1
+            pause = random.uniform(0, min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt))
+            time.sleep(max(0.0, min(pause, ends - time.monotonic() - READ_TIMEOUTS[-1])))
+
+
+@cache
 def client(service: str) -> Any:
-    """A botocore client; AWS_ENDPOINT_URL (the local emulator) is honoured by botocore itself."""
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return _session().create_client(service, region_name=region, config=_CONFIG)
+    """The budgeted client for `service`, built at first use and reused by the container."""
+    return BudgetedClient(service)
 
 
 def reset() -> None:
     client.cache_clear()
+    raw_client.cache_clear()
     _session.cache_clear()

@@ -29,6 +29,8 @@ class Settings:
     submission_ttl_days: int
     workflow_name: str
     workflow_state_machine_arn: str | None
+    request_budget_seconds: float
+    idempotency_table: str
 
 
 def _flag(name: str) -> bool:
@@ -62,6 +64,9 @@ def settings() -> Settings:
         workflow_name=os.environ.get("WORKFLOW_NAME", "customers-workflow"),
         # Usually unset: the event handlers derive it from their own ARN and workflow_name.
         workflow_state_machine_arn=os.environ.get("WORKFLOW_STATE_MACHINE_ARN") or None,
+        # Every API request answers within this, inside the Lambda timeout and API Gateway's 29 s.
+        request_budget_seconds=float(os.environ.get("REQUEST_BUDGET_SECONDS", "4")),
+        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", "customer_id_idempotency"),
     )
 
 
@@ -74,9 +79,15 @@ def cursor_secret() -> bytes:
     parameter = os.environ.get("CURSOR_SECRET_PARAMETER")
     if not parameter:
         raise ConfigError("set CURSOR_SECRET or CURSOR_SECRET_PARAMETER")
-    from chalicelib.aws import client  # deferred: only list requests need it
+    from botocore.exceptions import BotoCoreError, ClientError
 
-    response = client("ssm").get_parameter(Name=parameter, WithDecryption=True)
+    from chalicelib.aws import client  # deferred: only list requests need it
+    from chalicelib.errors import ServiceUnavailableError
+
+    try:
+        response = client("ssm").get_parameter(Name=parameter, WithDecryption=True)
+    except (BotoCoreError, ClientError) as error:  # not cached: the next request tries again
+        raise ServiceUnavailableError("the cursor signing key cannot be read; retry shortly") from error
     return str(response["Parameter"]["Value"]).encode()
 
 

@@ -44,7 +44,23 @@ class CursorCodec:
             raise InvalidCursorError("cursor is malformed; start again without it") from error
         if not hmac.compare_digest(given, self._sign(raw)):
             raise InvalidCursorError("cursor is not valid; start again without it")
-        data = json.loads(raw)
-        if data.get("p") != prefix:
+        last_id, cursor_prefix = _payload(raw)
+        if cursor_prefix != prefix:
             raise InvalidCursorError("cursor belongs to a different prefix; start again without it")
-        return str(data["a"])
+        return last_id
+
+
+def _payload(raw: bytes) -> tuple[str, str | None]:
+    """(last ID, prefix) from a signed payload; a signed but foreign shape is still not ours."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if (
+        not isinstance(data, dict)
+        or data.get("v") != _VERSION
+        or not isinstance(data.get("a"), str)
+        or not isinstance(data.get("p"), str | None)
+    ):
+        raise InvalidCursorError("cursor is not one this API issued; start again without it")
+    return data["a"], data["p"]

@@ -51,16 +51,18 @@ class BatchOutcome:
 class CustomerStore(Protocol):
     """What the domain needs from storage (DynamoDB in production, fakes in tests)."""
 
-    def insert(self, customer: Customer) -> bool:
-        """Store a new customer; False (and nothing written) when the ID exists."""
+    def insert(self, customer: Customer, write_token: str) -> Customer | None:
+        """Store a new customer. Returns the stored customer when the ID is ours: written now,
+        or earlier by a request with the same `write_token` (a retry whose first answer was lost).
+        None, and nothing written, when the ID belongs to someone else."""
 
     def get(self, customer_id: str) -> Customer | None: ...
 
     def delete(self, customer_id: str) -> bool:
         """Remove a customer; False when there was none."""
 
-    def insert_many(self, customers: list[Customer]) -> set[str]:
-        """Store each new customer; return the IDs that already existed (left untouched)."""
+    def insert_many(self, customers: list[Customer], write_token: str) -> set[str]:
+        """Store each new customer; return the IDs that belong to someone else (left untouched)."""
 
     def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
         """Up to `limit` customers in ID order, with IDs > `after` and starting with `prefix`."""
@@ -101,11 +103,13 @@ class Customers:
         self._cursors = cursors
         self._clock = clock
 
-    def create(self, customer_id: str, source: Source = "api") -> Customer:
+    def create(self, customer_id: str, write_token: str, source: Source = "api") -> Customer:
+        """The new customer, or the one an earlier attempt with the same token stored."""
         customer = Customer(require_valid_id(customer_id), self._clock(), source)
-        if not self._store.insert(customer):
+        stored = self._store.insert(customer, write_token)
+        if stored is None:
             raise AlreadyExistsError(f"customer ID {customer_id!r} already exists")
-        return customer
+        return stored
 
     def get(self, customer_id: str) -> Customer:
         customer = self._store.get(require_valid_id(customer_id))
@@ -133,7 +137,9 @@ class Customers:
         more = len(found) > limit
         return Page(items, self._cursors.encode(items[-1].id, prefix) if more else None)
 
-    def create_many(self, ids: Iterable[object], source: Source = "batch") -> BatchOutcome:
+    def create_many(
+        self, ids: Iterable[object], write_token: str, source: Source = "batch"
+    ) -> BatchOutcome:
         outcome = BatchOutcome()
         candidates: list[Customer] = []
         seen: set[str] = set()
@@ -148,7 +154,7 @@ class Customers:
                 outcome.invalid.append((key, problem))
             else:
                 candidates.append(Customer(key, created_at, source))
-        existing = self._store.insert_many(candidates) if candidates else set()
+        existing = self._store.insert_many(candidates, write_token) if candidates else set()
         for customer in candidates:
             (outcome.existing if customer.id in existing else outcome.created).append(customer.id)
         return outcome

@@ -1,12 +1,18 @@
-"""How the stores read DynamoDB's errors: one place for both tables."""
+"""How the stores read DynamoDB's errors: one place for both tables.
+
+Timeouts and retries are the client's job (chalicelib/aws.py): what reaches here is an answer, or
+an error that the request's budget could not outlast.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.aws import LostAnswerError
 from chalicelib.errors import ServiceUnavailableError
 
 _UNAVAILABLE_CODES = {
@@ -34,3 +40,14 @@ def unavailable_on_outage() -> Iterator[None]:
 def is_condition_failure(error: ClientError) -> bool:
     """A conditional write found the item in a state it refuses (exists, missing, moved on)."""
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def after_lost_answer(error: ClientError) -> bool:
+    """Did an earlier attempt of this call go unanswered (so its effect may have landed)?"""
+    return isinstance(error, LostAnswerError)
+
+
+def old_item(error: ClientError) -> dict[str, Any] | None:
+    """The item a failed conditional write found (ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
+    item = error.response.get("Item")
+    return item if isinstance(item, dict) else None

@@ -12,6 +12,7 @@ class AppError(Exception):
 
     status = 500
     code = "internal_error"
+    retry_after_seconds: int | None = None  # set: the answer carries Retry-After
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -34,6 +35,10 @@ class InvalidCursorError(AppError):
     status, code = 400, "invalid_cursor"
 
 
+class IdempotencyKeyInvalidError(AppError):
+    status, code = 400, "invalid_idempotency_key"
+
+
 class ForbiddenError(AppError):
     status, code = 403, "forbidden"
 
@@ -50,12 +55,25 @@ class AlreadyExistsError(AppError):
     status, code = 409, "already_exists"
 
 
+class IdempotencyKeyInUseError(AppError):
+    """An earlier request with the same Idempotency-Key is still running."""
+
+    status, code = 409, "idempotency_key_in_use"
+    retry_after_seconds = 1
+
+
 class PayloadTooLargeError(AppError):
     status, code = 413, "payload_too_large"
 
 
 class UnsupportedMediaTypeError(AppError):
     status, code = 415, "unsupported_media_type"
+
+
+class IdempotencyKeyReusedError(AppError):
+    """The Idempotency-Key was used before for a different request."""
+
+    status, code = 422, "idempotency_key_reused"
 
 
 class ServiceUnavailableError(AppError):
@@ -82,6 +100,7 @@ STATUS_FALLBACK: dict[int, type[AppError]] = {
     409: AlreadyExistsError,
     413: PayloadTooLargeError,
     415: UnsupportedMediaTypeError,
+    422: IdempotencyKeyReusedError,
     503: ServiceUnavailableError,
 }
 

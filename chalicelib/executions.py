@@ -32,7 +32,8 @@ def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
     candidate = request.candidate
     item = None
     if request.problem is None and isinstance(candidate, str):
-        item = to_item(Customer(candidate, request.requested_at, "workflow"))
+        # The submission ID is the item's write token: the machine can tell its own landed insert.
+        item = to_item(Customer(candidate, request.requested_at, "workflow"), request.submission_id)
     return {
         "submissionId": request.submission_id,
         "id": candidate if isinstance(candidate, str) else json.dumps(candidate),

@@ -7,10 +7,17 @@ sort key `id`. A page is a Query on one or a few shards with `Limit`, so it read
 items however large the table grows; a prefix search queries exactly one shard with
 `begins_with(id, prefix)`. Spreading the index over 64 partitions keeps heavy write bursts from
 piling onto one hot index partition.
+
+Retry-safe writes: every item carries the `writeToken` of the request that created it. When a
+conditional put fails, DynamoDB hands back the item it found (ALL_OLD): our own token means an
+earlier attempt of this same request landed and only its answer was lost, so it is a success,
+with the stored `createdAt`. A retried request that sends the same Idempotency-Key sends the same
+token (chalicelib/api/idempotency.py), so it too finds its own item.
 """
 
 from __future__ import annotations
 
+import contextvars
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.customers import Customer, Source
-from chalicelib.dynamo import is_condition_failure, unavailable_on_outage
+from chalicelib.dynamo import after_lost_answer, is_condition_failure, old_item, unavailable_on_outage
 from chalicelib.errors import ServiceUnavailableError
 
 SHARD_INDEX = "by_shard"
@@ -35,14 +42,19 @@ def _shard(customer_id: str) -> str:
     return customer_id[0]
 
 
-def to_item(customer: Customer) -> dict[str, Any]:
+def to_item(customer: Customer, write_token: str) -> dict[str, Any]:
     """The stored item; the workflow's state machine writes exactly this shape too."""
     return {
         "id": {"S": customer.id},
         "shard": {"S": _shard(customer.id)},
         "createdAt": {"S": customer.created_at},
         "source": {"S": customer.source},
+        "writeToken": {"S": write_token},
     }
+
+
+def _written_by(item: dict[str, Any] | None, write_token: str) -> bool:
+    return item is not None and item.get("writeToken", {}).get("S") == write_token
 
 
 def _from_item(item: dict[str, Any]) -> Customer:
@@ -55,19 +67,23 @@ class DynamoCustomerStore:
         self._client = client
         self._table = table_name
 
-    def insert(self, customer: Customer) -> bool:
+    def insert(self, customer: Customer, write_token: str) -> Customer | None:
+        """The stored customer when it is ours (written now, or by an earlier attempt with the
+        same token); None when the ID belongs to someone else, who keeps it untouched."""
         with unavailable_on_outage():
             try:
                 self._client.put_item(
                     TableName=self._table,
-                    Item=to_item(customer),
+                    Item=to_item(customer, write_token),
                     ConditionExpression="attribute_not_exists(id)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
             except ClientError as error:
-                if is_condition_failure(error):
-                    return False
-                raise
-        return True
+                if not is_condition_failure(error):
+                    raise
+                found = old_item(error)
+                return _from_item(found) if found and _written_by(found, write_token) else None
+        return customer
 
     def get(self, customer_id: str) -> Customer | None:
         with unavailable_on_outage():
@@ -78,6 +94,8 @@ class DynamoCustomerStore:
         return _from_item(item) if item else None
 
     def delete(self, customer_id: str) -> bool:
+        """False when there was nothing to delete. When an earlier attempt's answer was lost and
+        the item is gone now, that attempt deleted it (or a concurrent delete did): True."""
         with unavailable_on_outage():
             try:
                 self._client.delete_item(
@@ -87,32 +105,43 @@ class DynamoCustomerStore:
                 )
             except ClientError as error:
                 if is_condition_failure(error):
-                    return False
+                    return after_lost_answer(error)
                 raise
         return True
 
-    def insert_many(self, customers: list[Customer]) -> set[str]:
+    def insert_many(self, customers: list[Customer], write_token: str) -> set[str]:
+        """Store each new customer; return the IDs that belong to someone else (left untouched)."""
         # Cheap batched reads sort out IDs that exist already; each remaining ID is then written
         # with its own conditional put (DynamoDB's BatchWriteItem cannot be conditional), in
         # parallel, so an ID created meanwhile by someone else is still never overwritten.
-        existing = self._existing_ids([c.id for c in customers])
+        existing = self._existing_ids([c.id for c in customers], write_token)
         fresh = [c for c in customers if c.id not in existing]
         with ThreadPoolExecutor(max_workers=_WRITE_PARALLELISM) as pool:
-            inserted = list(pool.map(self.insert, fresh))
-        existing.update(c.id for c, ok in zip(fresh, inserted, strict=True) if not ok)
+            # Each write runs in a copy of this request's context: it keeps the request's deadline.
+            futures = [pool.submit(contextvars.copy_context().run, self.insert, c, write_token)
+                       for c in fresh]
+            try:
+                stored = [future.result() for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()  # after the first failure, start no more writes
+                raise
+        existing.update(c.id for c, mine in zip(fresh, stored, strict=True) if mine is None)
         return existing
 
-    def _existing_ids(self, ids: list[str]) -> set[str]:
+    def _existing_ids(self, ids: list[str], write_token: str) -> set[str]:
+        """The IDs already stored by someone else; IDs this token wrote before count as fresh."""
         found: set[str] = set()
         for start in range(0, len(ids), _BATCH_GET_SIZE):
             keys = [{"id": {"S": i}} for i in ids[start : start + _BATCH_GET_SIZE]]
-            request: dict[str, Any] = {
-                self._table: {"Keys": keys, "ProjectionExpression": "id", "ConsistentRead": True}
-            }
+            request: dict[str, Any] = {self._table: {
+                "Keys": keys, "ProjectionExpression": "id, writeToken", "ConsistentRead": True,
+            }}
             for attempt in range(_UNPROCESSED_RETRIES + 1):
                 with unavailable_on_outage():
                     response = self._client.batch_get_item(RequestItems=request)
-                found.update(item["id"]["S"] for item in response["Responses"].get(self._table, []))
+                found.update(item["id"]["S"] for item in response["Responses"].get(self._table, [])
+                             if not _written_by(item, write_token))
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break

@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.dynamo import is_condition_failure, unavailable_on_outage
+from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_outage
 from chalicelib.submissions import Outcome, Status, Submission, canonical_time
 
 RECENT_INDEX = "by_submitted_at"
@@ -75,13 +75,24 @@ class DynamoSubmissionStore:
         self._client = client
         self._table = table_name
 
-    def create(self, submission: Submission, expires_at: int) -> None:
+    def create(self, submission: Submission, expires_at: int, write_token: str) -> Submission | None:
+        """Like the customers' store: a failed condition on our own token is our earlier attempt."""
+        item = {**_to_item(submission, expires_at), "writeToken": {"S": write_token}}
         with unavailable_on_outage():
-            self._client.put_item(
-                TableName=self._table,
-                Item=_to_item(submission, expires_at),
-                ConditionExpression="attribute_not_exists(submissionId)",
-            )
+            try:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(submissionId)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+            except ClientError as error:
+                if not is_condition_failure(error):
+                    raise
+                found = old_item(error)
+                mine = found is not None and found.get("writeToken", {}).get("S") == write_token
+                return _from_item(found) if found is not None and mine else None
+        return submission
 
     def get(self, submission_id: str) -> Submission | None:
         with unavailable_on_outage():

@@ -21,7 +21,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol, get_args
 
 from chalicelib.customers import id_problem, require_valid_id, utc_now
-from chalicelib.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
+from chalicelib.errors import (
+    IdempotencyKeyReusedError,
+    InvalidRequestError,
+    NotFoundError,
+)
 from chalicelib.events import FINAL_EXECUTION_STATUSES, PublishError
 
 Status = Literal["PENDING", "RUNNING", "SUCCEEDED", "FAILED"]
@@ -36,6 +40,7 @@ MAX_ERROR_LENGTH = 1000
 SUBMISSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"
 _SUBMISSION_ID_RE = re.compile(SUBMISSION_ID_PATTERN)
 _DAY_SECONDS = 24 * 60 * 60
+_SUBMISSION_NAMESPACE = uuid.UUID("5d1e0e3c-1b7a-4c55-9a1e-6f1c2b9a0c11")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,13 @@ class WorkflowRequest:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    submission: Submission
+    announced: bool  # False: the bus did not take the event; the reconciler will announce it
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Started:
     submission_id: str | None
     result: Literal["started", "duplicate", "rejected"]
@@ -94,8 +106,9 @@ class Ended:
 class SubmissionStore(Protocol):
     """What the domain needs from storage (DynamoDB in production, fakes in tests)."""
 
-    def create(self, submission: Submission, expires_at: int) -> None:
-        """Store a new submission; never overwrites one."""
+    def create(self, submission: Submission, expires_at: int, write_token: str) -> Submission | None:
+        """Store a new submission; never overwrites one. Returns the stored submission when it is
+        ours (written now, or by an earlier attempt with the same token), else None."""
 
     def get(self, submission_id: str) -> Submission | None: ...
 
@@ -118,10 +131,6 @@ class Publisher(Protocol):
 class ExecutionStarter(Protocol):
     def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
         """Start the execution named after the submission; False when it exists already."""
-
-
-def _new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _parse_time(text: object) -> datetime | None:
@@ -155,29 +164,39 @@ class Submissions:
         publisher: Publisher,
         starter: ExecutionStarter,
         clock: Callable[[], str] = utc_now,
-        new_id: Callable[[], str] = _new_id,
         ttl_days: int = 30,
     ) -> None:
         self._store = store
         self._publisher = publisher
         self._starter = starter
         self._clock = clock
-        self._new_id = new_id
         self._ttl_seconds = ttl_days * _DAY_SECONDS
 
     # -- the API ---------------------------------------------------------------------------
-    def submit(self, customer_id: object) -> Submission:
+    def submit(self, customer_id: object, write_token: str) -> Accepted:
+        """PENDING, stored for good, then announced. The submission ID follows from the token, so
+        a retry with the same Idempotency-Key finds the submission its first attempt stored.
+
+        Publishing comes after the record is durable; when the bus does not take the event, the
+        submission stays PENDING and the reconciler announces it later (an outbox): accepted is
+        accepted, whatever the bus does next.
+        """
         valid_id = require_valid_id(customer_id)
         now = self._clock()
-        submission = Submission(self._new_id(), valid_id, "PENDING", None, None, now, now)
-        self._store.create(submission, self._expires_at(now))
+        submission_id = str(uuid.uuid5(_SUBMISSION_NAMESPACE, write_token))
+        fresh = Submission(submission_id, valid_id, "PENDING", None, None, now, now)
+        stored = self._store.create(fresh, self._expires_at(now), write_token)
+        if stored is None or stored.customer_id != valid_id:
+            raise IdempotencyKeyReusedError(
+                "this Idempotency-Key was used to submit another ID; send a new key"
+            )
+        if stored.status != "PENDING":
+            return Accepted(stored, announced=True)  # a retry of a submission already under way
         try:
-            self._publisher.submitted(submission.submission_id, valid_id, now)
+            self._publisher.submitted(submission_id, valid_id, stored.submitted_at)
         except PublishError as error:
-            reason = _clip(f"the submission could not be published: {error}")
-            self._store.finish(submission.submission_id, "FAILED", None, reason, self._clock())
-            raise ServiceUnavailableError("the workflow cannot take submissions; retry shortly") from error
-        return submission
+            return Accepted(stored, announced=False, reason=str(error))
+        return Accepted(stored, announced=True)
 
     def get(self, submission_id: str) -> Submission:
         found = self._store.get(submission_id) if _SUBMISSION_ID_RE.fullmatch(submission_id) else None

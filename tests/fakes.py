@@ -8,21 +8,25 @@ from chalicelib.customers import Customer
 class InMemoryCustomerStore:
     def __init__(self) -> None:
         self.items: dict[str, Customer] = {}
+        self.tokens: dict[str, str] = {}
 
-    def insert(self, customer: Customer) -> bool:
+    def insert(self, customer: Customer, write_token: str) -> Customer | None:
         if customer.id in self.items:
-            return False
+            mine = self.tokens[customer.id] == write_token
+            return self.items[customer.id] if mine else None
         self.items[customer.id] = customer
-        return True
+        self.tokens[customer.id] = write_token
+        return customer
 
     def get(self, customer_id: str) -> Customer | None:
         return self.items.get(customer_id)
 
     def delete(self, customer_id: str) -> bool:
+        self.tokens.pop(customer_id, None)
         return self.items.pop(customer_id, None) is not None
 
-    def insert_many(self, customers: list[Customer]) -> set[str]:
-        return {c.id for c in customers if not self.insert(c)}
+    def insert_many(self, customers: list[Customer], write_token: str) -> set[str]:
+        return {c.id for c in customers if self.insert(c, write_token) is None}
 
     def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
         ids = sorted(i for i in self.items if (after is None or i > after)

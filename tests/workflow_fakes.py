@@ -16,11 +16,16 @@ class InMemorySubmissionStore:
     def __init__(self) -> None:
         self.items: dict[str, Submission] = {}
         self.expires_at: dict[str, int] = {}
+        self.tokens: dict[str, str] = {}
 
-    def create(self, submission: Submission, expires_at: int) -> None:
-        assert submission.submission_id not in self.items, "never overwrites"
+    def create(self, submission: Submission, expires_at: int, write_token: str) -> Submission | None:
+        found = self.items.get(submission.submission_id)
+        if found is not None:  # never overwrites; our own token means our own earlier attempt
+            return found if self.tokens[submission.submission_id] == write_token else None
         self.items[submission.submission_id] = submission
         self.expires_at[submission.submission_id] = expires_at
+        self.tokens[submission.submission_id] = write_token
+        return submission
 
     def get(self, submission_id: str) -> Submission | None:
         return self.items.get(submission_id)

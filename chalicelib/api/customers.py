@@ -7,7 +7,9 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.api import deps
-from chalicelib.api.http import parse_body, query_int, query_text
+from chalicelib.api.body import parse_body
+from chalicelib.api.http import query_int, query_text
+from chalicelib.api.idempotency import replayable, write_token
 from chalicelib.customers import DEFAULT_PAGE_SIZE
 from chalicelib.observability import count
 
@@ -15,8 +17,9 @@ bp = Blueprint(__name__)
 
 
 @bp.route("/customers/{id}", methods=["PUT"], api_key_required=True)
+@replayable(bp)
 def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
-    customer = deps.customers().create(id)
+    customer = deps.customers().create(id, write_token(bp.current_request))
     count("CustomerCreated")
     location = bp.current_request.context.get("path") or f"/customers/{customer.id}"
     return Response(customer.to_json(), status_code=201, headers={"Location": location})
@@ -28,6 +31,7 @@ def get_customer(id: str) -> dict[str, str]:  # noqa: A002
 
 
 @bp.route("/customers/{id}", methods=["DELETE"], api_key_required=True)
+@replayable(bp)
 def delete_customer(id: str) -> Response:  # noqa: A002
     deps.customers().delete(id)
     count("CustomerDeleted")
@@ -46,15 +50,16 @@ def list_customers() -> dict[str, Any]:
 
 
 @bp.route("/customers/batch", methods=["POST"], api_key_required=True)
-def batch_create() -> dict[str, Any]:
+@replayable(bp)
+def batch_create() -> Response:
     from chalicelib.api.schemas import BatchCreateRequest
 
     body = parse_body(bp.current_request, BatchCreateRequest)
-    outcome = deps.customers().create_many(body.ids)
+    outcome = deps.customers().create_many(body.ids, write_token(bp.current_request))
     count("CustomerCreated", len(outcome.created))
     count("BatchExisting", len(outcome.existing))
-    return {
+    return Response({
         "created": outcome.created,
         "existing": outcome.existing,
         "invalid": [{"id": i, "reason": reason} for i, reason in outcome.invalid],
-    }
+    })

@@ -15,10 +15,11 @@ import json
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
+from chalicelib import deadline
 from chalicelib.config import settings
 from chalicelib.errors import (
     CHALICE_CODES,
@@ -26,43 +27,26 @@ from chalicelib.errors import (
     AppError,
     ForbiddenError,
     InvalidRequestError,
-    MalformedJsonError,
     MethodNotAllowedError,
     PayloadTooLargeError,
-    ServiceUnavailableError,
     error_body,
 )
 from chalicelib.observability import count, flush_metrics, logger, trace
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
-ALLOWED_HEADERS = "content-type, x-api-key"
-EXPOSED_HEADERS = "Location, Retry-After"
+ALLOWED_HEADERS = "content-type, x-api-key, idempotency-key"
+EXPOSED_HEADERS = "Location, Retry-After, Idempotent-Replayed"
 _LOG_KEYS = ["request_id", "route", "method", "customer_id"]
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-
 View = Callable[..., Any]
-ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 def error_response(error: AppError, headers: dict[str, str] | None = None) -> Response:
     all_headers: dict[str, str | list[str]] = {"Content-Type": "application/json", **(headers or {})}
-    if isinstance(error, ServiceUnavailableError):
+    if error.retry_after_seconds is not None:
         all_headers["Retry-After"] = str(error.retry_after_seconds)
     body = error_body(error.code, error.message)
     return Response(body, headers=all_headers, status_code=error.status)
-
-
-def json_body(request: Request) -> Any:
-    """The request's JSON body; a clear 400 when it is missing or not JSON."""
-    raw = request.raw_body
-    if not raw:
-        raise MalformedJsonError("the request needs a JSON body")
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedJsonError(f"the body is not valid JSON: {error}") from error
 
 
 def cors_headers(origin: str | None) -> dict[str, str]:
@@ -167,7 +151,8 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
         try:
             with trace(f"{request.method} {route}", route=route, customer_id=params.get("id", "")):
                 try:
-                    response = _guard(app, request) or get_response(request)
+                    with deadline.budget(settings().request_budget_seconds):
+                        response = _guard(app, request) or get_response(request)
                 except AppError as error:
                     response = error_response(error)
             response = _reshape(response)
@@ -188,6 +173,8 @@ def _mapped_errors(view: View) -> View:
         try:
             return view(*args, **kwargs)
         except AppError as error:
+            if error.status >= 500:
+                logger.warning("unavailable", cause=repr(error.__cause__ or error))
             return error_response(error)
         except Exception:
             logger.exception("unhandled error")
@@ -239,16 +226,3 @@ def query_int(request: Request, name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise InvalidRequestError(f"{name} must be a whole number") from None
-
-
-def parse_body(request: Request, model: type[ModelT]) -> ModelT:
-    """Validate the JSON body against a pydantic model; a readable 400 when it does not fit."""
-    from pydantic import ValidationError
-
-    data = json_body(request)
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise InvalidRequestError(f"{where}: {first['msg']}") from None

@@ -7,21 +7,29 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.api import deps
-from chalicelib.api.http import parse_body, query_int
-from chalicelib.observability import count
+from chalicelib.api.body import parse_body
+from chalicelib.api.http import query_int
+from chalicelib.api.idempotency import replayable, write_token
+from chalicelib.observability import count, logger
 from chalicelib.submissions import DEFAULT_RECENT
 
 bp = Blueprint(__name__)
 
 
 @bp.route("/workflow/submit", methods=["POST"], api_key_required=True)
+@replayable(bp)
 def submit() -> Response:
     from chalicelib.api.schemas import SubmitRequest
 
     request = bp.current_request
     body = parse_body(request, SubmitRequest)
-    submission = deps.submissions().submit(body.id)
+    accepted = deps.submissions().submit(body.id, write_token(request))
+    submission = accepted.submission
     count("WorkflowSubmitted")
+    if not accepted.announced:
+        count("WorkflowPublishDeferred")
+        logger.warning("submission stored but not announced; the reconciler will",
+                       submission_id=submission.submission_id, reason=accepted.reason)
     # Behind API Gateway the path carries the stage (/api/workflow/submit): keep its prefix.
     path: str = request.context.get("path") or "/workflow/submit"
     location = f"{path.rstrip('/').removesuffix('submit')}submissions/{submission.submission_id}"

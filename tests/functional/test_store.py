@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
-import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 
-from chalicelib.aws import client
+from chalicelib import deadline
+from chalicelib.aws import BudgetedClient, client, raw_client
 from chalicelib.errors import ServiceUnavailableError
 from chalicelib.store import DynamoCustomerStore
 from tests.conftest import free_port
-from tests.functional.conftest import Api
 from tests.store_contract import StoreContract
 
 
@@ -36,19 +36,29 @@ class _Throttle:
         return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
 
 
-def test_a_throttle_is_retried_a_bounded_number_of_times_then_503(api: Api) -> None:
+def _throttled_clients(throttle: _Throttle) -> Callable[[str, float], Any]:
+    def make(service: str, read_timeout: float) -> Any:
+        made = raw_client(service, read_timeout)
+        made.meta.events.register("before-send.dynamodb.GetItem", throttle, unique_id="throttle")
+        return made
+
+    return make
+
+
+def test_a_throttle_is_retried_within_the_request_budget_then_503(aws: None) -> None:
+    # GIVEN DynamoDB throttling every call, and a request with one second left
     throttle = _Throttle()
-    client("dynamodb").meta.events.register("before-send.dynamodb.GetItem", throttle)
-    status, body, headers = api.get("/customers/slow-one")
-    assert status == 503 and body["error"]["code"] == "service_unavailable"
-    assert headers["Retry-After"] == "1"
-    assert throttle.attempts == 3  # botocore standard mode: 1 try + 2 retries, then we give up
+    store = DynamoCustomerStore(BudgetedClient("dynamodb", _throttled_clients(throttle)), "customer_ids")
+    started = time.monotonic()
+    # WHEN the store reads, THEN it retries with backoff while the budget lasts, then gives up
+    with deadline.budget(1.0), pytest.raises(ServiceUnavailableError, match="busy"):
+        store.get("slow-one")
+    assert throttle.attempts >= 3
+    assert time.monotonic() - started < 1.0 + 2.0  # generous: the point is "not 15 s"
 
 
-def test_an_unreachable_store_is_unavailable_not_a_crash() -> None:
-    closed = botocore.session.get_session().create_client(
-        "dynamodb", endpoint_url=f"http://127.0.0.1:{free_port()}", region_name="us-east-1",
-        config=Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=1),
-    )
-    with pytest.raises(ServiceUnavailableError):
-        DynamoCustomerStore(closed, "customer_ids").get("abc")
+def test_an_unreachable_store_is_unavailable_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    store = DynamoCustomerStore(BudgetedClient("dynamodb"), "customer_ids")
+    with deadline.budget(1.0), pytest.raises(ServiceUnavailableError, match="unreachable"):
+        store.get("abc")

@@ -129,7 +129,8 @@ def test_a_new_id_is_inserted_with_the_api_s_item_shape(flow: Flow) -> None:
     assert flow.submission(sid)["updatedAt"].endswith("Z")
     status, body, _ = flow.api.get(f"/customers/{cid}")
     assert status == 200 and body["source"] == "workflow"
-    assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source"}
+    assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source", "writeToken"}
+    assert customer(flow, cid)["writeToken"] == {"S": sid}  # the machine can tell its own insert
 
 
 def test_an_existing_id_is_already_exists_and_left_unchanged(flow: Flow) -> None:

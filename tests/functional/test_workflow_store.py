@@ -28,13 +28,25 @@ class SubmissionStoreContract:
 
     def test_a_created_submission_reads_back(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
-        store.create(pending(sid), 1_800_000_000)
+        store.create(pending(sid), 1_800_000_000, "token-1")
         assert store.get(sid) == pending(sid)
         assert store.get(fresh_id("s")) is None
 
+    def test_create_never_overwrites_and_knows_its_own_earlier_attempt(self, store: SubmissionStore) -> None:
+        # GIVEN a submission stored by a request whose answer was lost
+        sid = fresh_id("s")
+        assert store.create(pending(sid), 1, "token-1") == pending(sid)
+        later = Submission(sid, "cust-999", "PENDING", None, None, "2026-11-25T10:00:00.000Z",
+                           "2026-11-25T10:00:00.000Z")
+        # WHEN the same request comes again, and when another request collides
+        # THEN the first gets the stored submission back, the other gets nothing, nothing changes
+        assert store.create(later, 1, "token-1") == pending(sid)
+        assert store.create(later, 1, "token-2") is None
+        assert store.get(sid) == pending(sid)
+
     def test_running_only_from_pending(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
-        store.create(pending(sid), 1)
+        store.create(pending(sid), 1, "token-1")
         running = Submission(sid, "cust-001", "RUNNING", None, None, T0, "2026-11-25T09:00:01.000Z")
         assert store.mark_running(running, 1) is True
         assert store.get(sid) == running
@@ -48,7 +60,7 @@ class SubmissionStoreContract:
 
     def test_a_final_status_is_written_once_and_never_moves_back(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
-        store.create(pending(sid), 1)
+        store.create(pending(sid), 1, "token-1")
         assert store.finish(sid, "SUCCEEDED", "inserted", None, "2026-11-25T09:00:02.000Z") is True
         assert store.finish(sid, "FAILED", None, "late", "2026-11-25T09:00:03.000Z") is False
         running = Submission(sid, "cust-001", "RUNNING", None, None, T0, T0)
@@ -58,7 +70,7 @@ class SubmissionStoreContract:
 
     def test_a_failure_keeps_its_reason_and_no_outcome(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
-        store.create(pending(sid), 1)
+        store.create(pending(sid), 1, "token-1")
         store.finish(sid, "FAILED", None, "DynamoDB.ResourceNotFoundException: gone", T0)
         recorded = store.get(sid)
         assert recorded is not None
@@ -74,7 +86,7 @@ class SubmissionStoreContract:
         times = [f"2099-01-01T00:00:{second:02d}.000Z" for second in range(12)]  # newer than the rest
         ids = [fresh_id("r") for _ in times]
         for sid, at in zip(ids, times, strict=True):
-            store.create(pending(sid, at), 1)
+            store.create(pending(sid, at), 1, "token-1")
         assert len({list_shard(sid) for sid in ids}) > 1
         assert [s.submission_id for s in store.recent(5)] == ids[::-1][:5]
 
@@ -94,7 +106,7 @@ class TestDynamoStore(SubmissionStoreContract):
 def test_stored_items_carry_the_ttl_and_list_keys(aws: None) -> None:
     store = DynamoSubmissionStore(client("dynamodb"), "customer_id_submissions")
     sid = fresh_id("s")
-    store.create(pending(sid), 1_800_000_000)
+    store.create(pending(sid), 1_800_000_000, "token-1")
 
     item: dict[str, Any] = client("dynamodb").get_item(
         TableName="customer_id_submissions", Key={"submissionId": {"S": sid}})["Item"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from chalicelib.cursor import CursorCodec
@@ -54,22 +56,22 @@ def test_invalid_ids_are_refused_with_a_reason(invalid: object, reason: str) -> 
 
 
 def test_create_stores_exactly_the_given_id(customers: Customers, store: InMemoryCustomerStore) -> None:
-    created = customers.create("Cust_01")
+    created = customers.create("Cust_01", new_token())
     assert created.id == "Cust_01" and created.source == "api"
     assert store.items["Cust_01"] == created
 
 
 def test_ids_are_case_sensitive(customers: Customers) -> None:
-    customers.create("abc")
-    assert customers.create("ABC").id == "ABC"
+    customers.create("abc", new_token())
+    assert customers.create("ABC", new_token()).id == "ABC"
 
 
 def test_creating_an_existing_id_fails_and_keeps_the_original(
     customers: Customers, store: InMemoryCustomerStore
 ) -> None:
-    original = customers.create("dup-1")
+    original = customers.create("dup-1", new_token())
     with pytest.raises(AlreadyExistsError):
-        customers.create("dup-1")
+        customers.create("dup-1", new_token())
     assert store.items["dup-1"] == original
 
 
@@ -81,14 +83,16 @@ def test_get_and_delete_unknown_ids_are_not_found(customers: Customers) -> None:
 
 
 def test_invalid_ids_are_refused_before_touching_the_store(customers: Customers) -> None:
-    for call in (customers.create, customers.get, customers.delete):
+    with pytest.raises(InvalidIdError):
+        customers.create("no", new_token())
+    for call in (customers.get, customers.delete):
         with pytest.raises(InvalidIdError):
             call("no")
 
 
 def test_paging_yields_every_id_once_in_order(customers: Customers) -> None:
     ids = {f"id-{n:03d}" for n in range(23)}
-    customers.create_many(ids)
+    customers.create_many(ids, new_token())
     seen: list[str] = []
     cursor = None
     while True:
@@ -101,12 +105,12 @@ def test_paging_yields_every_id_once_in_order(customers: Customers) -> None:
 
 
 def test_last_full_page_has_no_cursor(customers: Customers) -> None:
-    customers.create_many(["aaa", "bbb"])
+    customers.create_many(["aaa", "bbb"], new_token())
     assert customers.list_page(limit=2).next_cursor is None
 
 
 def test_prefix_filters_and_binds_the_cursor(customers: Customers) -> None:
-    customers.create_many(["abc1", "abc2", "abc3", "abd1", "zzz"])
+    customers.create_many(["abc1", "abc2", "abc3", "abd1", "zzz"], new_token())
     page = customers.list_page(limit=2, prefix="abc")
     assert [c.id for c in page.items] == ["abc1", "abc2"]
     assert page.next_cursor is not None
@@ -131,10 +135,40 @@ def test_prefix_outside_the_id_alphabet_is_refused(customers: Customers, prefix:
 def test_batch_gives_every_distinct_id_exactly_one_outcome(
     customers: Customers, store: InMemoryCustomerStore
 ) -> None:
-    existing = customers.create("old-1")
-    outcome = customers.create_many(["new-1", "old-1", "x", "new-1", "bad id", "new-2", 7])
+    existing = customers.create("old-1", new_token())
+    outcome = customers.create_many(["new-1", "old-1", "x", "new-1", "bad id", "new-2", 7], new_token())
     assert outcome.created == ["new-1", "new-2"]
     assert outcome.existing == ["old-1"]
     assert [i for i, _ in outcome.invalid] == ["x", "bad id", "7"]
     assert store.items["old-1"] == existing  # never overwritten
     assert store.items["new-1"].source == "batch"
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def test_a_retry_with_the_same_token_gets_the_stored_customer_not_a_conflict(
+    customers: Customers, store: InMemoryCustomerStore
+) -> None:
+    # GIVEN a create whose answer was lost after it landed
+    token = new_token()
+    first = customers.create("retry-1", token)
+    # WHEN the same request (same token) comes again, later
+    again = customers.create("retry-1", token)
+    # THEN it is the same customer, createdAt and all; another request's create is still a conflict
+    assert again == first == store.items["retry-1"]
+    with pytest.raises(AlreadyExistsError):
+        customers.create("retry-1", new_token())
+
+
+def test_a_batch_retried_with_its_token_reports_its_own_ids_as_created(customers: Customers) -> None:
+    # GIVEN another caller's ID and a batch whose first attempt stored part of its IDs, then failed
+    customers.create("theirs-1", new_token())
+    token = new_token()
+    customers.create_many(["mine-1", "mine-2"], token)
+    # WHEN the whole batch is retried with the same token
+    outcome = customers.create_many(["mine-1", "mine-2", "mine-3", "theirs-1"], token)
+    # THEN what it wrote before is created, someone else's ID is existing
+    assert outcome.created == ["mine-1", "mine-2", "mine-3"]
+    assert outcome.existing == ["theirs-1"]

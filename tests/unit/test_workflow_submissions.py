@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
 
 from chalicelib.customers import Customer
-from chalicelib.errors import InvalidIdError, InvalidRequestError, NotFoundError, ServiceUnavailableError
+from chalicelib.errors import (
+    IdempotencyKeyReusedError,
+    InvalidIdError,
+    InvalidRequestError,
+    NotFoundError,
+)
 from chalicelib.executions import state_machine_arn, workflow_input
 from chalicelib.store import to_item
-from chalicelib.submissions import Submissions, WorkflowRequest, canonical_time
+from chalicelib.submissions import Submission, Submissions, WorkflowRequest, canonical_time
 from tests.workflow_fakes import InMemorySubmissionStore, RecordingPublisher, RecordingStarter
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow"
@@ -36,11 +42,9 @@ def starter() -> RecordingStarter:
 def submissions(store: InMemorySubmissionStore, publisher: RecordingPublisher,
                 starter: RecordingStarter) -> Submissions:
     ticks = iter(range(10_000))
-    ids = iter(range(10_000))
     return Submissions(
         store, publisher, starter,
         clock=lambda: f"2026-11-25T09:00:{next(ticks) % 60:02d}.000Z",
-        new_id=lambda: f"sub-{next(ids):04d}",
         ttl_days=30,
     )
 
@@ -52,10 +56,15 @@ def execution_end(name: str, status: str, **detail: Any) -> dict[str, Any]:
 # -- submit --------------------------------------------------------------------------------
 
 
+def submit(submissions: Submissions, customer_id: str) -> Submission:
+    """A fresh request's submission (its own token), as the API makes one."""
+    return submissions.submit(customer_id, uuid.uuid4().hex).submission
+
+
 def test_a_submission_is_recorded_pending_and_published_once(
     submissions: Submissions, store: InMemorySubmissionStore, publisher: RecordingPublisher
 ) -> None:
-    submission = submissions.submit("cust-001")
+    submission = submit(submissions, "cust-001")
 
     assert store.get(submission.submission_id) == submission
     assert (submission.status, submission.outcome, submission.error) == ("PENDING", None, None)
@@ -63,7 +72,7 @@ def test_a_submission_is_recorded_pending_and_published_once(
 
 
 def test_a_submission_expires_after_the_ttl(submissions: Submissions, store: InMemorySubmissionStore) -> None:
-    submission = submissions.submit("cust-001")
+    submission = submit(submissions, "cust-001")
 
     submitted = 1_795_597_200  # 2026-11-25T09:00:00Z
     assert store.expires_at[submission.submission_id] == submitted + 30 * 24 * 3600
@@ -74,22 +83,41 @@ def test_an_id_that_breaks_the_rule_is_refused_before_anything_is_stored(
     submissions: Submissions, store: InMemorySubmissionStore, publisher: RecordingPublisher, bad: object
 ) -> None:
     with pytest.raises(InvalidIdError):
-        submissions.submit(bad)
+        submissions.submit(bad, uuid.uuid4().hex)
     assert store.items == {}
     assert publisher.published == []
 
 
-def test_when_the_event_cannot_be_published_the_submission_fails_and_the_client_gets_503(
+def test_when_the_event_cannot_be_published_the_submission_stays_pending_for_the_reconciler(
     submissions: Submissions, store: InMemorySubmissionStore, publisher: RecordingPublisher
 ) -> None:
     publisher.fail_with = "ThrottlingException: slow down"
 
-    with pytest.raises(ServiceUnavailableError):
-        submissions.submit("cust-001")
+    accepted = submissions.submit("cust-001", uuid.uuid4().hex)
 
-    (recorded,) = store.items.values()
-    assert recorded.status == "FAILED"
-    assert recorded.error is not None and "slow down" in recorded.error
+    assert not accepted.announced and accepted.reason is not None and "slow down" in accepted.reason
+    assert store.items == {accepted.submission.submission_id: accepted.submission}
+    assert accepted.submission.status == "PENDING"
+
+
+def test_a_retry_with_the_same_token_is_the_same_submission_announced_again(
+    submissions: Submissions, store: InMemorySubmissionStore, publisher: RecordingPublisher
+) -> None:
+    # GIVEN a submission whose answer was lost (or whose event did not reach the bus)
+    token = uuid.uuid4().hex
+    first = submissions.submit("cust-001", token).submission
+    # WHEN the client retries with the same Idempotency-Key (same token)
+    again = submissions.submit("cust-001", token).submission
+    # THEN it is the same submission, announced again (starting it is idempotent), stored once
+    assert again == first and list(store.items) == [first.submission_id]
+    assert [p[0] for p in publisher.published] == [first.submission_id] * 2
+
+
+def test_the_same_token_for_another_id_is_a_reused_key(submissions: Submissions) -> None:
+    token = uuid.uuid4().hex
+    submissions.submit("cust-001", token)
+    with pytest.raises(IdempotencyKeyReusedError):
+        submissions.submit("cust-002", token)
 
 
 # -- read ----------------------------------------------------------------------------------
@@ -102,7 +130,7 @@ def test_an_unknown_or_malformed_submission_id_is_not_found(submissions: Submiss
 
 
 def test_recent_lists_newest_first_within_the_limit(submissions: Submissions) -> None:
-    made = [submissions.submit(f"cust-{i:03d}").submission_id for i in range(5)]
+    made = [submit(submissions, f"cust-{i:03d}").submission_id for i in range(5)]
 
     assert [s.submission_id for s in submissions.recent(3)] == made[::-1][:3]
     for bad in (0, 101):
@@ -114,7 +142,7 @@ def test_recent_lists_newest_first_within_the_limit(submissions: Submissions) ->
 
 
 def submitted_event(submissions: Submissions, customer_id: str = "cust-001") -> dict[str, str]:
-    submission = submissions.submit(customer_id)
+    submission = submit(submissions, customer_id)
     return {"submissionId": submission.submission_id, "id": customer_id,
             "submittedAt": submission.submitted_at}
 
@@ -189,7 +217,8 @@ def test_the_input_carries_the_verdict_and_the_exact_item_the_api_would_store() 
     payload = workflow_input(request)
 
     assert payload["valid"] is True and payload["problem"] is None
-    assert payload["item"] == to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"))
+    assert payload["item"] == to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"),
+                                      request.submission_id)
     assert payload["item"]["source"] == {"S": "workflow"}
     json.dumps(payload)  # it is the execution's JSON input
 

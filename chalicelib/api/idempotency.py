@@ -1,0 +1,195 @@
+"""`Idempotency-Key` (IETF draft "The Idempotency-Key HTTP Header Field") for the write routes.
+
+Two layers, each doing what the other cannot:
+- Item tokens (store.py, submission_store.py): every write stores the token of its request. The
+  token is derived from the Idempotency-Key when there is one, so a retry finds its own item even
+  when the first attempt died half-way (a batch that stored 356 of 1000 IDs, then 503).
+- Powertools' idempotency utility (records in IDEMPOTENCY_TABLE, kept 24 h): the first complete
+  answer to a key is stored and replayed to every retry with that key, with
+  `Idempotent-Replayed: true`. That is what makes a retried DELETE a 204 although the item is gone,
+  tells a concurrent retry that the first attempt is still running (409), and catches a key reused
+  for another request (422). A 5xx is never stored: the retry runs again, and the item tokens make
+  that safe.
+Keys are scoped per API key. Without the header, each request is its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any
+
+from chalice.app import Blueprint, Request, Response
+
+from chalicelib.aws import client
+from chalicelib.config import settings
+from chalicelib.deadline import remaining
+from chalicelib.errors import (
+    AppError,
+    IdempotencyKeyInUseError,
+    IdempotencyKeyInvalidError,
+    IdempotencyKeyReusedError,
+    ServiceUnavailableError,
+    error_body,
+)
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 255
+KEY_PATTERN = rf"^[\x20-\x7e]{{1,{MAX_KEY_LENGTH}}}$"
+KEEP_SECONDS = 24 * 60 * 60
+_KEY_RE = re.compile(KEY_PATTERN)
+
+View = Callable[..., Response]
+Answer = dict[str, Any]  # a stored answer: {"status", "body", "headers"}
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's key, None without one; a 400 for a malformed one."""
+    raw: str | None = request.headers.get(HEADER.lower())
+    if raw is None:
+        return None
+    # The draft sends an sf-string ("...") ; a bare value, as most clients send, is taken as is.
+    key = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    if not _KEY_RE.fullmatch(key):
+        raise IdempotencyKeyInvalidError(
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
+        )
+    return key
+
+
+def _scope(request: Request) -> str:
+    """Keys belong to the caller: API Gateway names the API key; locally there is one caller."""
+    identity = request.context.get("identity") or {}
+    return str(identity.get("apiKeyId") or "local")
+
+
+def write_token(request: Request) -> str:
+    """The token this request's writes carry: the same for every retry with the same key."""
+    key = idempotency_key(request)
+    if key is None:
+        return uuid.uuid4().hex
+    return hashlib.sha256(f"{_scope(request)}\n{key}".encode()).hexdigest()[:32]
+
+
+def replayable(bp: Blueprint) -> Callable[[View], View]:
+    """Give a write route of `bp` Idempotency-Key semantics; without the header it runs as before."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def call(**params: str) -> Response:
+            request = bp.current_request
+            key = idempotency_key(request)
+            if key is None:
+                return view(**params)
+            answer = _run_once(request, key, lambda: _answer_of(view, params))
+            headers = dict(answer["headers"])
+            if answer.get("replayed"):
+                headers[REPLAYED_HEADER] = "true"
+            return Response(answer["body"], status_code=answer["status"], headers=headers)
+
+        return call
+
+    return decorate
+
+
+def _answer_of(view: View, params: dict[str, str]) -> Answer:
+    """The view's answer as data to store; errors of the caller's making are answers too."""
+    try:
+        response = view(**params)
+    except AppError as error:
+        if error.status >= 500:
+            raise  # not stored: a retry runs again
+        return {"status": error.status, "body": error_body(error.code, error.message), "headers": {}}
+    return {"status": response.status_code, "body": response.body, "headers": dict(response.headers)}
+
+
+def _run_once(request: Request, key: str, work: Callable[[], Answer]) -> Answer:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
+    fingerprint = {
+        "method": request.method,
+        "route": request.context.get("resourcePath", ""),
+        "params": request.uri_params or {},
+        "body": hashlib.sha256(_bytes(request.raw_body)).hexdigest(),
+    }
+    _config().register_lambda_context(_RequestTime())
+    try:
+        answer: Answer = _once()(call={"key": f"{_scope(request)}\n{key}", "request": fingerprint},
+                                 work=work)
+    except IdempotencyAlreadyInProgressError:
+        raise IdempotencyKeyInUseError(
+            f"a request with this {HEADER} is still running; retry shortly for its answer"
+        ) from None
+    except IdempotencyValidationError:
+        raise IdempotencyKeyReusedError(
+            f"this {HEADER} was used for a different request; send a new key for a new request"
+        ) from None
+    except IdempotencyPersistenceLayerError as error:
+        cause = error.__cause__
+        if isinstance(cause, AppError):
+            raise cause from None
+        raise ServiceUnavailableError("the idempotency records cannot be reached; retry shortly") from error
+    return answer
+
+
+def _bytes(body: str | bytes | None) -> bytes:
+    return body.encode() if isinstance(body, str) else body or b""
+
+
+class _RequestTime:
+    """How long this request may still run, as Powertools asks a Lambda context: a record left
+    in progress by a request that died is taken over once that time has passed."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        left = remaining()
+        return int(1000 * (settings().request_budget_seconds if left is None else max(left, 0) + 1))
+
+
+@cache
+def _config() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    def mark_replayed(response: Any, idempotent_data: Any) -> Any:
+        return {**response, "replayed": True}
+
+    return IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="request",
+        expires_after_seconds=KEEP_SECONDS,
+        response_hook=mark_replayed,
+    )
+
+
+@cache
+def _once() -> Callable[..., Answer]:
+    """The one function Powertools makes idempotent: runs `work` unless `call` has an answer."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        idempotent_function,
+    )
+
+    persistence = DynamoDBPersistenceLayer(
+        table_name=settings().idempotency_table, boto3_client=client("dynamodb")
+    )
+
+    def run(call: dict[str, Any], work: Callable[[], Answer]) -> Answer:
+        return work()
+
+    once: Callable[..., Answer] = idempotent_function(
+        run, data_keyword_argument="call", persistence_store=persistence, config=_config(),
+        key_prefix="http",
+    )
+    return once
+
+
+def reset() -> None:
+    _config.cache_clear()
+    _once.cache_clear()

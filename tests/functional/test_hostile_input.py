@@ -1,0 +1,79 @@
+"""Every body is a 400 or a success; every cursor not ours is a 400; a missing secret is a 503."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib import config
+from chalicelib.aws import client
+from chalicelib.cursor import CursorCodec, _b64
+from chalicelib.errors import ServiceUnavailableError
+from tests.functional.conftest import Api
+
+HOSTILE_BODIES = {
+    "deeply nested arrays": "[" * 5000 + "]" * 5000,
+    "nested past the bound": '{"ids": ' + "[" * 40 + '"a"' + "]" * 40 + "}",
+    "a 5000-digit number": '{"ids": [' + "9" * 5000 + "]}",
+    "a long float": '{"id": 1.' + "1" * 100 + "}",
+    "NaN": '{"ids": [NaN]}',
+    "Infinity": '{"id": Infinity}',
+    "a huge string": json.dumps({"id": "x" * 100_000}),
+    "too many values": json.dumps({"ids": [0] * 20_000}),
+    "latin-1 text": b"{\"id\": \"\xff\xfe\"}".decode("latin-1"),
+}
+
+
+@pytest.mark.parametrize("route", ["/customers/batch", "/workflow/submit"])
+@pytest.mark.parametrize("name", HOSTILE_BODIES)
+def test_a_hostile_body_is_a_400_in_the_error_shape(api: Api, route: str, name: str) -> None:
+    status, body, _ = api.post(route, raw=HOSTILE_BODIES[name])
+    assert status == 400, name
+    assert body["error"]["code"] in {"malformed_json", "invalid_request", "invalid_id"}
+    assert "Traceback" not in body["error"]["message"]
+
+
+def test_the_largest_legitimate_body_is_within_the_bounds(api: Api) -> None:
+    # 1000 IDs, none valid: parsed and answered without a single write
+    ids = [f"no {n}" for n in range(1000)]
+    status, body, _ = api.post("/customers/batch", body={"ids": ids})
+    assert status == 200 and len(body["invalid"]) == 1000
+
+
+def _signed(payload: object) -> str:
+    codec = CursorCodec(lambda: b"test-cursor-secret")
+    raw = json.dumps(payload).encode()
+    return f"{_b64(raw)}.{_b64(codec._sign(raw))}"
+
+
+@pytest.mark.parametrize("payload", [
+    [], "text", 7, None, {}, {"v": 1}, {"v": 1, "a": 7, "p": None}, {"v": 2, "a": "abc", "p": None},
+    {"v": 1, "a": "abc", "p": ["x"]},
+])
+def test_a_validly_signed_cursor_with_a_foreign_payload_is_400(api: Api, payload: object) -> None:
+    status, body, _ = api.get(f"/customers?cursor={_signed(payload)}")
+    assert status == 400 and body["error"]["code"] == "invalid_cursor"
+
+
+def test_a_signed_cursor_that_is_not_json_is_400(api: Api) -> None:
+    codec = CursorCodec(lambda: b"test-cursor-secret")
+    raw = b"\x00not json"
+    status, body, _ = api.get(f"/customers?cursor={_b64(raw)}.{_b64(codec._sign(raw))}")
+    assert status == 400 and body["error"]["code"] == "invalid_cursor"
+
+
+def test_a_cursor_secret_that_cannot_be_read_is_unavailable_and_read_again_later(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a deployed stage whose SSM parameter cannot be read (missing here)
+    monkeypatch.delenv("CURSOR_SECRET")
+    monkeypatch.setenv("CURSOR_SECRET_PARAMETER", "/customer-ids/test/cursor-secret")
+    config.reset()
+    # WHEN a page needs the key, THEN it is a 503 (ServiceUnavailableError), not a 500
+    with pytest.raises(ServiceUnavailableError):
+        config.cursor_secret()
+    # AND once the parameter is readable, the next request gets it: failures are not cached
+    client("ssm").put_parameter(Name="/customer-ids/test/cursor-secret", Value="s3cret",
+                                Type="SecureString")
+    assert config.cursor_secret() == b"s3cret"
