@@ -175,8 +175,32 @@ def _once() -> Callable[..., Answer]:
         DynamoDBPersistenceLayer,
         idempotent_function,
     )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyItemAlreadyExistsError,
+    )
 
-    persistence = DynamoDBPersistenceLayer(
+    class RetrySafePersistence(DynamoDBPersistenceLayer):
+        """Powertools' DynamoDB layer, told apart from itself: when the put of our in-progress
+        record was answered late and retried, the retry finds that very record (same payload,
+        same in-progress deadline, to the millisecond). That is us, not a concurrent request."""
+
+        def _put_record(self, data_record: Any) -> None:
+            try:
+                super()._put_record(data_record)
+            except IdempotencyItemAlreadyExistsError as exists:
+                found = exists.old_data_record
+                mine = (
+                    found is not None
+                    and found.status == "INPROGRESS"
+                    and found.payload_hash == data_record.payload_hash
+                    and found.in_progress_expiry_timestamp is not None
+                    and int(found.in_progress_expiry_timestamp)
+                    == data_record.in_progress_expiry_timestamp
+                )
+                if not mine:
+                    raise
+
+    persistence = RetrySafePersistence(
         table_name=settings().idempotency_table, boto3_client=client("dynamodb")
     )
 

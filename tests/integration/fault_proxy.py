@@ -1,0 +1,136 @@
+"""A TCP proxy between the API and the emulator that misbehaves on command, like a real network.
+
+Modes, switched at any time and applied to connections already open (botocore keeps them alive):
+- pass:   bytes flow both ways.
+- hang:   bytes are held in both directions (the peer accepts and never answers); switching back
+          to pass delivers what was held, late, the way a frozen process (SIGSTOP, SIGCONT) does.
+- reset:  every connection is closed with a TCP reset, and new ones are reset at once.
+- lose(n, operation): the answers to the next n requests for `operation` (e.g. "PutItem") are
+          dropped after the emulator carried them out: the caller times out although its write
+          landed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+from types import TracebackType
+
+_CHUNK = 65536
+
+
+class FaultProxy:
+    def __init__(self, upstream_port: int) -> None:
+        self._upstream = ("127.0.0.1", upstream_port)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.mode = "pass"
+        self._losses: dict[bytes, int] = {}  # operation -> answers still to lose
+        self._lock = threading.Lock()
+        self._sockets: set[socket.socket] = set()
+        self._closed = False
+        threading.Thread(target=self._accept, name="fault-proxy", daemon=True).start()
+
+    # -- commands --------------------------------------------------------------------------
+    def set(self, mode: str) -> None:
+        assert mode in {"pass", "hang", "reset"}, mode
+        self.mode = mode
+        if mode == "reset":
+            with self._lock:
+                for sock in list(self._sockets):
+                    _reset(sock)
+
+    def lose(self, answers: int, operation: str) -> None:
+        with self._lock:
+            target = f"x-amz-target: dynamodb_20120810.{operation}".lower().encode()
+            self._losses[target] = self._losses.get(target, 0) + answers
+
+    def close(self) -> None:
+        self._closed = True
+        self.mode = "pass"
+        self._listener.close()
+        with self._lock:
+            for sock in list(self._sockets):
+                _reset(sock)
+
+    def __enter__(self) -> FaultProxy:
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            if self.mode == "reset":
+                _reset(client)
+                continue
+            try:
+                upstream = socket.create_connection(self._upstream)
+            except OSError:
+                _reset(client)
+                continue
+            for sock in (client, upstream):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self._lock:
+                self._sockets.update((client, upstream))
+            lose_next = [False]
+            for args in ((client, upstream, False, lose_next), (upstream, client, True, lose_next)):
+                threading.Thread(target=self._pump, args=args, daemon=True).start()
+
+    def _owes_loss(self, request: bytes) -> bool:
+        """Is the answer to this request (its first chunk) one to lose?"""
+        head = request[:4096].lower()
+        with self._lock:
+            for target, left in self._losses.items():
+                if left > 0 and target in head:
+                    self._losses[target] = left - 1
+                    return True
+        return False
+
+    def _pump(self, source: socket.socket, target: socket.socket, answers: bool,
+              lose_next: list[bool]) -> None:
+        """Copy one direction. HTTP/1.1 without pipelining: an answer follows its request, so
+        `lose_next` (shared by the two directions of a connection) carries the verdict across."""
+        losing = False
+        try:
+            while True:
+                data = source.recv(_CHUNK)
+                if not data:
+                    break
+                while self.mode == "hang" and not self._closed:
+                    time.sleep(0.01)
+                if self.mode == "reset":
+                    break
+                if not answers and data[:8].isupper():  # a request line starts ("POST / ...")
+                    lose_next[0] = self._owes_loss(data)
+                elif answers and data.startswith(b"HTTP/"):
+                    losing, lose_next[0] = lose_next[0], False  # drop this answer whole
+                if not losing:
+                    target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                _close(sock)
+            with self._lock:
+                self._sockets.difference_update((source, target))
+
+
+def _reset(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    _close(sock)
+
+
+def _close(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.close()
