@@ -41,6 +41,15 @@ class Page:
     next_cursor: str | None
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a store found for a page; `resume_after` is set when it stopped early, short of time,
+    at a position the next page continues from (no customer ID sorts at or before it unread)."""
+
+    items: list[Customer]
+    resume_after: str | None = None
+
+
 @dataclass
 class BatchOutcome:
     created: list[str] = field(default_factory=list)
@@ -64,7 +73,7 @@ class CustomerStore(Protocol):
     def insert_many(self, customers: list[Customer], write_token: str) -> set[str]:
         """Store each new customer; return the IDs that belong to someone else (left untouched)."""
 
-    def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
+    def list_after(self, after: str | None, prefix: str | None, limit: int) -> Listing:
         """Up to `limit` customers in ID order, with IDs > `after` and starting with `prefix`."""
 
 
@@ -133,9 +142,12 @@ class Customers:
         after = self._cursors.decode(cursor, prefix) if cursor else None
         # One extra item tells whether another page exists, so the last page says null.
         found = self._store.list_after(after, prefix, limit + 1)
-        items = found[:limit]
-        more = len(found) > limit
-        return Page(items, self._cursors.encode(items[-1].id, prefix) if more else None)
+        items = found.items[:limit]
+        if len(found.items) > limit:
+            return Page(items, self._cursors.encode(items[-1].id, prefix))
+        # Short of time (a sparse table, a slow store): a short page, and the cursor goes on.
+        resume = found.resume_after
+        return Page(items, self._cursors.encode(resume, prefix) if resume else None)
 
     def create_many(
         self, ids: Iterable[object], write_token: str, source: Source = "batch"

@@ -24,7 +24,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.customers import Customer, Source
+from chalicelib import deadline
+from chalicelib.customers import Customer, Listing, Source
 from chalicelib.dynamo import after_lost_answer, is_condition_failure, old_item, unavailable_on_outage
 from chalicelib.errors import ServiceUnavailableError
 
@@ -36,6 +37,12 @@ SHARDS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _BATCH_GET_SIZE = 100
 _WRITE_PARALLELISM = 16
 _UNPROCESSED_RETRIES = 5
+_LIST_RESERVE_SECONDS = 1.5  # a list stops walking shards when less than this is left
+
+
+def _short_of_time() -> bool:
+    left = deadline.remaining()
+    return left is not None and left < _LIST_RESERVE_SECONDS
 
 
 def _shard(customer_id: str) -> str:
@@ -150,17 +157,21 @@ class DynamoCustomerStore:
                 raise ServiceUnavailableError("the data store is busy; retry shortly")
         return found
 
-    def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
+    def list_after(self, after: str | None, prefix: str | None, limit: int) -> Listing:
         shards = prefix[0] if prefix else SHARDS
         if after:
             shards = shards[shards.find(after[0]) :] if after[0] in shards else ""
         found: list[Customer] = []
-        for shard in shards:
+        for position, shard in enumerate(shards):
+            if position and _short_of_time():
+                # Stop between shards with what we have; the next page starts at this shard: its
+                # name, one character, sorts before every ID in it (IDs have at least three).
+                return Listing(found, resume_after=shard)
             start = after if after and after[0] == shard else None
             found.extend(self._query_shard(shard, start, prefix, limit - len(found)))
             if len(found) >= limit:
                 break
-        return found
+        return Listing(found)
 
     def _query_shard(
         self, shard: str, after: str | None, prefix: str | None, limit: int

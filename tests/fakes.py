@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.customers import Customer
+from chalicelib.customers import Customer, Listing
 
 
 class InMemoryCustomerStore:
@@ -28,7 +28,7 @@ class InMemoryCustomerStore:
     def insert_many(self, customers: list[Customer], write_token: str) -> set[str]:
         return {c.id for c in customers if self.insert(c, write_token) is None}
 
-    def list_after(self, after: str | None, prefix: str | None, limit: int) -> list[Customer]:
+    def list_after(self, after: str | None, prefix: str | None, limit: int) -> Listing:
         ids = sorted(i for i in self.items if (after is None or i > after)
                      and (prefix is None or i.startswith(prefix)))
-        return [self.items[i] for i in ids[:limit]]
+        return Listing([self.items[i] for i in ids[:limit]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib import deadline
 from chalicelib.customers import Customer
 from chalicelib.store import SHARDS, DynamoCustomerStore
 from tests.conftest import fresh_id
@@ -59,7 +60,7 @@ class StoreContract:
         listed: list[str] = []
         after = None
         while True:
-            page = store.list_after(after, None, 3)
+            page = store.list_after(after, None, 3).items
             if not page:
                 break
             listed += [c.id for c in page if tag in c.id]
@@ -70,5 +71,26 @@ class StoreContract:
         tag = fresh_id("p")
         ids = [f"{tag}-{n}" for n in range(5)]
         store.insert_many([customer(i) for i in ids], "mine")
-        assert [c.id for c in store.list_after(None, tag, 10)] == ids
-        assert [c.id for c in store.list_after(ids[1], tag, 2)] == ids[2:4]
+        assert [c.id for c in store.list_after(None, tag, 10).items] == ids
+        assert [c.id for c in store.list_after(ids[1], tag, 2).items] == ids[2:4]
+
+    def test_a_walk_short_of_time_stops_between_shards_and_resumes_there(
+        self, store: DynamoCustomerStore
+    ) -> None:
+        # GIVEN IDs in several shards, and a request with almost no time left
+        tag = fresh_id("")[1:9]
+        ids = sorted(f"{first}{tag}" for first in "AMZ")
+        store.insert_many([customer(i) for i in ids], "mine")
+        with deadline.budget(0.5):
+            listing = store.list_after(None, None, 100)
+        # THEN it stops after its first shard with a position to resume from, and resuming from
+        # each position in turn still yields every ID once, in order
+        assert listing.resume_after is not None
+        seen = [c.id for c in listing.items]
+        after = listing.resume_after
+        while after is not None:
+            with deadline.budget(0.5):
+                listing = store.list_after(after, None, 100)
+            seen += [c.id for c in listing.items]
+            after = listing.resume_after
+        assert [i for i in seen if tag in i] == ids

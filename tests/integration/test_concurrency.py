@@ -13,16 +13,28 @@ from tests.conftest import fresh_id
 def test_50_parallel_puts_of_one_new_id_create_it_once(api: httpx.Client) -> None:
     cid = fresh_id("race")
     with ThreadPoolExecutor(max_workers=50) as pool:
-        statuses = Counter(pool.map(lambda _: api.put(f"/customers/{cid}").status_code, range(50)))
-    assert statuses == {201: 1, 409: 49}
+        answers = list(pool.map(lambda _: api.put(f"/customers/{cid}"), range(50)))
+    statuses = Counter(a.status_code for a in answers)
+    # Exactly one creates it. On a busy machine a few may run out of their time budget: a 503
+    # with Retry-After is an honest answer; retried, each of them finds the ID taken.
+    assert statuses[201] == 1 and set(statuses) <= {201, 409, 503}, statuses
+    (created,) = [a.json() for a in answers if a.status_code == 201]
+    for _ in range(statuses[503]):
+        assert api.put(f"/customers/{cid}").status_code == 409
+    assert api.get(f"/customers/{cid}").json() == created
 
 
 def test_500_parallel_distinct_puts_are_all_listed(api: httpx.Client) -> None:
     tag = fresh_id("many")
     ids = [f"{tag}-{n:03d}" for n in range(500)]
+    keys = {cid: {"Idempotency-Key": cid} for cid in ids}
     with ThreadPoolExecutor(max_workers=32) as pool:
-        statuses = Counter(pool.map(lambda cid: api.put(f"/customers/{cid}").status_code, ids))
-    assert statuses == {201: 500}
+        statuses = Counter(pool.map(
+            lambda cid: api.put(f"/customers/{cid}", headers=keys[cid]).status_code, ids))
+    assert set(statuses) <= {201, 503}, statuses
+    if statuses[503]:  # some ran out of time on a busy machine: retried as a client would, same key
+        for cid in ids:
+            assert api.put(f"/customers/{cid}", headers=keys[cid]).status_code == 201
     listed: list[str] = []
     params = {"prefix": tag, "limit": "100"}
     while True:

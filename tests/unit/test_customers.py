@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from chalicelib.cursor import CursorCodec
-from chalicelib.customers import Customers, id_problem
+from chalicelib.customers import Customers, Listing, id_problem
 from chalicelib.errors import (
     AlreadyExistsError,
     InvalidCursorError,
@@ -172,3 +172,23 @@ def test_a_batch_retried_with_its_token_reports_its_own_ids_as_created(customers
     # THEN what it wrote before is created, someone else's ID is existing
     assert outcome.created == ["mine-1", "mine-2", "mine-3"]
     assert outcome.existing == ["theirs-1"]
+
+
+class _StoppedEarly(InMemoryCustomerStore):
+    """A store that ran short of time after its first shard, as DynamoCustomerStore can."""
+
+    def list_after(self, after: str | None, prefix: str | None, limit: int) -> Listing:
+        found = super().list_after(after, prefix, limit)
+        if after is not None:
+            return found
+        return Listing([c for c in found.items if c.id[0] == "a"], resume_after="b")
+
+
+def test_a_page_cut_short_for_time_is_short_and_its_cursor_goes_on() -> None:
+    store = _StoppedEarly()
+    customers = Customers(store, CursorCodec(lambda: b"k"))
+    customers.create_many(["abc", "abd", "nop", "xyz"], new_token())
+    first = customers.list_page(limit=10)
+    assert [c.id for c in first.items] == ["abc", "abd"] and first.next_cursor is not None
+    rest = customers.list_page(limit=10, cursor=first.next_cursor)
+    assert [c.id for c in rest.items] == ["nop", "xyz"] and rest.next_cursor is None
