@@ -50,6 +50,21 @@ class AlreadyExistsError(AppError):
     status, code = 409, "already_exists"
 
 
+class IdempotencyKeyInvalidError(AppError):
+    status, code = 400, "invalid_idempotency_key"
+
+
+class IdempotencyKeyInUseError(AppError):
+    """An earlier request with the same key is still running; retry after it has answered."""
+
+    status, code = 409, "idempotency_key_in_use"
+    retry_after_seconds = 1
+
+
+class IdempotencyKeyReusedError(AppError):
+    status, code = 422, "idempotency_key_reused"
+
+
 class PayloadTooLargeError(AppError):
     status, code = 413, "payload_too_large"
 
@@ -62,6 +77,36 @@ class ServiceUnavailableError(AppError):
     """The data store is throttling or down; the client should retry later."""
 
     status, code = 503, "service_unavailable"
+    retry_after_seconds = 1
+
+
+# API Gateway answers these itself (backend/infra/gateway-responses.json); our code never raises them.
+# They are listed so the gateway responses and the OpenAPI document share this one table of codes.
+
+
+class TooManyRequestsError(AppError):
+    """The stage's or the key's request rate is exceeded (API Gateway THROTTLED)."""
+
+    status, code = 429, "too_many_requests"
+    retry_after_seconds = 1
+
+
+class QuotaExceededError(AppError):
+    """The key's request quota for the usage plan's period is used up (API Gateway QUOTA_EXCEEDED)."""
+
+    status, code = 429, "quota_exceeded"
+
+
+class FunctionFailedError(AppError):
+    """The function crashed or was stopped before it answered (API Gateway DEFAULT_5XX)."""
+
+    status, code = 502, "internal_error"
+
+
+class GatewayTimeoutError(AppError):
+    """No answer from the function within API Gateway's integration timeout (INTEGRATION_TIMEOUT)."""
+
+    status, code = 504, "gateway_timeout"
     retry_after_seconds = 1
 
 
