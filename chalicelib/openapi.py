@@ -17,28 +17,49 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
-from chalicelib import __version__, errors
+from chalicelib import __version__
 from chalicelib.api import schemas
 from chalicelib.customers import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_BATCH_SIZE, MAX_PAGE_SIZE
+from chalicelib.errors import (
+    AlreadyExistsError,
+    AppError,
+    ForbiddenError,
+    FunctionFailedError,
+    GatewayTimeoutError,
+    IdempotencyKeyInUseError,
+    IdempotencyKeyInvalidError,
+    IdempotencyKeyReusedError,
+    InvalidCursorError,
+    InvalidIdError,
+    InvalidRequestError,
+    MalformedJsonError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+    QuotaExceededError,
+    ServiceUnavailableError,
+    TooManyRequestsError,
+    UnsupportedMediaTypeError,
+)
 from chalicelib.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
 
 OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
 CHECKED_IN = Path(__file__).resolve().parent.parent / "backend" / "openapi.json"
 
-Errors = tuple[type[errors.AppError], ...]
+Errors = tuple[type[AppError], ...]
 
 # What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/http.py, Chalice)
 # and API Gateway in front of it (backend/infra/gateway-responses.json).
 _PUBLIC_ERRORS: Errors = (
-    errors.MethodNotAllowedError, errors.PayloadTooLargeError, errors.UnsupportedMediaTypeError,
-    errors.TooManyRequestsError, errors.AppError, errors.FunctionFailedError, errors.GatewayTimeoutError,
+    MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError,
+    TooManyRequestsError, AppError, FunctionFailedError, GatewayTimeoutError,
 )
 # ...and what a keyed operation meets on top: the key check, the usage plan's quota, the data store.
 _KEYED_ERRORS: Errors = (
-    *_PUBLIC_ERRORS, errors.ForbiddenError, errors.QuotaExceededError, errors.ServiceUnavailableError,
+    *_PUBLIC_ERRORS, ForbiddenError, QuotaExceededError, ServiceUnavailableError,
 )
 _IDEMPOTENCY_ERRORS: Errors = (
-    errors.IdempotencyKeyInvalidError, errors.IdempotencyKeyInUseError, errors.IdempotencyKeyReusedError,
+    IdempotencyKeyInvalidError, IdempotencyKeyInUseError, IdempotencyKeyReusedError,
 )
 
 
@@ -87,31 +108,30 @@ _RECENT_PARAMS = [
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RECENT, "default": DEFAULT_RECENT}},
 ]
 
-E = errors
 OPERATIONS = (
     Operation("get", "/health", "getHealth", "Liveness, stage and version", 200, "Health", public=True),
     Operation("get", "/openapi.json", "getOpenApi", "This document", 200, None, public=True),
     Operation("put", "/customers/{id}", "createCustomer", "Create a customer ID (never overwrites)",
-              201, "Customer", (E.InvalidIdError, E.AlreadyExistsError), parameters=[_ID_PARAM],
+              201, "Customer", (InvalidIdError, AlreadyExistsError), parameters=[_ID_PARAM],
               headers=("Location",), idempotent=True),
     Operation("get", "/customers/{id}", "getCustomer", "Read a customer ID", 200, "Customer",
-              (E.InvalidIdError, E.NotFoundError), parameters=[_ID_PARAM]),
+              (InvalidIdError, NotFoundError), parameters=[_ID_PARAM]),
     Operation("delete", "/customers/{id}", "deleteCustomer", "Delete a customer ID", 204, None,
-              (E.InvalidIdError, E.NotFoundError), parameters=[_ID_PARAM], idempotent=True),
+              (InvalidIdError, NotFoundError), parameters=[_ID_PARAM], idempotent=True),
     Operation("get", "/customers", "listCustomers", "List IDs in order, a page at a time", 200,
-              "CustomerPage", (E.InvalidRequestError, E.InvalidCursorError), parameters=_LIST_PARAMS),
+              "CustomerPage", (InvalidRequestError, InvalidCursorError), parameters=_LIST_PARAMS),
     Operation("post", "/customers/batch", "createCustomers",
               f"Create up to {MAX_BATCH_SIZE} IDs; each gets exactly one outcome", 200, "BatchCreateResult",
-              (E.MalformedJsonError, E.InvalidRequestError), body="BatchCreateRequest", idempotent=True),
+              (MalformedJsonError, InvalidRequestError), body="BatchCreateRequest", idempotent=True),
     Operation("post", "/workflow/submit", "submitWorkflow",
               "Submit an ID to the customers-workflow; follow it at `Location`", 202, "SubmissionAccepted",
-              (E.InvalidIdError, E.MalformedJsonError, E.InvalidRequestError), body="SubmitRequest",
+              (InvalidIdError, MalformedJsonError, InvalidRequestError), body="SubmitRequest",
               headers=("Location",), idempotent=True),
     Operation("get", "/workflow/submissions/{submissionId}", "getSubmission",
-              "A submission's status and outcome", 200, "Submission", (E.NotFoundError,),
+              "A submission's status and outcome", 200, "Submission", (NotFoundError,),
               parameters=[_SUBMISSION_PARAM]),
     Operation("get", "/workflow/submissions", "listSubmissions", "The most recent submissions, newest first",
-              200, "SubmissionList", (E.InvalidRequestError,), parameters=_RECENT_PARAMS),
+              200, "SubmissionList", (InvalidRequestError,), parameters=_RECENT_PARAMS),
 )
 
 _MODELS: tuple[type[BaseModel], ...] = (
@@ -121,26 +141,26 @@ _MODELS: tuple[type[BaseModel], ...] = (
 )
 
 # What each code means to a caller; the codes and statuses themselves come from chalicelib/errors.py.
-_MEANINGS: dict[type[errors.AppError], str] = {
-    E.InvalidIdError: "the customer ID breaks the rule (components.schemas.CustomerId)",
-    E.InvalidRequestError: "a parameter or the body does not fit; `message` says which",
-    E.MalformedJsonError: "the body is missing, not JSON, or too deep, long or large to parse",
-    E.InvalidCursorError: "the cursor did not come from this API's previous page",
-    E.IdempotencyKeyInvalidError: "the `Idempotency-Key` is empty, too long or not printable ASCII",
-    E.ForbiddenError: "the `x-api-key` header is missing or wrong",
-    E.NotFoundError: "no such customer ID or submission",
-    E.MethodNotAllowedError: "the path has no such method; `Allow` lists the ones it has",
-    E.AlreadyExistsError: "the ID exists already; it was not changed",
-    E.IdempotencyKeyInUseError: "a request with this `Idempotency-Key` is still running; retry after it",
-    E.IdempotencyKeyReusedError: "this `Idempotency-Key` was used with another method, path or body",
-    E.PayloadTooLargeError: "the body is over the size limit",
-    E.UnsupportedMediaTypeError: "the body is not `application/json`",
-    E.TooManyRequestsError: "the stage's or the key's request rate is exceeded (API Gateway)",
-    E.QuotaExceededError: "the key's quota for the usage plan's period is used up (API Gateway)",
-    E.AppError: "an unexpected error; it is logged, no details are given",
-    E.FunctionFailedError: "the function failed or was stopped before it answered (API Gateway)",
-    E.ServiceUnavailableError: "the data store or the event bus is throttling, slow or down",
-    E.GatewayTimeoutError: "no answer from the function in time (API Gateway)",
+_MEANINGS: dict[type[AppError], str] = {
+    InvalidIdError: "the customer ID breaks the rule (components.schemas.CustomerId)",
+    InvalidRequestError: "a parameter or the body does not fit; `message` says which",
+    MalformedJsonError: "the body is missing, not JSON, or too deep, long or large to parse",
+    InvalidCursorError: "the cursor did not come from this API's previous page",
+    IdempotencyKeyInvalidError: "the `Idempotency-Key` is empty, too long or not printable ASCII",
+    ForbiddenError: "the `x-api-key` header is missing or wrong",
+    NotFoundError: "no such customer ID or submission",
+    MethodNotAllowedError: "the path has no such method; `Allow` lists the ones it has",
+    AlreadyExistsError: "the ID exists already; it was not changed",
+    IdempotencyKeyInUseError: "a request with this `Idempotency-Key` is still running; retry after it",
+    IdempotencyKeyReusedError: "this `Idempotency-Key` was used with another method, path or body",
+    PayloadTooLargeError: "the body is over the size limit",
+    UnsupportedMediaTypeError: "the body is not `application/json`",
+    TooManyRequestsError: "the stage's or the key's request rate is exceeded (API Gateway)",
+    QuotaExceededError: "the key's quota for the usage plan's period is used up (API Gateway)",
+    AppError: "an unexpected error; it is logged, no details are given",
+    FunctionFailedError: "the function failed or was stopped before it answered (API Gateway)",
+    ServiceUnavailableError: "the data store or the event bus is throttling, slow or down",
+    GatewayTimeoutError: "no answer from the function in time (API Gateway)",
 }
 
 _HEADERS: dict[str, dict[str, Any]] = {
@@ -192,7 +212,7 @@ def _success(op: Operation) -> dict[str, Any]:
     return success
 
 
-def _error(status: int, kinds: list[type[errors.AppError]]) -> dict[str, Any]:
+def _error(status: int, kinds: list[type[AppError]]) -> dict[str, Any]:
     """One status's answer: its codes and what each means, and the headers that come with them."""
     codes = "".join(f"\n- `{kind.code}`: {_MEANINGS[kind]}" for kind in kinds)
     response: dict[str, Any] = {
@@ -211,7 +231,7 @@ def _error(status: int, kinds: list[type[errors.AppError]]) -> dict[str, Any]:
 
 
 def _responses(op: Operation) -> dict[str, Any]:
-    by_status: dict[int, list[type[errors.AppError]]] = {}
+    by_status: dict[int, list[type[AppError]]] = {}
     for kind in op.all_errors():
         same = by_status.setdefault(kind.status, [])
         # One entry per code: AppError and FunctionFailedError share `internal_error` across 500/502.
