@@ -90,6 +90,7 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_IDEMPOTENCY_KEY = {"$ref": "#/components/parameters/IdempotencyKey"}
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": _ref("CustomerId")}
 _LIST_PARAMS = [
     {"name": "limit", "in": "query", "required": False,
@@ -234,7 +235,7 @@ def _responses(op: Operation) -> dict[str, Any]:
     by_status: dict[int, list[type[AppError]]] = {}
     for kind in op.all_errors():
         same = by_status.setdefault(kind.status, [])
-        # One entry per code: AppError and FunctionFailedError share `internal_error` across 500/502.
+        # An error that is both the operation's own and the edge's is described once.
         if all(k.code != kind.code for k in same):
             same.append(kind)
     responses: dict[str, Any] = {str(op.status): _success(op)}
@@ -259,9 +260,6 @@ def _operation(op: Operation) -> dict[str, Any]:
             "content": {"application/json": {"schema": _ref(op.body)}},
         }
     return spec
-
-
-_IDEMPOTENCY_KEY = {"$ref": "#/components/parameters/IdempotencyKey"}
 
 
 _DESCRIPTION = """Every error is `{"error": {"code", "message"}}` with a stable snake_case `code`,
