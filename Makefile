@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAGE ?= prod
 FRONTEND := frontend
 
-.PHONY: help dev test lint typecheck test-python test-frontend bench openapi deploy clean
+.PHONY: help dev test lint lint-openapi typecheck test-python test-frontend bench openapi deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,11 +39,16 @@ lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# Redocly's info-license rule is skipped: the project publishes no license the document could name.
+lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules
+	$(PY) -m openapi_spec_validator backend/openapi.json
+	@if [ -f $(FRONTEND)/package.json ]; then cd $(FRONTEND) && npm run --silent lint:api; fi
+
 test-frontend: deps
 	@if [ -f $(FRONTEND)/package.json ]; then \
 	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent test; fi
 
-test: deps chromium lint test-frontend ## every test: lint, unit, functional, integration, infra, browser
+test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, functional, integration, infra, browser
 	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider
 
 bench: deps ## benchmarks; figures go in the README

@@ -83,6 +83,36 @@ class ServiceUnavailableError(AppError):
     retry_after_seconds = 1
 
 
+# API Gateway answers these itself (backend/infra/gateway-responses.json); our code never raises them.
+# They are listed so the gateway responses and the OpenAPI document share this one table of codes.
+
+
+class TooManyRequestsError(AppError):
+    """The stage's or the key's request rate is exceeded (API Gateway THROTTLED)."""
+
+    status, code = 429, "too_many_requests"
+    retry_after_seconds = 1
+
+
+class QuotaExceededError(AppError):
+    """The key's request quota for the usage plan's period is used up (API Gateway QUOTA_EXCEEDED)."""
+
+    status, code = 429, "quota_exceeded"
+
+
+class FunctionFailedError(AppError):
+    """The function crashed or was stopped before it answered (API Gateway DEFAULT_5XX)."""
+
+    status, code = 502, "internal_error"
+
+
+class GatewayTimeoutError(AppError):
+    """No answer from the function within API Gateway's integration timeout (INTEGRATION_TIMEOUT)."""
+
+    status, code = 504, "gateway_timeout"
+    retry_after_seconds = 1
+
+
 # Chalice answers some requests itself (405, 415, its own 500); their codes map onto ours.
 CHALICE_CODES: dict[str, type[AppError]] = {
     "MethodNotAllowedError": MethodNotAllowedError,

@@ -10,6 +10,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +19,48 @@ from pydantic.json_schema import models_json_schema
 
 from chalicelib import __version__
 from chalicelib.api import schemas
-from chalicelib.customers import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_PAGE_SIZE
+from chalicelib.customers import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_BATCH_SIZE, MAX_PAGE_SIZE
+from chalicelib.errors import (
+    AlreadyExistsError,
+    AppError,
+    ForbiddenError,
+    FunctionFailedError,
+    GatewayTimeoutError,
+    IdempotencyKeyInUseError,
+    IdempotencyKeyInvalidError,
+    IdempotencyKeyReusedError,
+    InvalidCursorError,
+    InvalidIdError,
+    InvalidRequestError,
+    MalformedJsonError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+    QuotaExceededError,
+    ServiceUnavailableError,
+    TooManyRequestsError,
+    UnsupportedMediaTypeError,
+)
 from chalicelib.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
 
 OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
 CHECKED_IN = Path(__file__).resolve().parent.parent / "backend" / "openapi.json"
 
-_ERRORS = {
-    400: "Invalid input: the ID, a parameter, the cursor or the body (`code` says which)",
-    403: "Missing or wrong API key (`forbidden`)",
-    404: "No such customer ID or submission (`not_found`)",
-    405: "Method not allowed on this path",
-    409: "The ID exists already; it was not changed (`already_exists`)",
-    413: "Body too large",
-    415: "Body is not application/json",
-    500: "Internal error (logged; no details leak)",
-    503: "Data store throttled or unavailable; retry after `Retry-After` seconds",
-}
-_ALWAYS = (403, 405, 413, 415, 500, 503)
+Errors = tuple[type[AppError], ...]
+
+# What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/http.py, Chalice)
+# and API Gateway in front of it (backend/infra/gateway-responses.json).
+_PUBLIC_ERRORS: Errors = (
+    MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError,
+    TooManyRequestsError, AppError, FunctionFailedError, GatewayTimeoutError,
+)
+# ...and what a keyed operation meets on top: the key check, the usage plan's quota, the data store.
+_KEYED_ERRORS: Errors = (
+    *_PUBLIC_ERRORS, ForbiddenError, QuotaExceededError, ServiceUnavailableError,
+)
+_IDEMPOTENCY_ERRORS: Errors = (
+    IdempotencyKeyInvalidError, IdempotencyKeyInUseError, IdempotencyKeyReusedError,
+)
 
 
 @dataclass(frozen=True)
@@ -46,17 +71,26 @@ class Operation:
     summary: str
     status: int
     response: str | None  # a component schema name, or None for no body
-    errors: tuple[int, ...] = ()
+    errors: Errors = ()  # the operation's own; the edge's and the gateway's are added
     public: bool = False
     body: str | None = None
     parameters: list[dict[str, Any]] = field(default_factory=list)
     headers: tuple[str, ...] = ()
+    idempotent: bool = False  # takes an `Idempotency-Key`
+
+    def all_errors(self) -> Errors:
+        return (
+            *self.errors,
+            *(_IDEMPOTENCY_ERRORS if self.idempotent else ()),
+            *(_PUBLIC_ERRORS if self.public else _KEYED_ERRORS),
+        )
 
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_IDEMPOTENCY_KEY = {"$ref": "#/components/parameters/IdempotencyKey"}
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": _ref("CustomerId")}
 _LIST_PARAMS = [
     {"name": "limit", "in": "query", "required": False,
@@ -79,24 +113,26 @@ OPERATIONS = (
     Operation("get", "/health", "getHealth", "Liveness, stage and version", 200, "Health", public=True),
     Operation("get", "/openapi.json", "getOpenApi", "This document", 200, None, public=True),
     Operation("put", "/customers/{id}", "createCustomer", "Create a customer ID (never overwrites)",
-              201, "Customer", (400, 409), parameters=[_ID_PARAM], headers=("Location",)),
+              201, "Customer", (InvalidIdError, AlreadyExistsError), parameters=[_ID_PARAM],
+              headers=("Location",), idempotent=True),
     Operation("get", "/customers/{id}", "getCustomer", "Read a customer ID", 200, "Customer",
-              (400, 404), parameters=[_ID_PARAM]),
+              (InvalidIdError, NotFoundError), parameters=[_ID_PARAM]),
     Operation("delete", "/customers/{id}", "deleteCustomer", "Delete a customer ID", 204, None,
-              (400, 404), parameters=[_ID_PARAM]),
+              (InvalidIdError, NotFoundError), parameters=[_ID_PARAM], idempotent=True),
     Operation("get", "/customers", "listCustomers", "List IDs in order, a page at a time", 200,
-              "CustomerPage", (400,), parameters=_LIST_PARAMS),
+              "CustomerPage", (InvalidRequestError, InvalidCursorError), parameters=_LIST_PARAMS),
     Operation("post", "/customers/batch", "createCustomers",
-              "Create up to 1000 IDs; each gets exactly one outcome", 200, "BatchCreateResult", (400,),
-              body="BatchCreateRequest"),
+              f"Create up to {MAX_BATCH_SIZE} IDs; each gets exactly one outcome", 200, "BatchCreateResult",
+              (MalformedJsonError, InvalidRequestError), body="BatchCreateRequest", idempotent=True),
     Operation("post", "/workflow/submit", "submitWorkflow",
-              "Submit an ID to the customers-workflow; follow it at `Location`", 202,
-              "SubmissionAccepted", (400,), body="SubmitRequest", headers=("Location",)),
+              "Submit an ID to the customers-workflow; follow it at `Location`", 202, "SubmissionAccepted",
+              (InvalidIdError, MalformedJsonError, InvalidRequestError), body="SubmitRequest",
+              headers=("Location",), idempotent=True),
     Operation("get", "/workflow/submissions/{submissionId}", "getSubmission",
-              "A submission's status and outcome", 200, "Submission", (404,),
+              "A submission's status and outcome", 200, "Submission", (NotFoundError,),
               parameters=[_SUBMISSION_PARAM]),
     Operation("get", "/workflow/submissions", "listSubmissions", "The most recent submissions, newest first",
-              200, "SubmissionList", (400,), parameters=_RECENT_PARAMS),
+              200, "SubmissionList", (InvalidRequestError,), parameters=_RECENT_PARAMS),
 )
 
 _MODELS: tuple[type[BaseModel], ...] = (
@@ -104,6 +140,41 @@ _MODELS: tuple[type[BaseModel], ...] = (
     schemas.Health, schemas.Error, schemas.SubmitRequest, schemas.SubmissionAccepted, schemas.Submission,
     schemas.SubmissionList,
 )
+
+# What each code means to a caller; the codes and statuses themselves come from chalicelib/errors.py.
+_MEANINGS: dict[type[AppError], str] = {
+    InvalidIdError: "the customer ID breaks the rule (components.schemas.CustomerId)",
+    InvalidRequestError: "a parameter or the body does not fit; `message` says which",
+    MalformedJsonError: "the body is missing, not JSON, or too deep, long or large to parse",
+    InvalidCursorError: "the cursor did not come from this API's previous page",
+    IdempotencyKeyInvalidError: "the `Idempotency-Key` is empty, too long or not printable ASCII",
+    ForbiddenError: "the `x-api-key` header is missing or wrong",
+    NotFoundError: "no such customer ID or submission",
+    MethodNotAllowedError: "the path has no such method; `Allow` lists the ones it has",
+    AlreadyExistsError: "the ID exists already; it was not changed",
+    IdempotencyKeyInUseError: "a request with this `Idempotency-Key` is still running; retry after it",
+    IdempotencyKeyReusedError: "this `Idempotency-Key` was used with another method, path or body",
+    PayloadTooLargeError: "the body is over the size limit",
+    UnsupportedMediaTypeError: "the body is not `application/json`",
+    TooManyRequestsError: "the stage's or the key's request rate is exceeded (API Gateway)",
+    QuotaExceededError: "the key's quota for the usage plan's period is used up (API Gateway)",
+    AppError: "an unexpected error; it is logged, no details are given",
+    FunctionFailedError: "the function failed or was stopped before it answered (API Gateway)",
+    ServiceUnavailableError: "the data store or the event bus is throttling, slow or down",
+    GatewayTimeoutError: "no answer from the function in time (API Gateway)",
+}
+
+_HEADERS: dict[str, dict[str, Any]] = {
+    "Location": {"description": "The URL of what was created (relative to the API's host).",
+                 "schema": {"type": "string", "format": "uri-reference"}},
+    "Retry-After": {"description": "Seconds to wait before sending the request again.",
+                    "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "Allow": {"description": "The methods this path has.", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {
+        "description": "Present on the stored answer of an earlier request with the same `Idempotency-Key`.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
 
 
 def _component_schemas() -> dict[str, Any]:
@@ -118,23 +189,58 @@ def _component_schemas() -> dict[str, Any]:
     return found
 
 
-def _responses(op: Operation) -> dict[str, Any]:
+def _idempotency_key_parameter() -> dict[str, Any]:
+    schema = TypeAdapter(schemas.IdempotencyKey).json_schema()
+    return {"name": "Idempotency-Key", "in": "header", "required": False,
+            "description": schema.pop("description"), "schema": schema}
+
+
+def _header(name: str, required: bool) -> dict[str, Any]:
+    return {**_HEADERS[name], "required": required}
+
+
+def _success(op: Operation) -> dict[str, Any]:
     success: dict[str, Any] = {"description": op.summary}
     if op.response:
         success["content"] = {"application/json": {"schema": _ref(op.response)}}
     elif op.path == "/openapi.json":
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    if op.headers:
-        success["headers"] = {h: {"schema": {"type": "string"}} for h in op.headers}
-    responses: dict[str, Any] = {str(op.status): success}
-    for status in sorted({*op.errors, *([] if op.public else _ALWAYS), 500}):
-        error: dict[str, Any] = {
-            "description": _ERRORS[status],
-            "content": {"application/json": {"schema": _ref("Error")}},
-        }
-        if status == 503:
-            error["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
-        responses[str(status)] = error
+    headers = {name: _header(name, required=True) for name in op.headers}
+    if op.idempotent:
+        headers["Idempotent-Replayed"] = _header("Idempotent-Replayed", required=False)
+    if headers:
+        success["headers"] = headers
+    return success
+
+
+def _error(status: int, kinds: list[type[AppError]]) -> dict[str, Any]:
+    """One status's answer: its codes and what each means, and the headers that come with them."""
+    codes = "".join(f"\n- `{kind.code}`: {_MEANINGS[kind]}" for kind in kinds)
+    response: dict[str, Any] = {
+        "description": f"{HTTPStatus(status).phrase}{codes}",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
+    headers: dict[str, Any] = {}
+    retrying = [kind.retry_after_seconds is not None for kind in kinds]
+    if any(retrying):
+        headers["Retry-After"] = _header("Retry-After", required=all(retrying))
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        headers["Allow"] = _header("Allow", required=True)
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _responses(op: Operation) -> dict[str, Any]:
+    by_status: dict[int, list[type[AppError]]] = {}
+    for kind in op.all_errors():
+        same = by_status.setdefault(kind.status, [])
+        # An error that is both the operation's own and the edge's is described once.
+        if all(k.code != kind.code for k in same):
+            same.append(kind)
+    responses: dict[str, Any] = {str(op.status): _success(op)}
+    for status in sorted(by_status):
+        responses[str(status)] = _error(status, by_status[status])
     return responses
 
 
@@ -145,14 +251,22 @@ def _operation(op: Operation) -> dict[str, Any]:
         "responses": _responses(op),
         "security": [] if op.public else [{"apiKey": []}],
     }
-    if op.parameters:
-        spec["parameters"] = op.parameters
+    parameters = [*op.parameters, *([_IDEMPOTENCY_KEY] if op.idempotent else [])]
+    if parameters:
+        spec["parameters"] = parameters
     if op.body:
         spec["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": _ref(op.body)}},
         }
     return spec
+
+
+_DESCRIPTION = """Every error is `{"error": {"code", "message"}}` with a stable snake_case `code`,
+whoever answers: the API or API Gateway in front of it. Each response below lists its codes.
+A 429, 503 or 504 carries `Retry-After` (seconds; a 429 `quota_exceeded` does not: the key's
+quota resets with the usage plan's period). Writes take an optional `Idempotency-Key`: send the
+same key when you retry, and the first answer comes back instead of a second write."""
 
 
 @cache
@@ -165,12 +279,17 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Customer IDs API",
             "version": __version__,
-            "description": "Every error is `{\"error\": {\"code\", \"message\"}}`.",
+            "description": _DESCRIPTION,
         },
+        # Relative to where this document is served: the stage's base URL in AWS (/api/openapi.json
+        # -> /api/), the server itself locally.
+        "servers": [{"url": ".", "description": "The API that serves this document"}],
         "paths": paths,
         "components": {
             "schemas": _component_schemas(),
-            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}},
+            "parameters": {"IdempotencyKey": _idempotency_key_parameter()},
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key",
+                                           "description": "The API key of the stage's usage plan."}},
         },
     }
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from backend.deploy import monitoring
 from backend.deploy.stage import LambdaFunction, Stage
+from chalicelib.api.http import ALLOWED_HEADERS, EXPOSED_HEADERS
 
 Json = Any
 
@@ -43,7 +44,6 @@ PACKAGE_BINDINGS: dict[str, Json] = {
     "ApiStageName": {"Ref": f"{CHALICE_API}.Stage"},
     "ApiOrigin": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
 }
-CORS_ALLOW_HEADERS = "content-type, x-api-key"
 CORS_ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 
 
@@ -155,8 +155,9 @@ def gateway_responses(stage: Stage) -> dict[str, dict[str, Json]]:
     spec = load(stage.infra_dir / "gateway-responses.json")["responses"]
     headers = {
         "Access-Control-Allow-Origin": stage.console_origin,
-        "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+        "Access-Control-Allow-Headers": ALLOWED_HEADERS,
         "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+        "Access-Control-Expose-Headers": EXPOSED_HEADERS,
         "Vary": "Origin",
         "X-Content-Type-Options": "nosniff",
     }
@@ -165,8 +166,10 @@ def gateway_responses(stage: Stage) -> dict[str, dict[str, Json]]:
         # $context.error.messageString is API Gateway's message, already quoted and escaped.
         message = json.dumps(entry["message"]) if entry["message"] else "$context.error.messageString"
         code = json.dumps(entry["code"])
+        # An error's own headers (Retry-After) come from the spec; header values are quoted literals.
+        all_headers = {**headers, **entry.get("headers", {})}
         item: dict[str, Json] = {
-            "responseParameters": {f"gatewayresponse.header.{k}": f"'{v}'" for k, v in headers.items()},
+            "responseParameters": {f"gatewayresponse.header.{k}": f"'{v}'" for k, v in all_headers.items()},
             "responseTemplates": {"application/json": f'{{"error":{{"code":{code},"message":{message}}}}}'},
         }
         if entry.get("status"):

@@ -38,10 +38,12 @@ from chalicelib.errors import (
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-MAX_KEY_LENGTH = 255
-KEY_PATTERN = rf"^[\x20-\x7e]{{1,{MAX_KEY_LENGTH}}}$"
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# Printable ASCII without `"` and without a space at either end, so a key never depends on how a
+# proxy trims or quotes header values; the draft's quoted form ("...") is unwrapped first.
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21\x23-\x7E](?:[\x20\x21\x23-\x7E]*[\x21\x23-\x7E])?$"
 KEEP_SECONDS = 24 * 60 * 60
-_KEY_RE = re.compile(KEY_PATTERN)
+_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 View = Callable[..., Response]
 Answer = dict[str, Any]  # a stored answer: {"status", "body", "headers"}
@@ -54,9 +56,10 @@ def idempotency_key(request: Request) -> str | None:
         return None
     # The draft sends an sf-string ("...") ; a bare value, as most clients send, is taken as is.
     key = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
-    if not _KEY_RE.fullmatch(key):
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not _KEY_RE.fullmatch(key):
         raise IdempotencyKeyInvalidError(
-            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
+            f"{HEADER} must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, "
+            "without '\"' and without a space at either end"
         )
     return key
 

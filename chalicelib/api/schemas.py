@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from chalicelib.api.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN
 from chalicelib.customers import ID_MAX_LENGTH, ID_MIN_LENGTH, ID_PATTERN, MAX_BATCH_SIZE
 
 CustomerId = Annotated[
@@ -18,10 +19,29 @@ CustomerId = Annotated[
     Field(description="Case-sensitive; stored exactly as given.", examples=["cust_0001"]),
 ]
 
+# The `Idempotency-Key` request header: the rule lives with its parser (chalicelib/api/idempotency.py).
+IdempotencyKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=IDEMPOTENCY_KEY_MAX_LENGTH, pattern=IDEMPOTENCY_KEY_PATTERN),
+    Field(
+        description=(
+            "Makes a retry safe: a repeated request with the same key gets the first request's answer "
+            "(with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value "
+            "(e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with "
+            "another method, path or body is a 422; while the first request still runs, a 409."
+        ),
+        examples=["4b6f1c9e-8f0a-4d2b-9a57-0c3e1d2f5a61"],
+    ),
+]
+
+Timestamp = Annotated[
+    str, Field(json_schema_extra={"format": "date-time"}, examples=["2026-11-25T09:30:00.123Z"])
+]
+
 
 class Customer(BaseModel):
     id: CustomerId
-    createdAt: str = Field(description="ISO 8601 UTC timestamp", examples=["2026-11-25T09:30:00.123Z"])
+    createdAt: Timestamp = Field(description="When it was stored (UTC)")
     source: Literal["api", "batch", "workflow"]
 
 
@@ -70,8 +90,8 @@ class Submission(BaseModel):
         description="Set once the workflow has decided; null while it runs and when it failed."
     )
     error: str | None = Field(description="Why it failed or was invalid; null otherwise.")
-    submittedAt: str = Field(description="ISO 8601 UTC timestamp")
-    updatedAt: str = Field(description="ISO 8601 UTC timestamp of the last status change")
+    submittedAt: Timestamp = Field(description="When it was submitted (UTC)")
+    updatedAt: Timestamp = Field(description="When its status last changed (UTC)")
 
 
 class SubmissionList(BaseModel):

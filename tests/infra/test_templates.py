@@ -138,10 +138,10 @@ def test_gateway_responses_carry_cors_and_the_error_shape(stage_built: Built) ->
         _rendered(responses["INVALID_API_KEY"]["ResponseTemplates"]["application/json"])["error"]["code"]
         == "forbidden"
     )
-    assert (
-        _rendered(responses["THROTTLED"]["ResponseTemplates"]["application/json"])["error"]["code"]
-        == "throttled"
-    )
+    throttled = responses["THROTTLED"]
+    throttled_body = _rendered(throttled["ResponseTemplates"]["application/json"])
+    assert throttled_body["error"]["code"] == "too_many_requests"
+    assert throttled["ResponseParameters"]["Headers"]["Retry-After"] == "'1'"
 
 
 def test_tracing_is_on_for_the_api_stage_and_every_function(stage_built: Built) -> None:

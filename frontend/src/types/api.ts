@@ -161,7 +161,8 @@ export interface components {
         Customer: {
             /**
              * Createdat
-             * @description ISO 8601 UTC timestamp
+             * Format: date-time
+             * @description When it was stored (UTC)
              * @example 2026-11-25T09:30:00.123Z
              */
             createdAt: string;
@@ -250,12 +251,16 @@ export interface components {
             submissionId: string;
             /**
              * Submittedat
-             * @description ISO 8601 UTC timestamp
+             * Format: date-time
+             * @description When it was submitted (UTC)
+             * @example 2026-11-25T09:30:00.123Z
              */
             submittedAt: string;
             /**
              * Updatedat
-             * @description ISO 8601 UTC timestamp of the last status change
+             * Format: date-time
+             * @description When its status last changed (UTC)
+             * @example 2026-11-25T09:30:00.123Z
              */
             updatedAt: string;
         };
@@ -287,7 +292,10 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -318,7 +326,11 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerPage"];
                 };
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `invalid_request`: a parameter or the body does not fit; `message` says which
+             *     - `invalid_cursor`: the cursor did not come from this API's previous page
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -327,7 +339,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -336,16 +351,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -354,7 +377,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -363,7 +389,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -372,10 +416,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -387,7 +461,10 @@ export interface operations {
     createCustomers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -400,13 +477,20 @@ export interface operations {
             /** @description Create up to 1000 IDs; each gets exactly one outcome */
             200: {
                 headers: {
+                    /** @description Present on the stored answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BatchCreateResult"];
                 };
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `malformed_json`: the body is missing, not JSON, or too deep, long or large to parse
+             *     - `invalid_request`: a parameter or the body does not fit; `message` says which
+             *     - `invalid_idempotency_key`: the `Idempotency-Key` is empty, too long or not printable ASCII
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -415,7 +499,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -424,16 +511,38 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Conflict
+             *     - `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; retry after it
+             */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -442,7 +551,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -451,7 +563,37 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Unprocessable Entity
+             *     - `idempotency_key_reused`: this `Idempotency-Key` was used with another method, path or body
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -460,10 +602,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -492,7 +664,10 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `invalid_id`: the customer ID breaks the rule (components.schemas.CustomerId)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -501,7 +676,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -510,7 +688,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such customer ID or submission (`not_found`) */
+            /**
+             * @description Not Found
+             *     - `not_found`: no such customer ID or submission
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -519,16 +700,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -537,7 +726,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -546,7 +738,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -555,10 +765,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -570,7 +810,10 @@ export interface operations {
     createCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: components["schemas"]["CustomerId"];
             };
@@ -581,14 +824,21 @@ export interface operations {
             /** @description Create a customer ID (never overwrites) */
             201: {
                 headers: {
-                    Location?: string;
+                    /** @description Present on the stored answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The URL of what was created (relative to the API's host). */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `invalid_id`: the customer ID breaks the rule (components.schemas.CustomerId)
+             *     - `invalid_idempotency_key`: the `Idempotency-Key` is empty, too long or not printable ASCII
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -597,7 +847,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -606,25 +859,39 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The ID exists already; it was not changed (`already_exists`) */
+            /**
+             * @description Conflict
+             *     - `already_exists`: the ID exists already; it was not changed
+             *     - `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; retry after it
+             */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -633,7 +900,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -642,7 +912,37 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Unprocessable Entity
+             *     - `idempotency_key_reused`: this `Idempotency-Key` was used with another method, path or body
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -651,10 +951,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -666,7 +996,10 @@ export interface operations {
     deleteCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: components["schemas"]["CustomerId"];
             };
@@ -677,11 +1010,17 @@ export interface operations {
             /** @description Delete a customer ID */
             204: {
                 headers: {
+                    /** @description Present on the stored answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `invalid_id`: the customer ID breaks the rule (components.schemas.CustomerId)
+             *     - `invalid_idempotency_key`: the `Idempotency-Key` is empty, too long or not printable ASCII
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -690,7 +1029,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -699,7 +1041,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such customer ID or submission (`not_found`) */
+            /**
+             * @description Not Found
+             *     - `not_found`: no such customer ID or submission
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -708,16 +1053,38 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Conflict
+             *     - `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; retry after it
+             */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -726,7 +1093,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -735,7 +1105,37 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Unprocessable Entity
+             *     - `idempotency_key_reused`: this `Idempotency-Key` was used with another method, path or body
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -744,10 +1144,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -774,9 +1204,90 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
+            405: {
+                headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,9 +1314,90 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
+            405: {
+                headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -834,7 +1426,10 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionList"];
                 };
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `invalid_request`: a parameter or the body does not fit; `message` says which
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -843,7 +1438,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -852,16 +1450,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -870,7 +1476,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -879,7 +1488,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -888,10 +1515,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -920,7 +1577,10 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -929,7 +1589,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such customer ID or submission (`not_found`) */
+            /**
+             * @description Not Found
+             *     - `not_found`: no such customer ID or submission
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -938,16 +1601,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -956,7 +1627,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -965,7 +1639,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -974,10 +1666,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -989,7 +1711,10 @@ export interface operations {
     submitWorkflow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1002,14 +1727,23 @@ export interface operations {
             /** @description Submit an ID to the customers-workflow; follow it at `Location` */
             202: {
                 headers: {
-                    Location?: string;
+                    /** @description Present on the stored answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The URL of what was created (relative to the API's host). */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionAccepted"];
                 };
             };
-            /** @description Invalid input: the ID, a parameter, the cursor or the body (`code` says which) */
+            /**
+             * @description Bad Request
+             *     - `invalid_id`: the customer ID breaks the rule (components.schemas.CustomerId)
+             *     - `malformed_json`: the body is missing, not JSON, or too deep, long or large to parse
+             *     - `invalid_request`: a parameter or the body does not fit; `message` says which
+             *     - `invalid_idempotency_key`: the `Idempotency-Key` is empty, too long or not printable ASCII
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1018,7 +1752,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong API key (`forbidden`) */
+            /**
+             * @description Forbidden
+             *     - `forbidden`: the `x-api-key` header is missing or wrong
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1027,16 +1764,38 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Method not allowed on this path */
+            /**
+             * @description Method Not Allowed
+             *     - `method_not_allowed`: the path has no such method; `Allow` lists the ones it has
+             */
             405: {
                 headers: {
+                    /** @description The methods this path has. */
+                    Allow: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /**
+             * @description Conflict
+             *     - `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; retry after it
+             */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Request Entity Too Large
+             *     - `payload_too_large`: the body is over the size limit
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1045,7 +1804,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type
+             *     - `unsupported_media_type`: the body is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1054,7 +1816,37 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (logged; no details leak) */
+            /**
+             * @description Unprocessable Entity
+             *     - `idempotency_key_reused`: this `Idempotency-Key` was used with another method, path or body
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too Many Requests
+             *     - `too_many_requests`: the stage's or the key's request rate is exceeded (API Gateway)
+             *     - `quota_exceeded`: the key's quota for the usage plan's period is used up (API Gateway)
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Internal Server Error
+             *     - `internal_error`: an unexpected error; it is logged, no details are given
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1063,10 +1855,40 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Data store throttled or unavailable; retry after `Retry-After` seconds */
+            /**
+             * @description Bad Gateway
+             *     - `internal_error`: the function failed or was stopped before it answered (API Gateway)
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Service Unavailable
+             *     - `service_unavailable`: the data store or the event bus is throttling, slow or down
+             */
             503: {
                 headers: {
-                    "Retry-After"?: string;
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Gateway Timeout
+             *     - `gateway_timeout`: no answer from the function in time (API Gateway)
+             */
+            504: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {

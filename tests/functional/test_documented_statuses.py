@@ -1,0 +1,160 @@
+"""Every status the app answers on an operation is in the OpenAPI document, with its declared headers.
+
+Each operation gets the requests a caller can get wrong or meet by bad luck (no key, wrong media type,
+too large, a bad ID or parameter, something missing or existing, a malformed or reused
+Idempotency-Key, a hostile body, a throttling data store), through chalice.test.Client against
+in-process moto. What comes back must be documented for that operation, and each status the
+document promises from the app (not API Gateway's) must be reachable: the document neither omits
+nor invents. API Gateway's own answers are checked against the document in
+tests/infra/test_gateway_responses.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from chalicelib import config, errors
+from chalicelib.aws import READ_TIMEOUTS, raw_client
+from chalicelib.config import settings
+from chalicelib.openapi import OPERATIONS, Operation, document
+from tests.conftest import fresh_id
+from tests.functional.conftest import Api
+
+Answer = tuple[int, Any, dict[str, str]]
+Stimulus = Callable[[Api, Api], Answer]
+
+# Answered only by API Gateway in AWS, or only by the idempotency layer under contention: not
+# reachable through the test client, so not required to be seen here.
+_NOT_REACHABLE_HERE = {
+    errors.TooManyRequestsError, errors.QuotaExceededError, errors.FunctionFailedError,
+    errors.GatewayTimeoutError, errors.IdempotencyKeyInUseError, errors.AppError,
+}
+
+
+def _throttling(request: Any, **_: Any) -> AWSResponse:
+    """What DynamoDB and EventBridge answer when they throttle: the store is unavailable."""
+    body = b'{"__type":"ThrottlingException","message":"slow down"}'
+    raw = type("Raw", (), {"stream": lambda self, **_: iter([body])})()
+    return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
+
+
+def _with_store_down(api: Api, op: Operation) -> Answer:
+    path = _path(op, api)
+    # Every attempt of a call may use a client of another read-timeout tier: throttle them all.
+    tiers = [raw_client(service, t) for service in ("dynamodb", "events") for t in READ_TIMEOUTS]
+    for tier in tiers:
+        tier.meta.events.register(f"before-send.{tier.meta.service_model.endpoint_prefix}",
+                                  _throttling)
+    try:
+        return _send(api, op, path)
+    finally:
+        for tier in tiers:
+            tier.meta.events.unregister(f"before-send.{tier.meta.service_model.endpoint_prefix}",
+                                        _throttling)
+
+
+def _valid_body(op: Operation) -> Any:
+    return {"ids": [fresh_id()]} if op.body == "BatchCreateRequest" else {"id": fresh_id()}
+
+
+def _path(op: Operation, api: Api, customer_id: str | None = None) -> str:
+    """The operation's path with its parameters filled by something that exists."""
+    if "{id}" in op.path:
+        customer_id = customer_id or fresh_id()
+        if op.method != "put":
+            api.put(f"/customers/{customer_id}")
+        return op.path.replace("{id}", customer_id)
+    if "{submissionId}" in op.path:
+        submission = api.post("/workflow/submit", body={"id": fresh_id()})[1]["submissionId"]
+        return op.path.replace("{submissionId}", submission)
+    return op.path
+
+
+def _send(api: Api, op: Operation, path: str | None = None, **kw: Any) -> Answer:
+    if op.body and "body" not in kw and "raw" not in kw:
+        kw["body"] = _valid_body(op)
+    return api.request(op.method.upper(), path or _path(op, api), **kw)
+
+
+def _generic(op: Operation) -> dict[str, Stimulus]:
+    """What any caller can send any operation."""
+    too_large = "x" * (settings().max_body_bytes + 1)
+    config.reset()  # read outside a request, without the stage's variables the test client sets
+    deep = "[" * 100_000 + "]" * 100_000
+    key = fresh_id("key")
+    stimuli: dict[str, Stimulus] = {
+        "as documented": lambda api, _: _send(api, op),
+        "without the key": lambda api, anonymous: _send(anonymous, op, _path(op, api)),
+        "body too large": lambda api, _: _send(api, op, raw=too_large),
+        "not JSON": lambda api, _: _send(api, op, raw="{}", headers={"content-type": "text/plain"}),
+        "store down": lambda api, _: _with_store_down(api, op),
+    }
+    if op.body:
+        stimuli["malformed body"] = lambda api, _: _send(api, op, raw="{not json")
+        stimuli["hostile body"] = lambda api, _: _send(api, op, raw=deep)
+    if op.idempotent:
+        stimuli["key too long"] = lambda api, _: _send(api, op, headers={"idempotency-key": "k" * 256})
+        stimuli["key reused for another request"] = lambda api, _: (
+            _send(api, op, headers={"idempotency-key": key}),
+            _send(api, op, headers={"idempotency-key": key}),
+        )[1]
+    return stimuli
+
+
+_SPECIFIC: dict[str, dict[str, Stimulus]] = {
+    "createCustomer": {
+        "invalid ID": lambda api, _: api.put("/customers/no"),
+        "existing ID": lambda api, _: (lambda i: (api.put(f"/customers/{i}"), api.put(f"/customers/{i}"))[1])(
+            fresh_id()
+        ),
+    },
+    "getCustomer": {
+        "invalid ID": lambda api, _: api.get("/customers/no"),
+        "missing ID": lambda api, _: api.get(f"/customers/{fresh_id()}"),
+    },
+    "deleteCustomer": {
+        "invalid ID": lambda api, _: api.delete("/customers/no"),
+        "missing ID": lambda api, _: api.delete(f"/customers/{fresh_id()}"),
+    },
+    "listCustomers": {
+        "bad limit": lambda api, _: api.get("/customers?limit=0"),
+        "foreign cursor": lambda api, _: api.get("/customers?cursor=not-a-cursor"),
+    },
+    "createCustomers": {"no IDs": lambda api, _: api.post("/customers/batch", body={"ids": []})},
+    "submitWorkflow": {"invalid ID": lambda api, _: api.post("/workflow/submit", body={"id": "no"})},
+    "getSubmission": {"missing": lambda api, _: api.get(f"/workflow/submissions/{fresh_id()}")},
+    "listSubmissions": {"bad limit": lambda api, _: api.get("/workflow/submissions?limit=0")},
+}
+
+
+def _required_headers(response: dict[str, Any]) -> set[str]:
+    return {name.lower() for name, header in response.get("headers", {}).items() if header["required"]}
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
+def test_every_answer_is_documented_and_every_documented_answer_happens(
+    op: Operation, api: Api, anonymous: Api
+) -> None:
+    documented = document()["paths"][op.path][op.method]["responses"]
+    stimuli = {**_generic(op), **_SPECIFIC.get(op.operation_id, {})}
+    seen: dict[int, str] = {}
+
+    for name, stimulus in stimuli.items():
+        status, body, headers = stimulus(api, anonymous)
+
+        assert str(status) in documented, f"{name}: {status} {json.dumps(body)[:200]} is not documented"
+        missing = _required_headers(documented[str(status)]) - {h.lower() for h in headers}
+        assert not missing, f"{name}: {status} lacks the documented {missing}"
+        seen.setdefault(status, name)
+
+    wrong_method = "POST" if op.method != "post" else "PUT"
+    status, _, headers = api.request(wrong_method, _path(op, api))
+    assert status == 405 and "405" in documented and "Allow" in headers
+    seen[405] = "wrong method"
+    reachable = {op.status} | {k.status for k in op.all_errors() if k not in _NOT_REACHABLE_HERE}
+    assert reachable <= set(seen), f"documented but never answered: {reachable - set(seen)}"
