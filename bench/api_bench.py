@@ -184,10 +184,14 @@ def list_page(stack: DevStack, runs: int = 15) -> None:
     client("dynamodb").meta.events.register("after-call.dynamodb.Query", count_items)
     context = LambdaContext()
 
+    short = [0]
+
     def page() -> None:
         response = app(rest_request("GET", "/customers", "/customers",
                                     query={"limit": "50", "cursor": ""}), context)
-        assert len(json.loads(response["body"])["items"]) == 50
+        assert response["statusCode"] == 200, response["body"]
+        # A page cut short by the request's time budget is a valid answer, but not this figure.
+        short[0] += len(json.loads(response["body"])["items"]) < 50
 
     results = {}
     for total in (1_000, 100_000):
@@ -203,6 +207,8 @@ def list_page(stack: DevStack, runs: int = 15) -> None:
            "target <= 1.5x")
     report("list page items read, 100,000 vs 1,000 IDs", large_read, small_read, "items",
            "what DynamoDB bills: flat means O(limit)")
+    if short[0]:
+        print(f"  {short[0]} of {2 * runs} pages were cut short by the time budget (a busy machine)")
 
 
 # -- 4. batch vs single PUTs --------------------------------------------------------------------
