@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUSY_POLL_SECONDS = 0.05  # how often the watcher looks while executions run
 IDLE_POLL_SECONDS = 0.25  # ... and when none does (a StartExecution made here wakes it at once)
 NEW_EXECUTIONS_PAGE = 20  # newest executions read per look
-NEWCOMER_WINDOW = timedelta(seconds=2)  # how far back a start may appear late in the list
+NEWCOMER_WINDOW = timedelta(seconds=0.5)  # how far back a start may show up late in the list
 MAX_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and two retries
 RETRY_AFTER_SECONDS = 1  # the queue's visibility timeout: when a failed event comes back
 DEFAULT_SCHEDULE_SECONDS = 5.0
@@ -161,14 +161,15 @@ def failure_record(event: dict[str, Any], function_arn: str, attempts: int,
 
 
 class ExecutionWatcher:
-    """Announces the state machine's status changes, reading only what can have changed."""
+    """Announces the state machine's status changes, reading only what can have changed: the
+    executions still running, and those started since the previous look."""
 
     def __init__(self, state_machine_arn: str) -> None:
         self._arn = state_machine_arn
         self._sfn, self._events = _client("stepfunctions"), _client("events")
         self._recent: dict[str, datetime] = {}  # ARN -> start, of executions announced lately
         self._unfinished: set[str] = set()  # announced RUNNING, final status not yet
-        self._newest: datetime | None = None  # latest start seen; None: nothing read yet
+        self._previous_look: datetime | None = None  # None: nothing read yet, read everything
         self.wake = threading.Event()
 
     @property
@@ -176,11 +177,14 @@ class ExecutionWatcher:
         return bool(self._unfinished)
 
     def look(self) -> None:
+        now = datetime.now(UTC)
         running = {e["executionArn"] for e in self._pages(statusFilter="RUNNING")}
         for summary in self._newcomers():
             self._announce(summary["executionArn"], summary["startDate"])
         for arn in self._unfinished - running:
             self._announce(arn, None)
+        self._previous_look = now  # only once all of it is announced: a failed look is redone
+        self._forget_before(now - NEWCOMER_WINDOW)
 
     def _pages(self, **filters: Any) -> Iterator[dict[str, Any]]:
         pages = self._sfn.get_paginator("list_executions").paginate(
@@ -189,10 +193,11 @@ class ExecutionWatcher:
             yield from page["executions"]
 
     def _newcomers(self) -> list[dict[str, Any]]:
-        """Executions not announced yet: the list is newest first, so read until the start times
-        fall behind the window in which a start can still show up late (starts run in parallel)."""
+        """Executions not announced yet. The list is newest first, and an execution is listed
+        within moments of its start, so none started well before the previous look is new: read
+        only back to then (less a margin for starts that were still being listed)."""
         found = []
-        horizon = self._newest - NEWCOMER_WINDOW if self._newest else None
+        horizon = self._previous_look - NEWCOMER_WINDOW if self._previous_look else None
         for summary in self._pages():
             if horizon is not None and summary["startDate"] < horizon:
                 break
@@ -216,15 +221,12 @@ class ExecutionWatcher:
         else:
             self._unfinished.discard(arn)
         if started is not None:
-            self._remember(arn, started)
+            self._recent[arn] = started
 
-    def _remember(self, arn: str, started: datetime) -> None:
-        self._recent[arn] = started
-        if self._newest is None or started > self._newest:
-            self._newest = started
-        horizon = self._newest - NEWCOMER_WINDOW
-        if len(self._recent) > 4 * NEW_EXECUTIONS_PAGE:  # forget what the list walk no longer reaches
-            self._recent = {a: s for a, s in self._recent.items() if s >= horizon}
+    def _forget_before(self, horizon: datetime) -> None:
+        """What the next look's list walk cannot reach any more needs no remembering."""
+        if len(self._recent) > NEW_EXECUTIONS_PAGE:
+            self._recent = {arn: start for arn, start in self._recent.items() if start >= horizon}
 
 
 class LocalWorkflow:
