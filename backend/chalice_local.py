@@ -23,6 +23,7 @@ API Gateway in ways a client sees; this wrapper removes each one:
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from http import HTTPStatus
 from typing import Any
@@ -102,10 +103,29 @@ def _any_method(self: Any, name: str) -> Any:
     raise AttributeError(name)
 
 
+class _NotPrintedYet(logging.Filter):
+    """The app logs JSON through Powertools, whose logger prints it and also passes the record up
+    to the root logger, where chalice local's stdout handler printed its bare message again."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not logging.getLogger(record.name).handlers
+
+
+def _log_once() -> None:
+    """Configure the root logger as chalice local would (it then leaves it alone), minus the
+    duplicates; and no http.server access line per request: the app's JSON log line says it all."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.addFilter(_NotPrintedYet())
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler])
+    logging.getLogger("botocore").setLevel(logging.WARNING)  # "Found credentials in environment..."
+    local.ChaliceRequestHandler.log_request = lambda *_args: None
+
+
 def main() -> None:
     from backend.devstack import exit_with_parent
 
     exit_with_parent()  # under DevStack: never outlive it holding the port
+    _log_once()
     local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
     local.RouteMatcher.match_route = match_route  # type: ignore[method-assign]
     local.ChaliceRequestHandler.send_error = send_error

@@ -92,6 +92,12 @@ def scheduled_handlers(app: Any) -> list[LambdaHandler]:
             for source in app.event_sources if isinstance(source, ScheduledEventConfig)]
 
 
+def _describe(pattern: dict[str, Any] | None) -> str:
+    """A rule's pattern, short enough for a line of `make dev`'s output."""
+    kinds = (pattern or {}).get("detail-type") or (pattern or {}).get("source") or ["all"]
+    return " / ".join(str(kind) for kind in kinds)
+
+
 def schedule_seconds() -> float:
     return float(os.environ.get("LOCAL_SCHEDULE_SECONDS") or DEFAULT_SCHEDULE_SECONDS)
 
@@ -287,7 +293,8 @@ class LocalWorkflow:
             "Attributes"]["QueueArn"]
         events.put_rule(Name=queue_name, EventPattern=json.dumps(handler.pattern), State="ENABLED")
         events.put_targets(Rule=queue_name, Targets=[{"Id": "local-lambda", "Arn": queue_arn}])
-        log.info("rule %s -> %s", queue_name, json.dumps(handler.pattern))
+        log.info("%s <- %s events (rule %s; failures go to %s)", handler.name, _describe(handler.pattern),
+                 queue_name, self.dead_letter_queue_name(handler))
         return queue_url, dead_letter_url
 
     def _function_arn(self, handler: LambdaHandler) -> str:
@@ -369,7 +376,8 @@ class LocalWorkflow:
             self._spawn(f"deliver-{handler.name}",
                         functools.partial(self._deliver, handler, queue_url, dead_letter_url))
         for handler in scheduled_handlers(self._app):
-            log.info("schedule %s: every %g s here", handler.name, self._schedule_every)
+            log.info("%s <- a Scheduled Event every %g s (LOCAL_SCHEDULE_SECONDS)", handler.name,
+                     self._schedule_every)
             self._spawn(f"schedule-{handler.name}", functools.partial(self._run_on_schedule, handler))
         watcher = ExecutionWatcher(self.state_machine_arn)
         # A StartExecution made by a handler here is seen at once, not at the next idle look.
@@ -408,7 +416,7 @@ def main() -> None:
     workflow = LocalWorkflow(load_app(args.stage), args.stage).start()
     if args.ready_file:
         args.ready_file.touch()
-    log.info("delivering events to the app's handlers; the API's submissions now run")
+    log.info("ready: events flow to the app's handlers")
     stopping.wait()
     workflow.stop()
 

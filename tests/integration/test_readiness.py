@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,6 +41,20 @@ def first_health_200(client: httpx.Client, proc: subprocess.Popen[bytes]) -> Non
     raise AssertionError(f"/health did not answer 200 within {STARTUP_SECONDS} s")
 
 
+def read(api: httpx.Client, location: str) -> dict[str, Any]:
+    response = api.get(location)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=10).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def test_a_submission_sent_at_the_first_health_200_succeeds() -> None:
     api_port, web_port = free_port(), free_port()
     env = {**os.environ, "API_PORT": str(api_port), "EMULATOR_PORT": str(free_port()),
@@ -56,15 +71,16 @@ def test_a_submission_sent_at_the_first_health_200_succeeds() -> None:
             cid = fresh_id("ready")
             accepted = api.post("/workflow/submit", json={"id": cid})
 
-            # THEN the console already answers, and the submission completes: inserted
-            assert httpx.get(f"http://127.0.0.1:{web_port}", timeout=10).status_code == 200
+            # THEN the submission completes (inserted), and the console answered already
+            console_answered = answers(f"http://127.0.0.1:{web_port}")
             assert accepted.status_code == 202, accepted.text
             deadline = time.monotonic() + 30
-            while (body := api.get(accepted.headers["location"]).json())["status"] not in FINAL:
+            while (body := read(api, accepted.headers["location"]))["status"] not in FINAL:
                 assert time.monotonic() < deadline, f"still {body['status']} after 30 s: {body}"
                 time.sleep(0.05)
             assert (body["status"], body["outcome"]) == ("SUCCEEDED", "inserted"), body
             assert api.get(f"/customers/{cid}").json()["source"] == "workflow"
+            assert console_answered
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
