@@ -233,6 +233,7 @@ class DevStack:
         self.schedule_seconds = schedule_seconds
         self._emulator: _Emulator | None = None
         self.processes: dict[str, subprocess.Popen[bytes]] = {}  # name -> child, in start order
+        self._logs: dict[str, Path] = {}  # name -> its output, when quiet
         self._web_started = False
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
@@ -254,12 +255,13 @@ class DevStack:
         check_ports(ports)
         try:
             self._start_emulator()
-            # The glue and the console load meanwhile: the glue needs only the emulator at start,
-            # the console only the API's URL.
+            # The glue and the console load meanwhile: the glue imports, then waits for the
+            # resources; the console needs only the API's URL.
             workflow_ready = self._spawn_workflow()
             if self.web:
                 self._spawn_web()
             self._provision()
+            (workflow_ready.parent / "provisioned").touch()  # the glue imports first, then waits
             self._wait_until(workflow_ready.exists, "workflow glue", "its rules and pollers")
             if self.web:
                 self._wait_until(lambda: _answers(self.web_url), "console", self.web_url)
@@ -272,6 +274,9 @@ class DevStack:
     def stop(self) -> None:
         for name in reversed(list(self.processes)):
             _stop(self.processes.pop(name))
+        for log in self._logs.values():
+            log.unlink(missing_ok=True)
+        self._logs.clear()
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
@@ -326,20 +331,34 @@ class DevStack:
                 raise StartupError(f"stack {name} from {template} ended {status}")
 
     def _spawn(self, name: str, args: list[str], cwd: Path, env: dict[str, str]) -> None:
-        output = subprocess.DEVNULL if self.quiet else None
+        """Quiet, a child writes to a log file of its own, quoted if it fails to start."""
+        log = None
+        if self.quiet:
+            handle, path = tempfile.mkstemp(prefix=f"devstack-{name.replace(' ', '-')}-", suffix=".log")
+            log = os.fdopen(handle, "wb")
+            self._logs[name] = Path(path)
         with _stop_signals.deferred():
             # Its own session: Ctrl-C reaches only us, and we stop each child's whole group.
             self.processes[name] = subprocess.Popen(
-                args, cwd=cwd, env={**os.environ, **env}, stdout=output, stderr=output,
-                start_new_session=True)
+                args, cwd=cwd, env={**os.environ, **env}, stdout=log,
+                stderr=subprocess.STDOUT if log else None, start_new_session=True)
+        if log is not None:
+            log.close()
+
+    def _output_of(self, name: str) -> str:
+        log = self._logs.get(name)
+        if log is None:
+            return "its output is above"
+        tail = log.read_text(errors="replace").splitlines()[-15:]
+        return "its last output:\n" + "\n".join(f"    {line}" for line in tail)
 
     def _wait_until(self, ready: Callable[[], bool], name: str, what: str) -> None:
         proc = self.processes[name]
         deadline = time.monotonic() + STARTUP_SECONDS
         while not ready():
             if proc.poll() is not None:
-                raise StartupError(f"the {name} exited with status {proc.returncode} while starting "
-                                   f"(its output is above)")
+                raise StartupError(f"the {name} exited with status {proc.returncode} while starting; "
+                                   f"{self._output_of(name)}")
             if time.monotonic() > deadline:
                 raise StartupError(f"the {name} did not get ready ({what}) within {STARTUP_SECONDS} s")
             time.sleep(0.05)
@@ -361,7 +380,8 @@ class DevStack:
         if self.schedule_seconds is not None:
             env["LOCAL_SCHEDULE_SECONDS"] = str(self.schedule_seconds)
         self._spawn("workflow glue", [sys.executable, "-m", "backend.workflow_local", "--stage", "local",
-                                      "--ready-file", str(ready)], cwd=ROOT, env=env)
+                                      "--ready-file", str(ready), "--start-when",
+                                      str(ready.parent / "provisioned")], cwd=ROOT, env=env)
         return ready
 
     def _spawn_web(self) -> None:

@@ -406,6 +406,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="local")
     parser.add_argument("--ready-file", type=Path, help="created once events flow")
+    parser.add_argument("--start-when", type=Path, help="start once this file exists (resources provisioned)")
     args = parser.parse_args()
     logging.basicConfig(format="workflow-local: %(message)s")
     log.setLevel(logging.INFO)
@@ -414,7 +415,11 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     exit_with_parent(stopping.set)
-    workflow = LocalWorkflow(load_app(args.stage), args.stage).start()
+    app = load_app(args.stage)  # the slow part (imports) runs while DevStack provisions
+    while args.start_when and not args.start_when.exists():
+        if stopping.wait(0.05):
+            return
+    workflow = LocalWorkflow(app, args.stage).start()
     if args.ready_file:
         args.ready_file.touch()
     log.info("ready: events flow to the app's handlers")
