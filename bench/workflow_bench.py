@@ -132,7 +132,7 @@ def one_at_a_time(stack: DevStack, api: httpx.Client) -> float:
          ms([started for started, _ in phases]))
     line("  execution in moto's interpreter (median)", ms([run for _, run in phases]))
     line("  slowest submission -> SUCCEEDED", max(s["total"] for s in submissions) * 1000)
-    return statistics.median(s["total"] for s in submissions)
+    return float(statistics.median(s["total"] for s in submissions))
 
 
 # -- 2. a lost event ----------------------------------------------------------------------------
