@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -234,6 +235,7 @@ class DevStack:
         self._emulator: _Emulator | None = None
         self.processes: dict[str, subprocess.Popen[bytes]] = {}  # name -> child, in start order
         self._logs: dict[str, Path] = {}  # name -> its output, when quiet
+        self._scratch = Path(tempfile.mkdtemp(prefix="devstack-"))  # the glue's start/ready files
         self._web_started = False
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
@@ -277,6 +279,7 @@ class DevStack:
         for log in self._logs.values():
             log.unlink(missing_ok=True)
         self._logs.clear()
+        shutil.rmtree(self._scratch, ignore_errors=True)
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
@@ -375,7 +378,8 @@ class DevStack:
 
     def _spawn_workflow(self) -> Path:
         """Starts the glue; returns the file it creates once its rules, pollers and schedules run."""
-        ready = Path(tempfile.mkdtemp(prefix="devstack-")) / "workflow-ready"
+        self._scratch.mkdir(exist_ok=True)
+        ready = self._scratch / "workflow-ready"
         env = {**self.aws_env(), "PYTHONUNBUFFERED": "1"}
         if self.schedule_seconds is not None:
             env["LOCAL_SCHEDULE_SECONDS"] = str(self.schedule_seconds)
