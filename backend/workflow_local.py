@@ -103,10 +103,18 @@ def schedule_seconds() -> float:
     return float(os.environ.get("LOCAL_SCHEDULE_SECONDS") or DEFAULT_SCHEDULE_SECONDS)
 
 
+@functools.cache
 def _client(service: str) -> Any:
-    from chalicelib.aws import client
+    """The glue's own client (the handlers use the app's): it stands in for AWS's machinery, so it
+    waits as long as the emulator takes. Registering a large state machine makes moto parse its
+    ASL, which took over 5 s on a busy machine. AWS_ENDPOINT_URL points it at the emulator."""
+    import botocore.session
+    from botocore.config import Config
 
-    return client(service)  # the app's own clients: same endpoint, region and credentials
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    config = Config(read_timeout=60, connect_timeout=5, retries={"mode": "standard", "total_max_attempts": 3},
+                    max_pool_connections=16)
+    return botocore.session.get_session().create_client(service, region_name=region, config=config)
 
 
 def _millis(moment: datetime | None) -> int | None:
@@ -381,8 +389,11 @@ class LocalWorkflow:
                      self._schedule_every)
             self._spawn(f"schedule-{handler.name}", functools.partial(self._run_on_schedule, handler))
         watcher = ExecutionWatcher(self.state_machine_arn)
-        # A StartExecution made by a handler here is seen at once, not at the next idle look.
-        _client("stepfunctions").meta.events.register(
+        # A StartExecution made by a handler here (through the app's client) is seen at once,
+        # not at the next idle look.
+        from chalicelib.aws import client
+
+        client("stepfunctions").meta.events.register(
             "after-call.sfn.StartExecution", lambda **_: watcher.wake.set())
         self._spawn("watch-executions", functools.partial(self._watch_executions, watcher))
         return self

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from chalice.app import Chalice, CloudWatchEvent, Rate
 
+from backend import workflow_local
 from backend.devstack import DevStack
 from backend.workflow_local import NEW_EXECUTIONS_PAGE, NEWCOMER_WINDOW, ExecutionWatcher, LocalWorkflow
 
@@ -36,6 +37,7 @@ def emulator(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> DevStack:
     monkeypatch.setenv("WORKFLOW_NAME", f"glue-test-{uuid.uuid4().hex[:8]}")
     config.reset()
     aws.reset()
+    workflow_local._client.cache_clear()
     return stack
 
 
