@@ -144,10 +144,12 @@ def app_schedules() -> list[str]:
 
 
 def reconcile_after() -> str:
+    """The reconciler's threshold as the local stage sets it (the stage's value wins, as in chalice)."""
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     local = config["stages"]["local"].get("environment_variables", {})
-    value = local.get("RECONCILE_AFTER_SECONDS") or config["environment_variables"].get(
-        "RECONCILE_AFTER_SECONDS", "?")
+    name = "RECONCILE_AFTER_SECONDS"
+    value = (local.get(name) or config["environment_variables"].get(name) or os.environ.get(name)
+             or "its default")
     return str(value)
 
 
