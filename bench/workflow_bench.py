@@ -287,12 +287,28 @@ def start_directly(stack: DevStack, count: int) -> int:
     return count
 
 
+def handlers_idle(stack: DevStack, timeout: float = 900) -> None:
+    """Until every event handler's queue is empty: the status changes of the last executions are
+    handled, so "after" measures the idle stack, not its backlog."""
+    sqs = stack.client("sqs")
+    queues = [url for url in sqs.list_queues(QueueNamePrefix="customer-ids-local-")["QueueUrls"]
+              if not url.endswith("-dlq")]
+    deadline = time.monotonic() + timeout
+    while any(int(count) for url in queues for count in sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
+                                          "ApproximateNumberOfMessagesNotVisible"])["Attributes"].values()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the event handlers' queues were not empty after {timeout:.0f} s")
+        time.sleep(1)
+    time.sleep(2)  # the last invocation's own calls
+
+
 def flat_with_history(stack: DevStack, api: httpx.Client, ran: int) -> None:
     customer_id = fresh_id("bench")
     api.put(f"/customers/{customer_id}").raise_for_status()
     cpu_before, reads_before = idle_cpu(stack), get_throughput(stack, customer_id)
     direct = start_directly(stack, EXECUTIONS - ran)
-    time.sleep(1)  # the last status changes and their handlers
+    handlers_idle(stack)
     cpu_after, reads_after = idle_cpu(stack), get_throughput(stack, customer_id)
     print(f"API GET throughput ({READERS} clients) after {ran + direct:,} executions ({direct} of them "
           f"started directly, with invalid IDs): {reads_after:.0f} req/s vs "
