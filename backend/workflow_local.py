@@ -41,7 +41,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,9 +52,9 @@ from botocore.exceptions import ClientError
 from chalicelib.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each look costs the emulator ~5-10 ms of CPU per list call, whatever the history.
 BUSY_POLL_SECONDS = 0.1  # how often the watcher looks while executions run
 IDLE_POLL_SECONDS = 0.5  # ... and when none does (a StartExecution made here wakes it at once)
+LISTING_SECONDS = 5.0  # how often it lists for executions started elsewhere (tests, the CLI)
 NEW_EXECUTIONS_PAGE = 20  # newest executions read per look
 NEWCOMER_WINDOW = timedelta(seconds=0.5)  # how far back a start may show up late in the list
 MAX_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and two retries
@@ -177,55 +177,71 @@ def failure_record(event: dict[str, Any], function_arn: str, attempts: int,
 
 class ExecutionWatcher:
     """Announces the state machine's status changes, reading only what can have changed: the
-    executions still running, and those started since the previous look."""
+    executions still running (one DescribeExecution each), those a handler here just started
+    (`enroll`, from the StartExecution answer), and, every few seconds, the newest page of the
+    list for executions started elsewhere. moto's ListExecutions grows costly with history
+    (~30 ms of CPU a call after 200 executions), so it is not called on every look."""
 
     def __init__(self, state_machine_arn: str) -> None:
         self._arn = state_machine_arn
         self._sfn, self._events = _client("stepfunctions"), _client("events")
         self._recent: dict[str, datetime] = {}  # ARN -> start, of executions announced lately
         self._unfinished: set[str] = set()  # announced RUNNING, final status not yet
-        self._previous_look: datetime | None = None  # None: nothing read yet, read everything
+        self._enrolled: set[str] = set()  # started by a handler here, not announced yet
+        self._enrolled_lock = threading.Lock()
+        self._previous_listing: datetime | None = None  # None: nothing listed yet, list everything
         self.wake = threading.Event()
 
     @property
     def busy(self) -> bool:
-        return bool(self._unfinished)
+        return bool(self._unfinished or self._enrolled)
 
-    def look(self) -> None:
+    def enroll(self, execution_arn: str) -> None:
+        with self._enrolled_lock:
+            self._enrolled.add(execution_arn)
+        self.wake.set()
+
+    def look(self, list_newcomers: bool = True) -> None:
+        with self._enrolled_lock:
+            enrolled, self._enrolled = self._enrolled, set()
         now = datetime.now(UTC)
-        running = {e["executionArn"] for e in self._pages(statusFilter="RUNNING")} if self.busy else set()
-        for summary in self._newcomers():
-            self._announce(summary["executionArn"], summary["startDate"])
-        for arn in self._unfinished - running:
-            self._announce(arn, None)
-        self._previous_look = now  # only once all of it is announced: a failed look is redone
-        self._forget_before(now - NEWCOMER_WINDOW)
-
-    def _pages(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        pages = self._sfn.get_paginator("list_executions").paginate(
-            stateMachineArn=self._arn, PaginationConfig={"PageSize": NEW_EXECUTIONS_PAGE}, **filters)
-        for page in pages:
-            yield from page["executions"]
+        try:
+            for arn in enrolled | set(self._unfinished):
+                self._announce(arn)
+        except Exception:
+            with self._enrolled_lock:
+                self._enrolled |= enrolled  # announced again next look: nothing is missed
+            raise
+        if list_newcomers:
+            for summary in self._newcomers():
+                self._announce(summary["executionArn"])
+            self._previous_listing = now  # only once all of it is announced: a failed look is redone
+            self._forget_before(now - NEWCOMER_WINDOW)
 
     def _newcomers(self) -> list[dict[str, Any]]:
         """Executions not announced yet. The list is newest first, and an execution is listed
-        within moments of its start, so none started well before the previous look is new: read
+        within moments of its start, so none started well before the previous listing is new: read
         only back to then (less a margin for starts that were still being listed)."""
         found = []
-        horizon = self._previous_look - NEWCOMER_WINDOW if self._previous_look else None
-        for summary in self._pages():
+        horizon = self._previous_listing - NEWCOMER_WINDOW if self._previous_listing else None
+        pages = self._sfn.get_paginator("list_executions").paginate(
+            stateMachineArn=self._arn, PaginationConfig={"PageSize": NEW_EXECUTIONS_PAGE})
+        for summary in (summary for page in pages for summary in page["executions"]):
             if horizon is not None and summary["startDate"] < horizon:
                 break
-            if summary["executionArn"] not in self._recent:
+            arn = summary["executionArn"]
+            if arn not in self._recent and arn not in self._unfinished:
                 found.append(summary)
         return found
 
-    def _announce(self, arn: str, started: datetime | None) -> None:
+    def _announce(self, arn: str) -> None:
         execution = self._sfn.describe_execution(executionArn=arn)
         status = execution["status"]
         first = arn not in self._recent and arn not in self._unfinished
         if not first and status == "RUNNING":
             return
+        if not first and arn not in self._unfinished:
+            return  # final, and announced already
         # Like Step Functions: RUNNING first, however quickly the execution ended.
         statuses = (["RUNNING"] if first else []) + ([status] if status != "RUNNING" else [])
         response = self._events.put_events(Entries=[status_change_event(execution, s) for s in statuses])
@@ -235,8 +251,7 @@ class ExecutionWatcher:
             self._unfinished.add(arn)
         else:
             self._unfinished.discard(arn)
-        if started is not None:
-            self._recent[arn] = started
+        self._recent[arn] = execution["startDate"]
 
     def _forget_before(self, horizon: datetime) -> None:
         """What the next look's list walk cannot reach any more needs no remembering."""
@@ -359,9 +374,13 @@ class LocalWorkflow:
 
     # -- 3. execution status changes -----------------------------------------------------
     def _watch_executions(self, watcher: ExecutionWatcher) -> None:
+        next_listing = 0.0
         while not self._stop.is_set():
+            listing = time.monotonic() >= next_listing
             try:
-                watcher.look()
+                watcher.look(list_newcomers=listing)
+                if listing:
+                    next_listing = time.monotonic() + LISTING_SECONDS
             except Exception:
                 log.exception("watching executions failed; trying again")
             watcher.wake.wait(BUSY_POLL_SECONDS if watcher.busy else IDLE_POLL_SECONDS)
@@ -389,12 +408,14 @@ class LocalWorkflow:
                      self._schedule_every)
             self._spawn(f"schedule-{handler.name}", functools.partial(self._run_on_schedule, handler))
         watcher = ExecutionWatcher(self.state_machine_arn)
-        # A StartExecution made by a handler here (through the app's client) is seen at once,
-        # not at the next idle look.
+        # A StartExecution made by a handler here (through the app's client) is watched at once.
         from chalicelib.aws import client
 
-        client("stepfunctions").meta.events.register(
-            "after-call.sfn.StartExecution", lambda **_: watcher.wake.set())
+        def started(parsed: dict[str, Any], **_: Any) -> None:
+            if parsed.get("executionArn"):
+                watcher.enroll(parsed["executionArn"])
+
+        client("stepfunctions").meta.events.register("after-call.sfn.StartExecution", started)
         self._spawn("watch-executions", functools.partial(self._watch_executions, watcher))
         return self
 
