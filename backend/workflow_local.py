@@ -17,9 +17,9 @@ the Chalice app declares:
    on-failure destination, the SQS queue `<app>-<stage>-<handler>-dlq`, in the record format
    Lambda uses. Nothing is dropped.
 3. It puts on the default bus the "Step Functions Execution Status Change" events AWS would send,
-   where the rules of (2) pick them up. It looks only at what can change: executions it has not
-   seen yet (the newest page of the list) and those still running; so its cost stays flat however
-   many executions have run.
+   where the rules of (2) pick them up. It looks only at what can change: the executions still
+   running, those a handler here just started, and every few seconds the newest page of the list
+   (for executions started elsewhere); so its cost stays flat however many executions have run.
 4. It runs every `@app.schedule` function every LOCAL_SCHEDULE_SECONDS (5) with a Scheduled Event,
    whatever its expression: "every minute" becomes every few seconds locally.
 
