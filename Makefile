@@ -11,8 +11,19 @@ FRONTEND := frontend
 
 .PHONY: help dev test lint lint-openapi typecheck test-python test-frontend bench openapi deploy clean
 
-help: ## list the targets
+# The variables `make help` lists (each a "#:" line):
+#: API_PORT=8000                 make dev: the API (chalice local)
+#: EMULATOR_PORT=5000            make dev: the AWS emulator (AWS_ENDPOINT_URL for the CLI and SDKs)
+#: WEB_PORT=5173                 make dev: the console
+#: SEED=1                        make dev: load a few sample IDs
+#: LOCAL_API_KEY=local-dev-key   make dev: the x-api-key the local API asks for
+#: LOCAL_SCHEDULE_SECONDS=5      make dev: how often @app.schedule functions run locally
+#: STAGE=prod                    make deploy: the stage to deploy
+
+help: ## list the targets and the variables they read
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@printf '\nVariables, e.g. make dev API_PORT=8100 SEED=1:\n'
+	@sed -n 's/^#: /  /p' $(MAKEFILE_LIST)
 
 $(VENV)/.synced: requirements-dev.txt requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +44,7 @@ chromium: ## install Debian's Chromium for the browser tests, when missing
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs)
-	$(PY) -m backend.devstack $(if $(filter 1,$(SEED)),--seed)
+	@$(PY) -m backend.devstack $(if $(filter 1,$(SEED)),--seed)
 
 lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .

@@ -2,29 +2,37 @@
 
 - the AWS emulator (moto server, in this process) on EMULATOR_PORT (5000);
 - every resource, provisioned into it from the same CloudFormation templates production deploys;
-- `chalice local --stage local` on API_PORT (8000), talking to the emulator;
-- the workflow's event glue (backend/workflow_local.py): EventBridge -> our Chalice event handlers,
-  and Step Functions' status-change events, which the emulator cannot deliver itself;
-- the console (Vite dev server) on WEB_PORT (5173), pointed at that API with the local key.
+- the workflow's glue (backend/workflow_local.py): EventBridge -> our Chalice event handlers, Step
+  Functions' status-change events, and the app's `@app.schedule` functions, none of which the
+  emulator can run itself;
+- the console (Vite dev server) on WEB_PORT (5173), pointed at the API with the local key;
+- last, once everything above answers: `chalice local --stage local` on API_PORT (8000). So the
+  first `/health` 200 means a submission sent now completes.
 
-Ctrl-C or SIGTERM stops every process it started and frees the ports. Tests use `DevStack` too.
+A port in use stops it before it starts anything. If a process it started dies, it stops the rest
+and exits 1, saying which; Ctrl-C or SIGTERM stop everything and exit 0. Tests use `DevStack` too.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +40,7 @@ INFRA = ROOT / "backend" / "infra"
 FRONTEND = ROOT / "frontend"
 REGION = "us-east-1"
 SAMPLE_IDS = ["acme-001", "acme-002", "globex_17", "initech-42", "umbrella-7"]
+STARTUP_SECONDS = 90  # per piece; a cold first start on a busy 2-core machine takes ~10 s
 
 # (stack name, template file, parameters): the templates deploy.sh deploys, in the same order.
 STACKS: list[tuple[str, str, dict[str, str]]] = [
@@ -39,33 +48,164 @@ STACKS: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
+class StartupError(Exception):
+    """A piece of the stack could not start; the message says which and what to do."""
+
+
+class PortInUseError(StartupError):
+    pass
+
+
 def _env_port(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise StartupError(f"{name}={value} is not a port number (1-65535)")
+    return int(value)
 
 
-def _wait_for(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode} before {url} answered")
+def _bindable(port: int) -> bool:
+    """Whether we could listen on 127.0.0.1:port. Binding, never connecting: whatever holds the
+    port is not disturbed. SO_REUSEADDR as the servers use it, so a port left in TIME_WAIT by the
+    previous run counts as free."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _free_port_near(port: int) -> int:
+    return next((p for p in range(port + 1, min(port + 200, 65536)) if _bindable(p)), port + 1)
+
+
+def check_ports(ports: dict[str, int]) -> None:
+    """Fail fast, naming the variable to change, before anything starts (or talks to a port)."""
+    by_port: dict[int, str] = {}
+    for variable, port in ports.items():
+        if port in by_port:
+            raise PortInUseError(f"{by_port[port]} and {variable} are both {port}: give each its own port")
+        by_port[port] = variable
+        if not _bindable(port):
+            raise PortInUseError(
+                f"port {port} ({variable}) is already in use by another program. Stop it, or choose "
+                f"another port: make dev {variable}={_free_port_near(port)}"
+            )
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered, if not with a 2xx
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+class _Stopping(Exception):
+    """Ctrl-C or SIGTERM: the user's wish, not a failure."""
+
+
+class _StopSignals:
+    """Ctrl-C and SIGTERM raise _Stopping in the main thread, once: a second signal (make forwards
+    SIGTERM to us after the process group got one) must not interrupt the shutdown the first one
+    started. Deferred while a child is being created, so none escapes being recorded and stopped.
+    (Blocking the signals instead would leave them blocked in the child, which inherits the mask.)"""
+
+    def __init__(self) -> None:
+        self._deferring = False
+        self._pending = False
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    @staticmethod
+    def ignore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
+        self.ignore()
+        if self._deferring:
+            self._pending = True
+            return
+        raise _Stopping
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
+            if self._pending:
+                self._pending = False
+                raise _Stopping
+
+
+_stop_signals = _StopSignals()
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a child and everything it started (vite spawns esbuild)."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
+    """Stop a child and everything it started (vite spawns esbuild): its whole process group."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # anything of its group that outlived it
+
+
+def exit_with_parent(on_orphaned: Callable[[], None] | None = None) -> None:
+    """In a child of DevStack: stop when DevStack is gone (even killed with SIGKILL), so no child
+    outlives it holding a port. `on_orphaned` is called once; by default the process exits."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        if on_orphaned is None:
+            os._exit(0)
+        on_orphaned()
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+class _Emulator:
+    """moto's server in a thread of this process; the port is bound here, before the thread starts,
+    so a taken port is an immediate error (moto's ThreadedMotoServer would wait forever)."""
+
+    def __init__(self, port: int) -> None:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        app = DomainDispatcherApplication(create_backend_app)
+        try:
+            self._server = make_server("127.0.0.1", port, app, threaded=True,
+                                       request_handler=MotoRequestHandler)
+        except OSError as error:
+            raise PortInUseError(f"port {port} (EMULATOR_PORT) cannot be used: {error.strerror}. "
+                                 f"Choose another: make dev EMULATOR_PORT={_free_port_near(port)}") from error
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
 
 
 class DevStack:
@@ -77,7 +217,12 @@ class DevStack:
         web: bool = True,
         api_key: str | None = None,
         quiet: bool = False,
+        api_aws_endpoint_url: str | None = None,
+        schedule_seconds: float | None = None,
     ) -> None:
+        """`api_aws_endpoint_url`: where the API process sends its AWS calls instead of the
+        emulator (a fault-injecting proxy in front of it); everything else uses the emulator.
+        `schedule_seconds`: the `@app.schedule` functions' local period (LOCAL_SCHEDULE_SECONDS)."""
         self.api_port, self.emulator_port, self.web_port = api_port, emulator_port, web_port
         self.web = web
         self.api_key = api_key or os.environ.get("LOCAL_API_KEY") or "local-dev-key"
@@ -85,8 +230,12 @@ class DevStack:
         self.api_url = f"http://127.0.0.1:{api_port}"
         self.emulator_url = f"http://127.0.0.1:{emulator_port}"
         self.web_url = f"http://127.0.0.1:{web_port}"
-        self._server: Any = None
-        self._children: list[subprocess.Popen[bytes]] = []
+        self.api_aws_endpoint_url = api_aws_endpoint_url
+        self.schedule_seconds = schedule_seconds
+        self._emulator: _Emulator | None = None
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}  # name -> child, in start order
+        self._logs: dict[str, Path] = {}  # name -> its output, when quiet
+        self._scratch = Path(tempfile.mkdtemp(prefix="devstack-"))  # the glue's start/ready files
         self._web_started = False
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
@@ -101,25 +250,39 @@ class DevStack:
         }
 
     def start(self) -> DevStack:
+        """Everything, the API last: when it answers, the rest is ready for what it accepts."""
+        ports = {"API_PORT": self.api_port, "EMULATOR_PORT": self.emulator_port}
+        if self.web:
+            ports["WEB_PORT"] = self.web_port
+        check_ports(ports)
         try:
             self._start_emulator()
-            self._provision()
-            self._start_api()
-            self._start_workflow()
+            # The glue and the console load meanwhile: the glue imports, then waits for the
+            # resources; the console needs only the API's URL.
+            workflow_ready = self._spawn_workflow()
             if self.web:
-                self.start_web()
+                self._spawn_web()
+            self._provision()
+            (workflow_ready.parent / "provisioned").touch()  # the glue imports first, then waits
+            self._wait_until(workflow_ready.exists, "workflow glue", "its rules and pollers")
+            if self.web:
+                self._wait_until(lambda: _answers(self.web_url), "console", self.web_url)
+            self._start_api()
         except BaseException:
             self.stop()
             raise
         return self
 
     def stop(self) -> None:
-        for proc in reversed(self._children):
-            _stop(proc)
-        self._children.clear()
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        for name in reversed(list(self.processes)):
+            _stop(self.processes.pop(name))
+        for log in self._logs.values():
+            log.unlink(missing_ok=True)
+        self._logs.clear()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None
 
     def __enter__(self) -> DevStack:
         return self.start()
@@ -127,19 +290,23 @@ class DevStack:
     def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.stop()
 
+    def wait_for_a_death(self, interval: float = 0.2) -> str:
+        """Block while everything runs; then say what stopped."""
+        while True:
+            for name, proc in self.processes.items():
+                if proc.poll() is not None:
+                    return f"the {name} exited unexpectedly (status {proc.returncode})"
+            if self._emulator is not None and not self._emulator.alive():
+                return "the emulator stopped unexpectedly"
+            time.sleep(interval)
+
     # -- the pieces ------------------------------------------------------------------------
     def _start_emulator(self) -> None:
-        from moto.server import ThreadedMotoServer
-
         from backend import emulator
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per call otherwise
         emulator.prepare(self.emulator_port)  # see backend/emulator.py: each fix is measured
-        self._server = ThreadedMotoServer(
-            ip_address="127.0.0.1", port=self.emulator_port, verbose=False
-        )
-        self._server.start()
-        _wait_for(f"{self.emulator_url}/moto-api/", timeout=20)
+        self._emulator = _Emulator(self.emulator_port)
         config = json.dumps({"stepfunctions": {"execute_state_machine": True},
                              "lambda": {"use_docker": False}}).encode()
         urllib.request.urlopen(
@@ -164,51 +331,79 @@ class DevStack:
             )
             status = cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
             if status != "CREATE_COMPLETE":
-                raise RuntimeError(f"stack {name} from {template} ended {status}")
+                raise StartupError(f"stack {name} from {template} ended {status}")
 
-    def _spawn(self, args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-        output = subprocess.DEVNULL if self.quiet else None
-        proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **env}, stdout=output,
-                                stderr=output, start_new_session=True)
-        self._children.append(proc)
-        return proc
+    def _spawn(self, name: str, args: list[str], cwd: Path, env: dict[str, str]) -> None:
+        """Quiet, a child writes to a log file of its own, quoted if it fails to start."""
+        log = None
+        if self.quiet:
+            handle, path = tempfile.mkstemp(prefix=f"devstack-{name.replace(' ', '-')}-", suffix=".log")
+            log = os.fdopen(handle, "wb")
+            self._logs[name] = Path(path)
+        with _stop_signals.deferred():
+            # Its own session: Ctrl-C reaches only us, and we stop each child's whole group.
+            self.processes[name] = subprocess.Popen(
+                args, cwd=cwd, env={**os.environ, **env}, stdout=log,
+                stderr=subprocess.STDOUT if log else None, start_new_session=True)
+        if log is not None:
+            log.close()
+
+    def _output_of(self, name: str) -> str:
+        log = self._logs.get(name)
+        if log is None:
+            return "its output is above"
+        tail = log.read_text(errors="replace").splitlines()[-15:]
+        return "its last output:\n" + "\n".join(f"    {line}" for line in tail)
+
+    def _wait_until(self, ready: Callable[[], bool], name: str, what: str) -> None:
+        proc = self.processes[name]
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not ready():
+            if proc.poll() is not None:
+                raise StartupError(f"the {name} exited with status {proc.returncode} while starting; "
+                                   f"{self._output_of(name)}")
+            if time.monotonic() > deadline:
+                raise StartupError(f"the {name} did not get ready ({what}) within {STARTUP_SECONDS} s")
+            time.sleep(0.05)
 
     def _start_api(self) -> None:
         env = {**self.aws_env(), "LOCAL_API_KEY": self.api_key, "WEB_PORT": str(self.web_port),
                "PYTHONUNBUFFERED": "1"}
-        proc = self._spawn(
-            [sys.executable, "-m", "backend.chalice_local", "--stage", "local", "--host",
-             "127.0.0.1", "--port", str(self.api_port), "--no-autoreload"],
-            cwd=ROOT, env=env,
-        )
-        _wait_for(f"{self.api_url}/health", timeout=60, proc=proc)
+        if self.api_aws_endpoint_url:
+            env["AWS_ENDPOINT_URL"] = self.api_aws_endpoint_url
+        self._spawn("API", [sys.executable, "-m", "backend.chalice_local", "--stage", "local", "--host",
+                            "127.0.0.1", "--port", str(self.api_port), "--no-autoreload"],
+                    cwd=ROOT, env=env)
+        self._wait_until(lambda: _answers(f"{self.api_url}/health"), "API", f"{self.api_url}/health")
 
-    def _start_workflow(self) -> None:
-        with tempfile.TemporaryDirectory(prefix="devstack-") as scratch:
-            ready = Path(scratch) / "workflow-ready"
-            proc = self._spawn(
-                [sys.executable, "-m", "backend.workflow_local", "--stage", "local",
-                 "--ready-file", str(ready)],
-                cwd=ROOT, env={**self.aws_env(), "PYTHONUNBUFFERED": "1"},
-            )
-            deadline = time.monotonic() + 60
-            while not ready.exists():
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the workflow's event glue did not start (backend/workflow_local.py)")
-                time.sleep(0.05)
+    def _spawn_workflow(self) -> Path:
+        """Starts the glue; returns the file it creates once its rules, pollers and schedules run."""
+        self._scratch.mkdir(exist_ok=True)
+        ready = self._scratch / "workflow-ready"
+        env = {**self.aws_env(), "PYTHONUNBUFFERED": "1"}
+        if self.schedule_seconds is not None:
+            env["LOCAL_SCHEDULE_SECONDS"] = str(self.schedule_seconds)
+        self._spawn("workflow glue", [sys.executable, "-m", "backend.workflow_local", "--stage", "local",
+                                      "--ready-file", str(ready), "--start-when",
+                                      str(ready.parent / "provisioned")], cwd=ROOT, env=env)
+        return ready
 
-    def start_web(self) -> None:
-        """The console; also callable later on a running stack (the browser tests do)."""
-        if self._web_started:
-            return
-        self._web_started = True
+    def _spawn_web(self) -> None:
         vite = FRONTEND / "node_modules" / ".bin" / "vite"
         if not vite.exists():
-            raise RuntimeError("the console is not installed: run `make dev` (it runs npm ci)")
+            raise StartupError("the console is not installed: run `make dev` (it runs npm ci)")
+        self._web_started = True
         env = {"VITE_API_BASE_URL": self.api_url, "VITE_API_KEY": self.api_key}
-        proc = self._spawn([str(vite), "--host", "127.0.0.1", "--port", str(self.web_port),
-                            "--strictPort"], cwd=FRONTEND, env=env)
-        _wait_for(self.web_url, timeout=60, proc=proc)
+        self._spawn("console", [str(vite), "--host", "127.0.0.1", "--port", str(self.web_port),
+                                "--strictPort", "--clearScreen", "false"], cwd=FRONTEND, env=env)
+
+    def start_web(self) -> None:
+        """The console on a stack started without it (the browser tests do this)."""
+        if self._web_started:
+            return
+        check_ports({"WEB_PORT": self.web_port})
+        self._spawn_web()
+        self._wait_until(lambda: _answers(self.web_url), "console", self.web_url)
 
     def seed(self, ids: list[str]) -> dict[str, Any]:
         request = urllib.request.Request(
@@ -221,20 +416,21 @@ class DevStack:
 
 
 def _banner(stack: DevStack) -> str:
+    key = stack.api_key
     lines = [
         "",
         "Customer IDs is running locally (no AWS account involved).",
         f"  API       {stack.api_url}",
-        f"  API key   {stack.api_key}",
-        f"  Emulator  {stack.emulator_url}",
+        f"  API key   {key}",
+        f"  Emulator  {stack.emulator_url}   (AWS_ENDPOINT_URL for the AWS CLI or SDKs)",
     ]
     if stack.web:
         lines.append(f"  Console   {stack.web_url}")
     lines += [
         "",
         "Try it:",
-        f"  curl -i -X PUT -H 'x-api-key: {stack.api_key}' {stack.api_url}/customers/cust-001",
-        f"  curl -i -H 'x-api-key: {stack.api_key}' -H 'content-type: application/json' "
+        f"  curl -i -X PUT -H 'x-api-key: {key}' {stack.api_url}/customers/cust-001",
+        f"  curl -i -H 'x-api-key: {key}' -H 'content-type: application/json' "
         f"-d '{{\"id\": \"cust-002\"}}' {stack.api_url}/workflow/submit",
         "",
         "Ctrl-C stops everything.",
@@ -243,34 +439,53 @@ def _banner(stack: DevStack) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", action="store_true", help="load a few sample IDs")
-    parser.add_argument("--no-web", action="store_true", help="API and emulator only")
-    args = parser.parse_args()
+def _serve(stack: DevStack, seed: bool) -> str:
+    """Start, greet, and run until a process dies; return what died."""
+    stack.start()
+    if seed:
+        outcome = stack.seed(SAMPLE_IDS)
+        print(f"Seeded {len(outcome['created'])} sample IDs.")
+    print(_banner(stack), flush=True)
+    return stack.wait_for_a_death()
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Each request's and event's CloudWatch metrics, as an EMF blob after its log line: nothing
+    # reads them locally, and they halve what a reader can see. POWERTOOLS_METRICS_DISABLED=false
+    # shows them.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     stack = DevStack(
         api_port=_env_port("API_PORT", 8000),
         emulator_port=_env_port("EMULATOR_PORT", 5000),
         web_port=_env_port("WEB_PORT", 5173),
         web=not args.no_web and (FRONTEND / "package.json").exists(),
     )
+    reason: str | None = None
+    try:
+        reason = _serve(stack, seed=args.seed or os.environ.get("SEED") == "1")
+    except _Stopping:
+        pass
+    finally:
+        _stop_signals.ignore()
+        stack.stop()
+    if reason is None:
+        print("\nStopped; every port is free again.", flush=True)
+        return 0
+    print(f"\nmake dev: {reason}; stopped everything else.", file=sys.stderr, flush=True)
+    return 1
 
-    def shut_down(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
 
-    signal.signal(signal.SIGTERM, shut_down)
-    with stack:
-        if args.seed or os.environ.get("SEED") == "1":
-            outcome = stack.seed(SAMPLE_IDS)
-            print(f"Seeded {len(outcome['created'])} sample IDs.")
-        print(_banner(stack), flush=True)
-        try:
-            while all(child.poll() is None for child in stack._children):
-                time.sleep(0.5)
-            print("a local service stopped unexpectedly; shutting down", file=sys.stderr)
-            raise SystemExit(1)
-        except KeyboardInterrupt:
-            print("\nStopping…")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", action="store_true", help="load a few sample IDs")
+    parser.add_argument("--no-web", action="store_true", help="API and emulator only")
+    args = parser.parse_args()
+    _stop_signals.install()
+    try:
+        sys.exit(_run(args))
+    except StartupError as error:
+        print(f"make dev: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -2,22 +2,29 @@
 
 moto runs the state machine for real (its Step Functions interpreter executes the generated
 definition against its DynamoDB), but it cannot run Lambda code without Docker, its EventBridge
-fails on Lambda or Step Functions targets, and it emits no execution status-change events. This
-process, started by DevStack with the emulator's environment and the stage's variables (as
-`chalice local` gets them), fills exactly those gaps:
+fails on Lambda or Step Functions targets, it emits no execution status-change events, and it
+fires no schedules. This process, started by DevStack with the emulator's environment and the
+stage's variables (as `chalice local` gets them), fills exactly those gaps, for whatever handlers
+the Chalice app declares:
 
 1. It registers the checked-in definition (workflow/customers-workflow.asl.json), names filled in
    as CloudFormation's DefinitionSubstitutions would, with moto's interpreter, under the stage's
    state machine name. (moto's CloudFormation puts state machines where its interpreter does not
    look, and fails on the template's event archive, so workflow.json itself is not deployed here.)
-2. For every `on_cw_event` handler of the Chalice app it puts a rule with the handler's own
-   pattern on the default bus, targeting an SQS queue, and hands each delivered event to the
-   handler, as Lambda would: one event at a time, a failed event retried twice, then dropped.
-3. It watches the state machine's executions and puts on the default bus the "Step Functions
-   Execution Status Change" events AWS would send, where the rules of (2) pick them up.
+2. For every `on_cw_event` handler it puts a rule with the handler's own pattern on the default
+   bus, targeting an SQS queue, and hands each delivered event to the handler as Lambda's
+   asynchronous invocation would: a failed event is retried twice, then sent to the handler's
+   on-failure destination, the SQS queue `<app>-<stage>-<handler>-dlq`, in the record format
+   Lambda uses. Nothing is dropped.
+3. It puts on the default bus the "Step Functions Execution Status Change" events AWS would send,
+   where the rules of (2) pick them up. It looks only at what can change: the executions still
+   running, those a handler here just started, and every few seconds the newest page of the list
+   (for executions started elsewhere); so its cost stays flat however many executions have run.
+4. It runs every `@app.schedule` function every LOCAL_SCHEDULE_SECONDS (5) with a Scheduled Event,
+   whatever its expression: "every minute" becomes every few seconds locally.
 
-So the API publishes, moto's EventBridge matches the patterns, and our handlers and the state
-machine run unchanged. Nothing here ships: the Lambda bundle is app.py and chalicelib/.
+Handlers run one at a time in this process, as in one warm Lambda container each (and the app's
+log context is per process). Nothing here ships: the Lambda bundle is app.py and chalicelib/.
 
 Alone (with AWS_ENDPOINT_URL etc. set): python -m backend.workflow_local --stage local
 """
@@ -31,9 +38,12 @@ import logging
 import os
 import signal
 import threading
+import time
+import traceback
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +52,23 @@ from botocore.exceptions import ClientError
 from chalicelib.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
 
 ROOT = Path(__file__).resolve().parent.parent
-POLL_SECONDS = 0.05  # how often the execution watcher looks
+BUSY_POLL_SECONDS = 0.1  # how often the watcher looks while executions run
+IDLE_POLL_SECONDS = 0.5  # ... and when none does (a StartExecution made here wakes it at once)
+LISTING_SECONDS = 5.0  # how often it lists for executions started elsewhere (tests, the CLI)
+NEW_EXECUTIONS_PAGE = 20  # newest executions read per look
+NEWCOMER_WINDOW = timedelta(seconds=0.5)  # how far back a start may show up late in the list
 MAX_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and two retries
 RETRY_AFTER_SECONDS = 1  # the queue's visibility timeout: when a failed event comes back
+DEFAULT_SCHEDULE_SECONDS = 5.0
 
 log = logging.getLogger("workflow-local")
 
 
 @dataclass(frozen=True)
-class EventHandler:
+class LambdaHandler:
     name: str
-    pattern: dict[str, Any]
     function: Callable[[dict[str, Any], Any], Any]
+    pattern: dict[str, Any] | None = None  # an `on_cw_event` handler's; None for a schedule
 
 
 def load_app(stage: str) -> Any:
@@ -64,21 +79,50 @@ def load_app(stage: str) -> Any:
     return factory.create_config_obj(chalice_stage_name=stage).chalice_app
 
 
-def event_handlers(app: Any) -> list[EventHandler]:
+def event_handlers(app: Any) -> list[LambdaHandler]:
     from chalice.app import CloudWatchEventConfig
 
-    return [EventHandler(source.name, source.event_pattern, app.handler_map[source.name])
+    return [LambdaHandler(source.name, app.handler_map[source.name], source.event_pattern)
             for source in app.event_sources if isinstance(source, CloudWatchEventConfig)]
 
 
-def _client(service: str) -> Any:
-    from chalicelib.aws import client
+def scheduled_handlers(app: Any) -> list[LambdaHandler]:
+    from chalice.app import ScheduledEventConfig
 
-    return client(service)  # the app's own clients: same endpoint, region and credentials
+    return [LambdaHandler(source.name, app.handler_map[source.name])
+            for source in app.event_sources if isinstance(source, ScheduledEventConfig)]
+
+
+def _describe(pattern: dict[str, Any] | None) -> str:
+    """A rule's pattern, short enough for a line of `make dev`'s output."""
+    kinds = (pattern or {}).get("detail-type") or (pattern or {}).get("source") or ["all"]
+    return " / ".join(str(kind) for kind in kinds)
+
+
+def schedule_seconds() -> float:
+    return float(os.environ.get("LOCAL_SCHEDULE_SECONDS") or DEFAULT_SCHEDULE_SECONDS)
+
+
+@functools.cache
+def _client(service: str) -> Any:
+    """The glue's own client (the handlers use the app's): it stands in for AWS's machinery, so it
+    waits as long as the emulator takes. Registering a large state machine makes moto parse its
+    ASL, which took over 5 s on a busy machine. AWS_ENDPOINT_URL points it at the emulator."""
+    import botocore.session
+    from botocore.config import Config
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    config = Config(read_timeout=60, connect_timeout=5, retries={"mode": "standard", "total_max_attempts": 3},
+                    max_pool_connections=16)
+    return botocore.session.get_session().create_client(service, region_name=region, config=config)
 
 
 def _millis(moment: datetime | None) -> int | None:
     return int(moment.timestamp() * 1000) if moment else None
+
+
+def _iso_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def status_change_event(execution: dict[str, Any], status: str) -> dict[str, Any]:
@@ -107,8 +151,116 @@ def status_change_event(execution: dict[str, Any], status: str) -> dict[str, Any
     }
 
 
+def scheduled_event(account: str, region: str, rule_arn: str) -> dict[str, Any]:
+    """The event EventBridge hands a scheduled Lambda function."""
+    return {
+        "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+        "source": "aws.events", "account": account, "time": _iso_now(), "region": region,
+        "resources": [rule_arn], "detail": {},
+    }
+
+
+def failure_record(event: dict[str, Any], function_arn: str, attempts: int,
+                   error: BaseException) -> dict[str, Any]:
+    """What Lambda sends an asynchronous invocation's on-failure destination once retries are spent."""
+    return {
+        "version": "1.0",
+        "timestamp": _iso_now(),
+        "requestContext": {"requestId": str(uuid.uuid4()), "functionArn": f"{function_arn}:$LATEST",
+                           "condition": "RetriesExhausted", "approximateInvokeCount": attempts},
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": str(error), "errorType": type(error).__name__,
+                            "stackTrace": traceback.format_tb(error.__traceback__)},
+    }
+
+
+class ExecutionWatcher:
+    """Announces the state machine's status changes, reading only what can have changed: the
+    executions still running (one DescribeExecution each), those a handler here just started
+    (`enroll`, from the StartExecution answer), and, every few seconds, the newest page of the
+    list for executions started elsewhere. moto's ListExecutions grows costly with history
+    (~30 ms of CPU a call after 200 executions), so it is not called on every look."""
+
+    def __init__(self, state_machine_arn: str) -> None:
+        self._arn = state_machine_arn
+        self._sfn, self._events = _client("stepfunctions"), _client("events")
+        self._recent: dict[str, datetime] = {}  # ARN -> start, of executions announced lately
+        self._unfinished: set[str] = set()  # announced RUNNING, final status not yet
+        self._enrolled: set[str] = set()  # started by a handler here, not announced yet
+        self._enrolled_lock = threading.Lock()
+        self._previous_listing: datetime | None = None  # None: nothing listed yet, list everything
+        self.wake = threading.Event()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._unfinished or self._enrolled)
+
+    def enroll(self, execution_arn: str) -> None:
+        with self._enrolled_lock:
+            self._enrolled.add(execution_arn)
+        self.wake.set()
+
+    def look(self, list_newcomers: bool = True) -> None:
+        with self._enrolled_lock:
+            enrolled, self._enrolled = self._enrolled, set()
+        now = datetime.now(UTC)
+        try:
+            for arn in enrolled | set(self._unfinished):
+                self._announce(arn)
+        except Exception:
+            with self._enrolled_lock:
+                self._enrolled |= enrolled  # announced again next look: nothing is missed
+            raise
+        if list_newcomers:
+            for summary in self._newcomers():
+                self._announce(summary["executionArn"])
+            self._previous_listing = now  # only once all of it is announced: a failed look is redone
+            self._forget_before(now - NEWCOMER_WINDOW)
+
+    def _newcomers(self) -> list[dict[str, Any]]:
+        """Executions not announced yet. The list is newest first, and an execution is listed
+        within moments of its start, so none started well before the previous listing is new: read
+        only back to then (less a margin for starts that were still being listed)."""
+        found = []
+        horizon = self._previous_listing - NEWCOMER_WINDOW if self._previous_listing else None
+        pages = self._sfn.get_paginator("list_executions").paginate(
+            stateMachineArn=self._arn, PaginationConfig={"PageSize": NEW_EXECUTIONS_PAGE})
+        for summary in (summary for page in pages for summary in page["executions"]):
+            if horizon is not None and summary["startDate"] < horizon:
+                break
+            arn = summary["executionArn"]
+            if arn not in self._recent and arn not in self._unfinished:
+                found.append(summary)
+        return found
+
+    def _announce(self, arn: str) -> None:
+        execution = self._sfn.describe_execution(executionArn=arn)
+        status = execution["status"]
+        first = arn not in self._recent and arn not in self._unfinished
+        if not first and status == "RUNNING":
+            return
+        if not first and arn not in self._unfinished:
+            return  # final, and announced already
+        # Like Step Functions: RUNNING first, however quickly the execution ended.
+        statuses = (["RUNNING"] if first else []) + ([status] if status != "RUNNING" else [])
+        response = self._events.put_events(Entries=[status_change_event(execution, s) for s in statuses])
+        if response.get("FailedEntryCount"):
+            raise RuntimeError(f"put_events refused a status change: {response['Entries']}")
+        if status == "RUNNING":
+            self._unfinished.add(arn)
+        else:
+            self._unfinished.discard(arn)
+        self._recent[arn] = execution["startDate"]
+
+    def _forget_before(self, horizon: datetime) -> None:
+        """What the next look's list walk cannot reach any more needs no remembering."""
+        if len(self._recent) > NEW_EXECUTIONS_PAGE:
+            self._recent = {arn: start for arn, start in self._recent.items() if start >= horizon}
+
+
 class LocalWorkflow:
-    def __init__(self, app: Any, stage: str) -> None:
+    def __init__(self, app: Any, stage: str, schedule_every: float | None = None) -> None:
         from chalicelib.config import settings
 
         self._app = app
@@ -117,13 +269,19 @@ class LocalWorkflow:
         identity = _client("sts").get_caller_identity()
         self._account: str = identity["Account"]
         self._region: str = _client("sts").meta.region_name
-        self._handlers = event_handlers(app)
+        self._schedule_every = schedule_every if schedule_every is not None else schedule_seconds()
         self._stop = threading.Event()
         self._invoke_lock = threading.Lock()  # one event at a time: one warm Lambda container
         self._threads: list[threading.Thread] = []
         self.state_machine_arn = (
             f"arn:aws:states:{self._region}:{self._account}:stateMachine:{self._settings.workflow_name}"
         )
+
+    def function_name(self, handler: LambdaHandler) -> str:
+        return f"{self._app.app_name}-{self._stage}-{handler.name}"
+
+    def dead_letter_queue_name(self, handler: LambdaHandler) -> str:
+        return f"{self.function_name(handler)}-dlq"
 
     # -- 1. the state machine ------------------------------------------------------------
     def register_state_machine(self) -> None:
@@ -143,33 +301,37 @@ class LocalWorkflow:
                 raise
             sfn.create_state_machine(name=self._settings.workflow_name, definition=definition,
                                      roleArn=role, type="STANDARD")
-        log.info("state machine %s registered with the emulator's interpreter", self.state_machine_arn)
+        log.info("state machine %s registered with the emulator's interpreter",
+                 self._settings.workflow_name)
 
-    # -- 2. EventBridge rule -> SQS -> handler -------------------------------------------
-    def _subscribe(self, handler: EventHandler) -> str:
+    # -- 2. EventBridge rule -> SQS -> handler, failures -> its dead-letter queue --------
+    def _subscribe(self, handler: LambdaHandler) -> tuple[str, str]:
+        """Returns the URLs of the handler's event queue and of its dead-letter queue."""
         sqs, events = _client("sqs"), _client("events")
-        queue_name = f"{self._app.app_name}-{self._stage}-{handler.name}"
+        queue_name = self.function_name(handler)
         queue_url: str = sqs.create_queue(
             QueueName=queue_name, Attributes={"VisibilityTimeout": str(RETRY_AFTER_SECONDS)}
         )["QueueUrl"]
+        dead_letter_url: str = sqs.create_queue(QueueName=self.dead_letter_queue_name(handler))["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]
         events.put_rule(Name=queue_name, EventPattern=json.dumps(handler.pattern), State="ENABLED")
         events.put_targets(Rule=queue_name, Targets=[{"Id": "local-lambda", "Arn": queue_arn}])
-        log.info("rule %s -> %s: %s", queue_name, handler.name, json.dumps(handler.pattern))
-        return queue_url
+        log.info("%s <- %s events (rule %s; failures go to %s)", handler.name, _describe(handler.pattern),
+                 queue_name, self.dead_letter_queue_name(handler))
+        return queue_url, dead_letter_url
 
-    def _context(self, handler: EventHandler) -> Any:
+    def _function_arn(self, handler: LambdaHandler) -> str:
+        return f"arn:aws:lambda:{self._region}:{self._account}:function:{self.function_name(handler)}"
+
+    def _context(self, handler: LambdaHandler) -> Any:
         from chalice.local import LambdaContext
 
-        function_name = f"{self._app.app_name}-{self._stage}-{handler.name}"
-        context = LambdaContext(function_name, memory_size=512, max_runtime_ms=60_000)
-        context.invoked_function_arn = (
-            f"arn:aws:lambda:{self._region}:{self._account}:function:{function_name}"
-        )
+        context = LambdaContext(self.function_name(handler), memory_size=512, max_runtime_ms=60_000)
+        context.invoked_function_arn = self._function_arn(handler)
         return context
 
-    def _invoke(self, handler: EventHandler, event: dict[str, Any]) -> None:
+    def _invoke(self, handler: LambdaHandler, event: dict[str, Any]) -> None:
         # moto's delivered events lack `account`; Lambda always gets the full envelope.
         event.setdefault("account", self._account)
         event.setdefault("region", self._region)
@@ -177,7 +339,7 @@ class LocalWorkflow:
         with self._invoke_lock:
             handler.function(event, self._context(handler))
 
-    def _deliver(self, handler: EventHandler, queue_url: str) -> None:
+    def _deliver(self, handler: LambdaHandler, queue_url: str, dead_letter_url: str) -> None:
         sqs = _client("sqs")
         while not self._stop.is_set():
             try:
@@ -185,55 +347,76 @@ class LocalWorkflow:
                     QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
                     MessageSystemAttributeNames=["ApproximateReceiveCount"],
                 ).get("Messages", [])
+                for message in messages:
+                    if self._handled(handler, message, dead_letter_url):
+                        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
             except Exception:
-                log.exception("receiving %s's events failed; trying again", handler.name)
+                log.exception("delivering %s's events failed; trying again", handler.name)
                 self._stop.wait(RETRY_AFTER_SECONDS)
-                continue
-            for message in messages:
-                attempt = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
-                try:
-                    self._invoke(handler, json.loads(message["Body"]))
-                except Exception:
-                    if attempt < MAX_ATTEMPTS:
-                        log.exception("%s failed (attempt %d); retrying in %d s", handler.name, attempt,
-                                      RETRY_AFTER_SECONDS)
-                        continue
-                    log.exception("%s failed %d times; event dropped", handler.name, attempt)
-                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def _handled(self, handler: LambdaHandler, message: dict[str, Any], dead_letter_url: str) -> bool:
+        """Invoke the handler. False: it failed and the message comes back for another attempt;
+        after the last attempt the event goes to the dead-letter queue instead."""
+        attempt = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        event = json.loads(message["Body"])
+        try:
+            self._invoke(handler, event)
+        except Exception as error:
+            if attempt < MAX_ATTEMPTS:
+                log.warning("%s failed (attempt %d of %d: %r); retrying in %d s", handler.name, attempt,
+                            MAX_ATTEMPTS, error, RETRY_AFTER_SECONDS)
+                return False
+            log.exception("%s failed %d times; event sent to %s", handler.name, attempt,
+                          self.dead_letter_queue_name(handler))
+            record = failure_record(event, self._function_arn(handler), attempt, error)
+            _client("sqs").send_message(QueueUrl=dead_letter_url, MessageBody=json.dumps(record))
+        return True
 
     # -- 3. execution status changes -----------------------------------------------------
-    def _watch_executions(self) -> None:
-        sfn, events = _client("stepfunctions"), _client("events")
-        announced: dict[str, str] = {}  # execution ARN -> the last status announced
-        while not self._stop.wait(POLL_SECONDS):
+    def _watch_executions(self, watcher: ExecutionWatcher) -> None:
+        next_listing = 0.0
+        while not self._stop.is_set():
+            listing = time.monotonic() >= next_listing
             try:
-                self._announce_changes(sfn, events, announced)
+                watcher.look(list_newcomers=listing)
+                if listing:
+                    next_listing = time.monotonic() + LISTING_SECONDS
             except Exception:
                 log.exception("watching executions failed; trying again")
+            watcher.wake.wait(BUSY_POLL_SECONDS if watcher.busy else IDLE_POLL_SECONDS)
+            watcher.wake.clear()
 
-    def _announce_changes(self, sfn: Any, events: Any, announced: dict[str, str]) -> None:
-        for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=self.state_machine_arn):
-            for summary in page["executions"]:
-                arn, status = summary["executionArn"], summary["status"]
-                if announced.get(arn) == status:
-                    continue
-                execution = sfn.describe_execution(executionArn=arn)
-                # Like Step Functions: RUNNING first, however quickly the execution ended.
-                pending = ["RUNNING"] if arn not in announced else []
-                pending += [status] if status != "RUNNING" else []
-                entries = [status_change_event(execution, s) for s in pending]
-                response = events.put_events(Entries=entries)
-                if response.get("FailedEntryCount"):
-                    raise RuntimeError(f"put_events refused a status change: {response['Entries']}")
-                announced[arn] = status
+    # -- 4. schedules --------------------------------------------------------------------
+    def _run_on_schedule(self, handler: LambdaHandler) -> None:
+        rule_arn = f"arn:aws:events:{self._region}:{self._account}:rule/{self.function_name(handler)}-event"
+        while not self._stop.wait(self._schedule_every):
+            try:
+                self._invoke(handler, scheduled_event(self._account, self._region, rule_arn))
+            except Exception:  # the next period is the retry
+                log.exception("scheduled %s failed", handler.name)
 
     # -- running -------------------------------------------------------------------------
     def start(self) -> LocalWorkflow:
+        """Returns once every rule, poller and schedule runs."""
         self.register_state_machine()
-        for handler in self._handlers:
-            queue_url = self._subscribe(handler)
-            self._spawn(f"deliver-{handler.name}", functools.partial(self._deliver, handler, queue_url))
-        self._spawn("watch-executions", self._watch_executions)
+        for handler in event_handlers(self._app):
+            queue_url, dead_letter_url = self._subscribe(handler)
+            self._spawn(f"deliver-{handler.name}",
+                        functools.partial(self._deliver, handler, queue_url, dead_letter_url))
+        for handler in scheduled_handlers(self._app):
+            log.info("%s <- a Scheduled Event every %g s (LOCAL_SCHEDULE_SECONDS)", handler.name,
+                     self._schedule_every)
+            self._spawn(f"schedule-{handler.name}", functools.partial(self._run_on_schedule, handler))
+        watcher = ExecutionWatcher(self.state_machine_arn)
+        # A StartExecution made by a handler here (through the app's client) is watched at once.
+        from chalicelib.aws import client
+
+        def started(parsed: dict[str, Any], **_: Any) -> None:
+            if parsed.get("executionArn"):
+                watcher.enroll(parsed["executionArn"])
+
+        client("stepfunctions").meta.events.register("after-call.sfn.StartExecution", started)
+        self._spawn("watch-executions", functools.partial(self._watch_executions, watcher))
         return self
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
@@ -242,15 +425,20 @@ class LocalWorkflow:
         self._threads.append(thread)
 
     def stop(self) -> None:
+        """Within about a second: each poller notices between two long polls."""
         self._stop.set()
+        deadline = time.monotonic() + 3
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def main() -> None:
+    from backend.devstack import exit_with_parent
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="local")
-    parser.add_argument("--ready-file", type=Path, help="touched once events flow")
+    parser.add_argument("--ready-file", type=Path, help="created once events flow")
+    parser.add_argument("--start-when", type=Path, help="start once this file exists (resources provisioned)")
     args = parser.parse_args()
     logging.basicConfig(format="workflow-local: %(message)s")
     log.setLevel(logging.INFO)
@@ -258,12 +446,16 @@ def main() -> None:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    workflow = LocalWorkflow(load_app(args.stage), args.stage).start()
+    exit_with_parent(stopping.set)
+    app = load_app(args.stage)  # the slow part (imports) runs while DevStack provisions
+    while args.start_when and not args.start_when.exists():
+        if stopping.wait(0.05):
+            return
+    workflow = LocalWorkflow(app, args.stage).start()
     if args.ready_file:
         args.ready_file.touch()
-    log.info("delivering events to the app's handlers; the API's submissions now run")
-    while not stopping.wait(0.5):
-        pass
+    log.info("ready: events flow to the app's handlers")
+    stopping.wait()
     workflow.stop()
 
 
