@@ -29,6 +29,7 @@ class Settings:
     submission_ttl_days: int
     workflow_name: str
     workflow_state_machine_arn: str | None
+    reconcile_after_seconds: int
 
 
 def _flag(name: str) -> bool:
@@ -62,6 +63,9 @@ def settings() -> Settings:
         workflow_name=os.environ.get("WORKFLOW_NAME", "customers-workflow"),
         # Usually unset: the event handlers derive it from their own ARN and workflow_name.
         workflow_state_machine_arn=os.environ.get("WORKFLOW_STATE_MACHINE_ARN") or None,
+        # How long a submission may stay unfinished before the reconciler takes it up, and how long
+        # after an execution stopped abnormally its in-flight insert is waited for.
+        reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "120")),
     )
 
 

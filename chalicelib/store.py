@@ -12,6 +12,7 @@ piling onto one hot index partition.
 from __future__ import annotations
 
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -35,13 +36,18 @@ def _shard(customer_id: str) -> str:
     return customer_id[0]
 
 
-def to_item(customer: Customer) -> dict[str, Any]:
-    """The stored item; the workflow's state machine writes exactly this shape too."""
+def to_item(customer: Customer, write_token: str) -> dict[str, Any]:
+    """The stored item; the workflow's state machine writes exactly this shape too.
+
+    `writeToken` names the request that wrote it (the workflow's: the submission ID), so a writer
+    whose conditional put was retried after it landed can recognise its own item.
+    """
     return {
         "id": {"S": customer.id},
         "shard": {"S": _shard(customer.id)},
         "createdAt": {"S": customer.created_at},
         "source": {"S": customer.source},
+        "writeToken": {"S": write_token},
     }
 
 
@@ -60,7 +66,7 @@ class DynamoCustomerStore:
             try:
                 self._client.put_item(
                     TableName=self._table,
-                    Item=to_item(customer),
+                    Item=to_item(customer, uuid.uuid4().hex),
                     ConditionExpression="attribute_not_exists(id)",
                 )
             except ClientError as error:
