@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -96,8 +97,8 @@ class Flow:
         return found
 
 
-@pytest.fixture
-def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
+@contextmanager
+def running_flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
     monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         client("cloudformation").create_stack(
@@ -106,6 +107,12 @@ def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
 
         with Client(app, stage_name="local") as chalice_client:
             yield Flow(Api(chalice_client))
+
+
+@pytest.fixture
+def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
+    with running_flow(monkeypatch) as running:
+        yield running
 
 
 def customer(flow: Flow, customer_id: str) -> dict[str, Any]:
@@ -129,7 +136,8 @@ def test_a_new_id_is_inserted_with_the_api_s_item_shape(flow: Flow) -> None:
     assert flow.submission(sid)["updatedAt"].endswith("Z")
     status, body, _ = flow.api.get(f"/customers/{cid}")
     assert status == 200 and body["source"] == "workflow"
-    assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source"}
+    assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source", "writeToken"}
+    assert customer(flow, cid)["writeToken"] == {"S": sid}  # the submission ID: its own insert
 
 
 def test_an_existing_id_is_already_exists_and_left_unchanged(flow: Flow) -> None:
