@@ -65,7 +65,7 @@ def settings() -> Settings:
         workflow_state_machine_arn=os.environ.get("WORKFLOW_STATE_MACHINE_ARN") or None,
         # How long a submission may stay unfinished before the reconciler takes it up, and how long
         # after an execution stopped abnormally its in-flight insert is waited for.
-        reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "120")),
+        reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "60")),
     )
 
 

@@ -53,7 +53,7 @@ RETRY_MAX_DELAY_SECONDS = 30
 RETRY_MAX_ATTEMPTS = 8
 # Every step may sit out one 60-second blip with room to spare; the reconciler resolves a
 # submission whose execution timed out (chalicelib/reconciler.py).
-EXECUTION_TIMEOUT_SECONDS = 240
+EXECUTION_TIMEOUT_SECONDS = 180
 
 # Step Functions names a DynamoDB error "DynamoDB.<exception>". These say the request itself is
 # wrong (or lost a race): retrying cannot help. Everything else a task reports is retried.

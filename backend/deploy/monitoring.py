@@ -25,8 +25,8 @@ STATE_MACHINE_FAILURES_THRESHOLD = 1
 # An event a handler failed past Lambda's retries: the reconciler finishes its submission, but
 # the cause (a bug, a permission, an outage) needs a person.
 DEAD_LETTERS_THRESHOLD = 1
-# The reconciler finishes any submission within about five minutes (EXECUTION_TIMEOUT_SECONDS +
-# its 2-minute threshold + one run); older than this, something keeps it from doing so.
+# The reconciler finishes any submission within about five minutes (the 3-minute execution
+# timeout + its 1-minute threshold + one run); older than this, something keeps it from doing so.
 STRANDED_SUBMISSION_SECONDS = 600
 
 
