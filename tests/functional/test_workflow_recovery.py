@@ -79,6 +79,15 @@ def store_freezer(monkeypatch: pytest.MonkeyPatch) -> Iterator[FrozenStore]:
     frozen.thaw()
 
 
+def start_on_a_frozen_store(flow: Flow, store_freezer: FrozenStore) -> tuple[str, str]:
+    """Submit a new ID, freeze the store, start its execution: (customer ID, submission ID)."""
+    cid = fresh_id()
+    event = flow.submit(cid)
+    store_freezer.freeze()
+    start_workflow(event, CONTEXT)  # this thread holds the lock: the handler's writes pass
+    return cid, event["detail"]["submissionId"]
+
+
 def reconcile() -> None:
     """The scheduled reconciler, invoked as EventBridge Scheduler would."""
     event = envelope("aws.events", "Scheduled Event", {}, ["arn:aws:events:us-east-1:123456789012:rule/x"])
@@ -201,11 +210,7 @@ def test_an_execution_aborted_while_its_insert_hangs_is_resolved_once_the_insert
     flow: Flow, store_freezer: FrozenStore
 ) -> None:
     # GIVEN an execution hanging in its insert (the store is frozen)
-    cid = fresh_id()
-    event = flow.submit(cid)
-    sid = event["detail"]["submissionId"]
-    store_freezer.freeze()
-    start_workflow(event, CONTEXT)
+    cid, sid = start_on_a_frozen_store(flow, store_freezer)
     wait_for_state(flow, sid, "Insert")
     arn = flow.machine.replace(":stateMachine:", ":execution:") + f":{sid}"
 
@@ -257,11 +262,7 @@ def test_a_60_second_outage_of_the_data_store_delays_a_submission_but_does_not_f
     flow: Flow, store_freezer: FrozenStore
 ) -> None:
     # GIVEN a submission whose execution meets a data store that hangs every write for 60 s
-    cid = fresh_id()
-    event = flow.submit(cid)
-    sid = event["detail"]["submissionId"]
-    store_freezer.freeze()
-    start_workflow(event, CONTEXT)
+    cid, sid = start_on_a_frozen_store(flow, store_freezer)
     frozen_at = time.monotonic()
 
     # WHEN the store comes back after 60 s

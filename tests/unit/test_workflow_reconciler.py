@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 import pytest
 from botocore.exceptions import ClientError
@@ -29,128 +30,104 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+@dataclass
+class World:
+    """The reconciler and everything it talks to, in memory."""
+
+    clock: Clock = field(default_factory=Clock)
+    store: InMemorySubmissionStore = field(default_factory=InMemorySubmissionStore)
+    starter: RecordingStarter = field(default_factory=RecordingStarter)
+    ledger: InMemoryLedger = field(default_factory=InMemoryLedger)
+
+    def __post_init__(self) -> None:
+        self.submissions = Submissions(self.store, RecordingPublisher(), self.starter, self.ledger,
+                                       clock=self.clock, settle_seconds=60)
+        self.reconciler = Reconciler(self.submissions, self.store, self.starter, stale_after_seconds=120,
+                                     clock=self.clock)
 
 
 @pytest.fixture
-def store() -> InMemorySubmissionStore:
-    return InMemorySubmissionStore()
+def world() -> World:
+    return World()
 
 
-@pytest.fixture
-def starter() -> RecordingStarter:
-    return RecordingStarter()
-
-
-@pytest.fixture
-def ledger() -> InMemoryLedger:
-    return InMemoryLedger()
-
-
-@pytest.fixture
-def submissions(store: InMemorySubmissionStore, starter: RecordingStarter, ledger: InMemoryLedger,
-                clock: Clock) -> Submissions:
-    return Submissions(store, RecordingPublisher(), starter, ledger, clock=clock, settle_seconds=60)
-
-
-@pytest.fixture
-def reconciler(submissions: Submissions, store: InMemorySubmissionStore, starter: RecordingStarter,
-               clock: Clock) -> Reconciler:
-    return Reconciler(submissions, store, starter, stale_after_seconds=120, clock=clock)
-
-
-def test_a_submission_whose_event_was_lost_is_redriven_once_it_is_stale(
-    submissions: Submissions, reconciler: Reconciler, starter: RecordingStarter, clock: Clock,
-    store: InMemorySubmissionStore
-) -> None:
+def test_a_submission_whose_event_was_lost_is_redriven_once_it_is_stale(world: World) -> None:
     # GIVEN a submission whose event never reached the start handler
-    sid = submissions.submit("cust-001").submission_id
+    sid = world.submissions.submit("cust-001").submission_id
 
     # WHEN the reconciler runs before and after the threshold
-    clock.now = "2026-11-25T09:01:59.000Z"
-    early = reconciler.run(ARN)
-    clock.now = "2026-11-25T09:02:01.000Z"
-    late = reconciler.run(ARN)
+    world.clock.now = "2026-11-25T09:01:59.000Z"
+    early = world.reconciler.run(ARN)
+    world.clock.now = "2026-11-25T09:02:01.000Z"
+    late = world.reconciler.run(ARN)
 
     # THEN only the stale one is re-driven, once, with the submission's own data
     assert (early.redriven, late.redriven) == ([], [sid])
     assert early.oldest_unfinished_seconds == 119.0
-    (_, request), = starter.started
+    (_, request), = world.starter.started
     assert (request.submission_id, request.candidate, request.submitted_at) == (
         sid, "cust-001", "2026-11-25T09:00:00.000Z")
-    assert store.items[sid].status == "RUNNING"
+    assert world.store.items[sid].status == "RUNNING"
 
 
-def test_a_start_that_failed_past_its_retries_is_redriven_when_step_functions_is_back(
-    submissions: Submissions, reconciler: Reconciler, starter: RecordingStarter, clock: Clock,
-    store: InMemorySubmissionStore
-) -> None:
-    sid = submissions.submit("cust-001").submission_id
-    detail = {"submissionId": sid, "id": "cust-001", "submittedAt": store.items[sid].submitted_at}
-    starter.fail_with = THROTTLED
+def test_a_start_that_failed_past_its_retries_is_redriven_when_step_functions_is_back(world: World) -> None:
+    sid = world.submissions.submit("cust-001").submission_id
+    detail = {"submissionId": sid, "id": "cust-001", "submittedAt": world.store.items[sid].submitted_at}
+    world.starter.fail_with = THROTTLED
     for _ in range(3):  # Lambda's first try and its two retries
         with pytest.raises(ClientError):
-            submissions.start(detail, ARN)
-    assert store.items[sid].status == "RUNNING" and starter.started == []
+            world.submissions.start(detail, ARN)
+    assert world.store.items[sid].status == "RUNNING" and world.starter.started == []
 
-    clock.now = "2026-11-25T09:03:00.000Z"
-    still_throttled = reconciler.run(ARN)
-    starter.fail_with = None
-    clock.now = "2026-11-25T09:04:00.000Z"
-    back = reconciler.run(ARN)
+    world.clock.now = "2026-11-25T09:03:00.000Z"
+    still_throttled = world.reconciler.run(ARN)
+    world.starter.fail_with = None
+    world.clock.now = "2026-11-25T09:04:00.000Z"
+    back = world.reconciler.run(ARN)
 
     assert sid in still_throttled.failed and "ThrottlingException" in still_throttled.failed[sid]
-    assert back.redriven == [sid] and len(starter.started) == 1
+    assert back.redriven == [sid] and len(world.starter.started) == 1
 
 
-def test_a_running_execution_is_left_alone_and_its_lost_end_is_resolved_from_its_output(
-    submissions: Submissions, reconciler: Reconciler, starter: RecordingStarter, clock: Clock,
-    store: InMemorySubmissionStore
-) -> None:
-    sid = submissions.submit("cust-001").submission_id
-    submissions.start({"submissionId": sid, "id": "cust-001", "submittedAt": clock.now}, ARN)
-    clock.now = "2026-11-25T09:05:00.000Z"
+def test_a_running_execution_is_left_alone_and_its_lost_end_is_resolved_from_its_output(world: World) -> None:
+    sid = world.submissions.submit("cust-001").submission_id
+    world.submissions.start({"submissionId": sid, "id": "cust-001", "submittedAt": world.clock.now}, ARN)
+    world.clock.now = "2026-11-25T09:05:00.000Z"
 
-    assert reconciler.run(ARN).waiting == [sid]
+    assert world.reconciler.run(ARN).waiting == [sid]
     # the execution ended, its Record step and its status-change event were both lost
-    starter.end(sid, "SUCCEEDED", output=json.dumps({"status": "SUCCEEDED", "outcome": "already_exists",
+    world.starter.end(sid, "SUCCEEDED", output=json.dumps({"status": "SUCCEEDED", "outcome": "already_exists",
                                                       "error": None}))
-    done = reconciler.run(ARN)
+    done = world.reconciler.run(ARN)
 
     assert done.resolved == [sid]
-    assert (store.items[sid].status, store.items[sid].outcome) == ("SUCCEEDED", "already_exists")
-    assert reconciler.run(ARN).oldest_unfinished_seconds is None
+    assert (world.store.items[sid].status, world.store.items[sid].outcome) == ("SUCCEEDED", "already_exists")
+    assert world.reconciler.run(ARN).oldest_unfinished_seconds is None
 
 
 @pytest.mark.parametrize(("inserted", "expected"), [(True, ("SUCCEEDED", "inserted")),
                                                      (False, ("FAILED", None))])
 def test_a_timed_out_execution_is_resolved_from_the_customers_table(
-    submissions: Submissions, reconciler: Reconciler, starter: RecordingStarter, clock: Clock,
-    store: InMemorySubmissionStore, ledger: InMemoryLedger, inserted: bool, expected: tuple[str, str | None]
+    world: World, inserted: bool, expected: tuple[str, str | None]
 ) -> None:
-    sid = submissions.submit("cust-001").submission_id
-    submissions.start({"submissionId": sid, "id": "cust-001", "submittedAt": clock.now}, ARN)
-    starter.end(sid, "TIMED_OUT", error="States.Timeout")
+    sid = world.submissions.submit("cust-001").submission_id
+    world.submissions.start({"submissionId": sid, "id": "cust-001", "submittedAt": world.clock.now}, ARN)
+    world.starter.end(sid, "TIMED_OUT", error="States.Timeout")
     if inserted:
-        ledger.tokens["cust-001"] = sid
-    clock.now = "2026-11-25T09:05:00.000Z"
+        world.ledger.tokens["cust-001"] = sid
+    world.clock.now = "2026-11-25T09:05:00.000Z"
 
-    assert reconciler.run(ARN).resolved == [sid]
-    assert (store.items[sid].status, store.items[sid].outcome) == expected
+    assert world.reconciler.run(ARN).resolved == [sid]
+    assert (world.store.items[sid].status, world.store.items[sid].outcome) == expected
 
 
-def test_finished_submissions_are_never_touched(
-    submissions: Submissions, reconciler: Reconciler, starter: RecordingStarter, clock: Clock,
-    store: InMemorySubmissionStore
-) -> None:
-    sid = submissions.submit("cust-001").submission_id
-    store.finish(sid, "FAILED", None, "not published", clock.now)
-    before = store.items[sid]
-    clock.now = "2026-11-25T10:00:00.000Z"
+def test_finished_submissions_are_never_touched(world: World) -> None:
+    sid = world.submissions.submit("cust-001").submission_id
+    world.store.finish(sid, "FAILED", None, "not published", world.clock.now)
+    before = world.store.items[sid]
+    world.clock.now = "2026-11-25T10:00:00.000Z"
 
-    done = reconciler.run(ARN)
+    done = world.reconciler.run(ARN)
 
-    assert (done.redriven, done.resolved, starter.started) == ([], [], [])
-    assert store.items[sid] == before
+    assert (done.redriven, done.resolved, world.starter.started) == ([], [], [])
+    assert world.store.items[sid] == before
