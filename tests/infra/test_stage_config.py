@@ -105,6 +105,14 @@ def test_every_function_has_its_own_policy_file(stage: str) -> None:
         assert functions[name]["iam_policy_file"] == policies.policy_file(stage, name)
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_dead_letter_queues_are_named_after_the_stage_s_functions(stage: str) -> None:
+    from backend.deploy.stage import load_stage
+
+    loaded = load_stage(stage)
+    assert loaded.settings["FunctionNamePrefix"] == loaded.prefix, "backend/infra/stages.json"
+
+
 def test_the_api_answers_within_its_budget_in_every_stage() -> None:
     for stage, values in config()["stages"].items():
         api = values["lambda_functions"]["api_handler"]
