@@ -115,6 +115,12 @@ def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
         yield running
 
 
+def settle_seconds() -> float:
+    """How long the status handler leaves a fresh abnormal end to the reconciler (local stage)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return float(config["stages"]["local"]["environment_variables"]["RECONCILE_AFTER_SECONDS"]) + 0.1
+
+
 def customer(flow: Flow, customer_id: str) -> dict[str, Any]:
     item: dict[str, Any] = client("dynamodb").get_item(
         TableName="customer_ids", Key={"id": {"S": customer_id}}).get("Item", {})
@@ -162,7 +168,7 @@ def test_an_insert_that_loses_a_race_is_already_exists_and_overwrites_nothing(fl
     flow.api.put(f"/customers/{taken}")
     before = customer(flow, taken)
     item = dict(before, source={"S": "workflow"})
-    sid = str(uuid.uuid4())
+    sid = flow.submit(fresh_id("absent"))["detail"]["submissionId"]  # its record, PENDING
     client("stepfunctions").start_execution(stateMachineArn=flow.machine, name=sid, input=json.dumps({
         "submissionId": sid, "id": fresh_id("absent"), "submittedAt": "t", "valid": True,
         "problem": None, "item": item}))
@@ -231,7 +237,10 @@ def test_an_end_the_state_machine_could_not_record_is_recorded_by_the_status_han
     deps.submissions().start(event["detail"], lost)
     assert flow.submission(sid)["status"] == "RUNNING"
 
-    execution = flow.end(sid, lost)
+    # WHEN its status change arrives (once an insert it may have sent could have landed)
+    execution = flow.execution(sid, lost)
+    time.sleep(settle_seconds())
+    flow.end(sid, lost)
 
     assert execution["status"] == "FAILED"
     recorded = flow.submission(sid)
