@@ -110,11 +110,13 @@ def _wait_for_end(sfn: Any, machine: str, name: str) -> dict[str, Any]:
 
 def _project_reading_the_cursor_secret_from_ssm(tmp: Path) -> Path:
     """The app's Chalice config, but its local stage reads the cursor secret from SSM as deployed
-    stages do (chalice.test.Client sets the stage's variables on every request)."""
+    stages do, and reconciles at once (chalice.test.Client sets the stage's variables on every
+    request, so these win over the test process's environment)."""
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     local = config["stages"]["local"]["environment_variables"]
     del local["CURSOR_SECRET"]
     local["CURSOR_SECRET_PARAMETER"] = LOCAL["CURSOR_SECRET_PARAMETER"]
+    local["RECONCILE_AFTER_SECONDS"] = "0"  # the reconciler takes up every unfinished submission
     (tmp / ".chalice").mkdir()
     (tmp / ".chalice" / "config.json").write_text(json.dumps(config))
     return tmp
