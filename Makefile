@@ -60,6 +60,7 @@ test-frontend: deps
 	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent test; fi
 
 test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, functional, integration, infra, browser
+	$(PY) -m backend.deploy.checkov install  # checkov's own venv (.venv-checkov): it pins another boto3
 	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider
 
 bench: deps ## benchmarks; figures go in the README
@@ -74,4 +75,4 @@ deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
 	./deploy.sh --stage $(STAGE)
 
 clean: ## remove local environments and build output
-	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments
+	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments

@@ -409,15 +409,13 @@ class LocalWorkflow:
             self._spawn(f"schedule-{handler.name}", functools.partial(self._run_on_schedule, handler))
         watcher = ExecutionWatcher(self.state_machine_arn)
         # A StartExecution made by a handler here (through the app's client) is watched at once.
-        from chalicelib.aws import READ_TIMEOUTS, raw_client
+        from chalicelib.aws import on_every_attempt
 
         def started(parsed: dict[str, Any], **_: Any) -> None:
             if parsed.get("executionArn"):
                 watcher.enroll(parsed["executionArn"])
 
-        for read_timeout in READ_TIMEOUTS:  # whichever attempt of the call gets through
-            raw_client("stepfunctions", read_timeout).meta.events.register(
-                "after-call.sfn.StartExecution", started)
+        on_every_attempt("stepfunctions", "after-call.sfn.StartExecution", started)
         self._spawn("watch-executions", functools.partial(self._watch_executions, watcher))
         return self
 

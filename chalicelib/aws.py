@@ -150,6 +150,20 @@ class BudgetedClient:
             time.sleep(max(0.0, min(pause, ends - time.monotonic() - READ_TIMEOUTS[-1])))
 
 
+def on_every_attempt(service: str, event: str, handler: Callable[..., Any]) -> Callable[[], None]:
+    """Register a botocore event handler on the client of every read-timeout tier (an attempt
+    may use any of them); returns what unregisters it. For hooks such as the local glue's."""
+    tiers = [raw_client(service, read_timeout) for read_timeout in READ_TIMEOUTS]
+    for tier in tiers:
+        tier.meta.events.register(event, handler)
+
+    def undo() -> None:
+        for tier in tiers:
+            tier.meta.events.unregister(event, handler)
+
+    return undo
+
+
 @cache
 def client(service: str) -> Any:
     """The budgeted client for `service`, built at first use and reused by the container."""

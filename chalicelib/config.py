@@ -31,6 +31,7 @@ class Settings:
     workflow_state_machine_arn: str | None
     request_budget_seconds: float
     idempotency_table: str
+    reconcile_after_seconds: int
 
 
 def _flag(name: str) -> bool:
@@ -67,6 +68,9 @@ def settings() -> Settings:
         # Every API request answers within this, inside the Lambda timeout and API Gateway's 29 s.
         request_budget_seconds=float(os.environ.get("REQUEST_BUDGET_SECONDS", "4")),
         idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", "customer_id_idempotency"),
+        # How long a submission may stay unfinished before the reconciler takes it up, and how long
+        # after an execution stopped abnormally its in-flight insert is waited for.
+        reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "60")),
     )
 
 

@@ -21,8 +21,11 @@ _expires_at: ContextVar[float | None] = ContextVar("request_deadline", default=N
 
 @contextmanager
 def budget(seconds: float) -> Iterator[None]:
-    """Everything inside shares one deadline, `seconds` from now."""
-    token = _expires_at.set(time.monotonic() + seconds)
+    """Everything inside shares one deadline, `seconds` from now; never later than an enclosing
+    budget's (a part of a job cannot outlast the job)."""
+    enclosing = _expires_at.get()
+    expires_at = time.monotonic() + seconds
+    token = _expires_at.set(expires_at if enclosing is None else min(enclosing, expires_at))
     try:
         yield
     finally:

@@ -1,4 +1,5 @@
-"""Starting the customers-workflow: the execution's input contract and the Step Functions call.
+"""Starting the customers-workflow and reading what it did: the execution's input contract, the
+Step Functions calls, and the one question the customers table answers (did this submission insert?).
 
 The state machine (workflow/definition.py) reads exactly the fields `workflow_input` writes. It
 gets from our Python what Amazon States Language cannot work out: the verdict of the ID rule
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.customers import Customer
+from chalicelib.dynamo import unavailable_on_outage
 from chalicelib.store import to_item
 from chalicelib.submissions import WorkflowRequest
 
@@ -28,11 +31,19 @@ def state_machine_arn(function_arn: str, name: str) -> str:
     return f"arn:{parts[1]}:states:{parts[3]}:{parts[4]}:stateMachine:{name}"
 
 
+def execution_arn(state_machine_arn: str, name: str) -> str:
+    return f"{state_machine_arn.replace(':stateMachine:', ':execution:', 1)}:{name}"
+
+
+def _millis(moment: object) -> int | None:
+    return int(moment.timestamp() * 1000) if isinstance(moment, datetime) else None
+
+
 def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
     candidate = request.candidate
     item = None
     if request.problem is None and isinstance(candidate, str):
-        # The submission ID is the item's write token: the machine can tell its own landed insert.
+        # The submission ID is the write token: a retried put that finds its own item knows it.
         item = to_item(Customer(candidate, request.requested_at, "workflow"), request.submission_id)
     return {
         "submissionId": request.submission_id,
@@ -62,3 +73,40 @@ class StepFunctionsStarter:
                 return False
             raise
         return True
+
+    def describe(self, state_machine_arn: str, name: str) -> dict[str, Any] | None:
+        """The execution named `name`, shaped like a status-change event's detail; None if absent."""
+        try:
+            found = self._client().describe_execution(executionArn=execution_arn(state_machine_arn, name))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+                return None
+            raise
+        return {
+            "name": found["name"],
+            "status": found["status"],
+            "startDate": _millis(found.get("startDate")),
+            "stopDate": _millis(found.get("stopDate")),
+            "output": found.get("output"),
+            "error": found.get("error"),
+            "cause": found.get("cause"),
+        }
+
+
+class DynamoInsertLedger:
+    """Reads the customers table's `writeToken`: the one witness of who inserted an ID."""
+
+    def __init__(self, client: Any, customers_table: str) -> None:
+        self._client = client
+        self._table = customers_table
+
+    def inserted_by(self, customer_id: str, write_token: str) -> bool:
+        with unavailable_on_outage():
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"id": {"S": customer_id}},
+                ProjectionExpression="writeToken",
+                ConsistentRead=True,
+            )
+        token = response.get("Item", {}).get("writeToken", {}).get("S")
+        return bool(token == write_token)

@@ -50,7 +50,11 @@ def _shard(customer_id: str) -> str:
 
 
 def to_item(customer: Customer, write_token: str) -> dict[str, Any]:
-    """The stored item; the workflow's state machine writes exactly this shape too."""
+    """The stored item; the workflow's state machine writes exactly this shape too.
+
+    `writeToken` names the request that wrote it (the workflow's: the submission ID), so a writer
+    whose conditional put was retried after it landed can recognise its own item.
+    """
     return {
         "id": {"S": customer.id},
         "shard": {"S": _shard(customer.id)},

@@ -9,6 +9,12 @@ most LIST_SHARDS x limit items however large the table grows, and a burst of sub
 over LIST_SHARDS index partitions instead of one hot one. `expiresAt` (epoch seconds) is the
 table's TTL attribute: DynamoDB deletes a submission some time after it.
 
+The reconciler finds unfinished submissions through the sparse GSI `by_unfinished`: partition
+`unfinishedShard` (the same LIST_SHARDS values), sort key `submittedAt`. Only a PENDING or RUNNING
+submission carries `unfinishedShard`; whoever records the final status removes it, so the index
+holds exactly the unfinished ones (usually none) and the oldest comes first, however many finished
+submissions the table keeps.
+
 The state machine writes the final status itself (workflow/definition.py); the attribute names
 below and there are the same, and a unit test holds them together.
 """
@@ -24,6 +30,8 @@ from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_out
 from chalicelib.submissions import Outcome, Status, Submission, canonical_time
 
 RECENT_INDEX = "by_submitted_at"
+UNFINISHED_INDEX = "by_unfinished"
+UNFINISHED_ATTRIBUTE = "unfinishedShard"  # workflow/definition.py removes it too
 LIST_SHARDS = 4
 
 _NAMES = {"#status": "status", "#error": "error"}  # both are DynamoDB reserved words
@@ -43,6 +51,8 @@ def _to_item(submission: Submission, expires_at: int) -> dict[str, Any]:
         "listShard": {"S": list_shard(submission.submission_id)},
         "expiresAt": {"N": str(expires_at)},
     }
+    if not submission.final:
+        item[UNFINISHED_ATTRIBUTE] = {"S": list_shard(submission.submission_id)}
     if submission.outcome is not None:
         item["outcome"] = {"S": submission.outcome}
     if submission.error is not None:
@@ -118,13 +128,37 @@ class DynamoSubmissionStore:
         found.sort(key=lambda s: (s.submitted_at, s.submission_id), reverse=True)
         return found[:limit]
 
+    def unfinished(self, limit: int, submitted_before: str | None = None) -> list[str]:
+        """IDs of up to `limit` unfinished submissions (per index shard), oldest first.
+
+        The index is eventually consistent and keeps keys only: callers read each one back.
+        """
+        condition = "unfinishedShard = :shard"
+        values: dict[str, Any] = {}
+        if submitted_before is not None:
+            condition += " AND submittedAt < :before"
+            values[":before"] = {"S": submitted_before}
+        found: list[tuple[str, str]] = []
+        for shard in range(LIST_SHARDS):
+            with unavailable_on_outage():
+                response = self._client.query(
+                    TableName=self._table,
+                    IndexName=UNFINISHED_INDEX,
+                    KeyConditionExpression=condition,
+                    ExpressionAttributeValues={**values, ":shard": {"S": str(shard)}},
+                    ScanIndexForward=True,
+                    Limit=limit,
+                )
+            found.extend((i["submittedAt"]["S"], i["submissionId"]["S"]) for i in response["Items"])
+        return [submission_id for _, submission_id in sorted(found)]
+
     def mark_running(self, submission: Submission, expires_at: int) -> bool:
         # if_not_exists: a submission published by someone other than our API gets a full record.
         item = _to_item(submission, expires_at)
         return self._update(
             submission.submission_id,
             "SET #status = :status, updatedAt = :updatedAt, id = if_not_exists(id, :id), "
-            "submittedAt = if_not_exists(submittedAt, :submittedAt), "
+            "submittedAt = if_not_exists(submittedAt, :submittedAt), unfinishedShard = :unfinished, "
             "listShard = if_not_exists(listShard, :listShard), "
             "expiresAt = if_not_exists(expiresAt, :expiresAt)",
             "attribute_not_exists(#status) OR #status = :pending",
@@ -134,6 +168,7 @@ class DynamoSubmissionStore:
                 ":id": item["id"],
                 ":submittedAt": item["submittedAt"],
                 ":listShard": item["listShard"],
+                ":unfinished": item[UNFINISHED_ATTRIBUTE],
                 ":expiresAt": item["expiresAt"],
                 ":pending": {"S": "PENDING"},
             },
@@ -142,7 +177,7 @@ class DynamoSubmissionStore:
     def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
                updated_at: str) -> bool:
         sets = ["#status = :status", "updatedAt = :updatedAt"]
-        removes: list[str] = []
+        removes: list[str] = [UNFINISHED_ATTRIBUTE]
         values: dict[str, Any] = {
             ":status": {"S": status},
             ":updatedAt": {"S": updated_at},

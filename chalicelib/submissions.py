@@ -6,8 +6,13 @@ No HTTP and no AWS client in here. The life of a submission:
     start()    an event handler    RUNNING, and an execution named after the submission
     (the state machine's last step records SUCCEEDED or FAILED and the outcome itself)
     finish()   an event handler    the execution's end, when the machine could not record it
+    start() / finish() again       the reconciler (chalicelib/reconciler.py), for a submission
+                                   left unfinished because one of the steps above was lost
 
-Each step is safe to repeat: events arrive at least once and sometimes out of order.
+Each step is safe to repeat: events arrive at least once and sometimes out of order, and the
+reconciler may re-drive what an event handler is still doing. A final status is never changed.
+"Inserted" is decided by the customers table alone: the item carries the submission ID as its
+`writeToken` exactly when this submission inserted it.
 """
 
 from __future__ import annotations
@@ -90,7 +95,7 @@ class Accepted:
 @dataclass(frozen=True)
 class Started:
     submission_id: str | None
-    result: Literal["started", "duplicate", "rejected"]
+    result: Literal["started", "duplicate", "rejected", "final"]
     reason: str | None = None
 
 
@@ -101,6 +106,9 @@ class Ended:
     recorded: Submission | None  # the submission as it now stands (None: unknown submission)
     recorded_here: bool  # False when the state machine had recorded it already
     duration_ms: int | None
+    # True when the end is left to the reconciler: the execution stopped abnormally a moment ago
+    # and its insert may still be in flight, so the customers table cannot answer yet.
+    deferred: bool = False
 
 
 class SubmissionStore(Protocol):
@@ -118,6 +126,9 @@ class SubmissionStore(Protocol):
     def mark_running(self, submission: Submission, expires_at: int) -> bool:
         """PENDING (or absent) -> RUNNING; False when it is RUNNING or final already."""
 
+    def unfinished(self, limit: int, submitted_before: str | None = None) -> list[str]:
+        """IDs of up to `limit` PENDING or RUNNING submissions (per index shard), oldest first."""
+
     def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
                updated_at: str) -> bool:
         """Record a final status unless one is recorded already; False when it was not written."""
@@ -132,8 +143,16 @@ class ExecutionStarter(Protocol):
     def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
         """Start the execution named after the submission; False when it exists already."""
 
+    def describe(self, state_machine_arn: str, name: str) -> Mapping[str, Any] | None:
+        """The execution (fields as in its status-change event's detail); None when there is none."""
 
-def _parse_time(text: object) -> datetime | None:
+
+class InsertLedger(Protocol):
+    def inserted_by(self, customer_id: str, write_token: str) -> bool:
+        """True when the customers table holds `customer_id` written with this token."""
+
+
+def parse_time(text: object) -> datetime | None:
     if not isinstance(text, str):
         return None
     try:
@@ -143,14 +162,14 @@ def _parse_time(text: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _format(moment: datetime) -> str:
+def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def canonical_time(text: str) -> str:
     """Our timestamp format (2026-11-25T09:30:00.123Z) for any ISO 8601 time with a zone."""
-    parsed = _parse_time(text)
-    return text if parsed is None else _format(parsed)
+    parsed = parse_time(text)
+    return text if parsed is None else format_time(parsed)
 
 
 def _clip(text: str) -> str:
@@ -163,12 +182,16 @@ class Submissions:
         store: SubmissionStore,
         publisher: Publisher,
         starter: ExecutionStarter,
+        ledger: InsertLedger,
         clock: Callable[[], str] = utc_now,
         ttl_days: int = 30,
+        settle_seconds: int = 60,
     ) -> None:
         self._store = store
         self._publisher = publisher
         self._starter = starter
+        self._ledger = ledger
+        self._settle_seconds = settle_seconds
         self._clock = clock
         self._ttl_seconds = ttl_days * _DAY_SECONDS
 
@@ -216,13 +239,19 @@ class Submissions:
         if not isinstance(submission_id, str) or not _SUBMISSION_ID_RE.fullmatch(submission_id):
             return Started(None, "rejected", "submissionId is missing or not a valid execution name")
         now = self._clock()
-        given_time = _parse_time(detail.get("submittedAt"))
-        submitted_at = _format(given_time) if given_time else now
+        given_time = parse_time(detail.get("submittedAt"))
+        submitted_at = format_time(given_time) if given_time else now
         candidate = detail.get("id")
         text_id = candidate if isinstance(candidate, str) else json.dumps(candidate)
         running = Submission(submission_id, text_id, "RUNNING", None, None, submitted_at, now)
         # Before the start, so the record exists (and says RUNNING) whoever published the event.
-        self._store.mark_running(running, self._expires_at(submitted_at))
+        if not self._store.mark_running(running, self._expires_at(submitted_at)):
+            current = self._store.get(submission_id)
+            if current is None or current.final:
+                # Recorded FAILED already (e.g. the API could not publish, yet the event got out):
+                # an execution now could insert behind a FAILED. RUNNING: start again, harmlessly.
+                state = current.status if current else "gone"
+                return Started(submission_id, "final", f"the submission is {state}")
         request = WorkflowRequest(submission_id, candidate, id_problem(candidate), submitted_at, now)
         started = self._starter.start(state_machine_arn, request)
         return Started(submission_id, "started" if started else "duplicate")
@@ -236,16 +265,34 @@ class Submissions:
         duration = _duration_ms(execution)
         if current is None or current.final:
             return Ended(submission_id, execution_status, current, False, duration)
-        status, outcome, error = _result_of(execution_status, execution)
         now = self._clock()
+        status, outcome, error = _result_of(execution_status, execution)
+        if status == "FAILED" and outcome is None:
+            if self._inserted_by(current):
+                # The insert landed; a later step failed (recording it, or the execution stopped).
+                status, outcome, error = "SUCCEEDED", "inserted", None
+            elif self._settling(execution, now):
+                return Ended(submission_id, execution_status, current, False, duration, deferred=True)
         if self._store.finish(submission_id, status, outcome, error, now):
             recorded = replace(current, status=status, outcome=outcome, error=error, updated_at=now)
             return Ended(submission_id, execution_status, recorded, True, duration)
         # Recorded meanwhile (by the state machine's last step, or a repeated event).
         return Ended(submission_id, execution_status, self._store.get(submission_id), False, duration)
 
+    def _inserted_by(self, submission: Submission) -> bool:
+        if id_problem(submission.customer_id) is not None:
+            return False  # never inserted: the workflow refuses invalid IDs
+        return self._ledger.inserted_by(submission.customer_id, submission.submission_id)
+
+    def _settling(self, execution: Mapping[str, Any], now: str) -> bool:
+        """Stopped so recently that a put sent before the stop might still land."""
+        stop, moment = execution.get("stopDate"), parse_time(now)
+        if not isinstance(stop, int) or moment is None:
+            return False
+        return moment.timestamp() * 1000 - stop < self._settle_seconds * 1000
+
     def _expires_at(self, submitted_at: str) -> int:
-        moment = _parse_time(submitted_at) or datetime.now(UTC)
+        moment = parse_time(submitted_at) or datetime.now(UTC)
         return int(moment.timestamp()) + self._ttl_seconds
 
 

@@ -6,7 +6,9 @@ InMemorySubmissionStore passes the same contract as DynamoSubmissionStore
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from chalicelib.events import PublishError
 from chalicelib.submissions import Outcome, Status, Submission, WorkflowRequest
@@ -33,6 +35,11 @@ class InMemorySubmissionStore:
     def recent(self, limit: int) -> list[Submission]:
         ordered = sorted(self.items.values(), key=lambda s: (s.submitted_at, s.submission_id), reverse=True)
         return ordered[:limit]
+
+    def unfinished(self, limit: int, submitted_before: str | None = None) -> list[str]:
+        found = sorted((s.submitted_at, s.submission_id) for s in self.items.values()
+                       if not s.final and (submitted_before is None or s.submitted_at < submitted_before))
+        return [submission_id for _, submission_id in found[:limit]]
 
     def mark_running(self, submission: Submission, expires_at: int) -> bool:
         current = self.items.get(submission.submission_id)
@@ -69,12 +76,38 @@ class RecordingPublisher:
 
 @dataclass
 class RecordingStarter:
-    """Step Functions' naming rule: a second start with a name already used starts nothing."""
+    """Step Functions' naming rule: a second start with a name already used starts nothing.
+
+    A started execution is RUNNING until the test ends it (`end`); `fail_with` makes every
+    start raise, as a throttled or unreachable Step Functions would.
+    """
 
     started: list[tuple[str, WorkflowRequest]] = field(default_factory=list)
+    executions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fail_with: Exception | None = None
 
     def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
-        if any(r.submission_id == request.submission_id for _, r in self.started):
+        if self.fail_with is not None:
+            raise self.fail_with
+        if request.submission_id in self.executions:
             return False
         self.started.append((state_machine_arn, request))
+        self.executions[request.submission_id] = {"name": request.submission_id, "status": "RUNNING",
+                                                  "startDate": 1_000, "stopDate": None}
         return True
+
+    def describe(self, state_machine_arn: str, name: str) -> Mapping[str, Any] | None:
+        return self.executions.get(name)
+
+    def end(self, name: str, status: str, **detail: Any) -> None:
+        self.executions[name].update(status=status, stopDate=2_000, **detail)
+
+
+@dataclass
+class InMemoryLedger:
+    """The customers table as far as the workflow asks it: ID -> the token that wrote it."""
+
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def inserted_by(self, customer_id: str, write_token: str) -> bool:
+        return self.tokens.get(customer_id) == write_token

@@ -1,20 +1,29 @@
 """The customers-workflow state machine (Amazon States Language), written as Python.
 
-    CheckFormat ── invalid ───────────────────────────────────> RecordInvalid
+    CheckFormat ── invalid ───────────────────────────────────────────> RecordInvalid
       │ valid
-    CheckExists (dynamodb:getItem) ── found ──────────────────> RecordAlreadyExists
-      │ absent                                                      ▲
-    Insert (dynamodb:putItem, attribute_not_exists(id)) ── conditional check failed
-      │
-    RecordInserted
-    any other error, once retries are spent ─────────────────> RecordFailure -> Failed
+    CheckExists (dynamodb:getItem) ── ours ──> RecordInserted    ── someone else's ──> RecordAlreadyExists
+      │ absent                                                                            ▲
+    Insert (dynamodb:putItem, attribute_not_exists(id)) ── conditional check failed ─┐   │
+      │                                     └─ any other error, retries spent ─┐     │   │
+    RecordInserted  <── ours ── CheckOwnInsert (dynamodb:getItem) <────────────┴─────┘───┘
+                                  └─ absent after an error ──> RecordFailure -> Failed
 
 Every step only calls DynamoDB, so each is a direct Step Functions integration: no Lambda to pay
 for, cold-start or keep warm. What ASL cannot do (a regular expression; the item's derived
 attributes) our Python did before the start and passed in the input (chalicelib/executions.py).
-Transient DynamoDB errors retry with capped, jittered exponential backoff; anything else is caught
-and recorded. Each Record* step writes the submission's final status; the execution's output is
-that status (the execution-status handler reads it when it has to record the end itself).
+
+Riding out blips: any task failure or timeout is retried with exponential backoff for
+RETRY_BUDGET_SECONDS (no jitter, so the budget is a guarantee, not an average), enough for a
+60-second outage of the data store; errors that a retry cannot fix (a failed condition, a missing
+table) are not retried. A put that timed out may still have landed, so a retried put can fail its
+own `attribute_not_exists` condition: the item's `writeToken` (the submission ID) tells our own
+landed insert (`inserted`) from someone else's (`already_exists`).
+
+Each Record* step writes the submission's final status, only while the submission is unfinished
+(an execution never overwrites a FAILED the API or the reconciler recorded), and removes the
+`unfinishedShard` attribute that keeps it in the reconciler's sparse index. The execution's output
+is that status (the status handler and the reconciler read it when they have to record the end).
 
 Stage-specific names are `${Placeholders}`: CloudFormation fills them from DefinitionSubstitutions
 (backend/infra/workflow.json), the local stack fills them the same way (backend/workflow_local.py).
@@ -27,6 +36,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from chalicelib.submission_store import UNFINISHED_ATTRIBUTE
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED_IN = ROOT / "workflow" / "customers-workflow.asl.json"
 
@@ -34,21 +45,34 @@ CHECKED_IN = ROOT / "workflow" / "customers-workflow.asl.json"
 SUBSTITUTIONS = ("CustomersTableName", "SubmissionsTableName")
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 
-EXECUTION_TIMEOUT_SECONDS = 120
 TASK_TIMEOUT_SECONDS = 10
+# Retries of one step: 1, 2, 4, 8, 16, 30, 30, 30 s apart (121 s in all, not counting the attempts).
+RETRY_INTERVAL_SECONDS = 1
+RETRY_BACKOFF_RATE = 2
+RETRY_MAX_DELAY_SECONDS = 30
+RETRY_MAX_ATTEMPTS = 8
+# Every step may sit out one 60-second blip with room to spare; the reconciler resolves a
+# submission whose execution timed out (chalicelib/reconciler.py).
+EXECUTION_TIMEOUT_SECONDS = 180
 
-# Step Functions names a DynamoDB error "DynamoDB.<exception>"; where the wire code and the SDK
-# exception class differ, both are listed.
-TRANSIENT_ERRORS = [
-    "DynamoDB.ProvisionedThroughputExceededException",
-    "DynamoDB.ThrottlingException",
-    "DynamoDB.RequestLimitExceeded",
-    "DynamoDB.RequestLimitExceededException",
-    "DynamoDB.InternalServerError",
-    "DynamoDB.InternalServerErrorException",
-    "States.Timeout",
-]
+# Step Functions names a DynamoDB error "DynamoDB.<exception>". These say the request itself is
+# wrong (or lost a race): retrying cannot help. Everything else a task reports is retried.
 CONDITIONAL_CHECK_FAILED = "DynamoDB.ConditionalCheckFailedException"
+PERMANENT_ERRORS = [
+    CONDITIONAL_CHECK_FAILED,
+    "DynamoDB.ResourceNotFoundException",
+    "DynamoDB.ValidationException",
+]
+TRANSIENT_ERRORS = ["States.TaskFailed", "States.Timeout"]
+
+
+def retry_delays() -> list[int]:
+    """The waits between the attempts of one step, as Step Functions computes them (no jitter)."""
+    return [min(RETRY_INTERVAL_SECONDS * RETRY_BACKOFF_RATE**n, RETRY_MAX_DELAY_SECONDS)
+            for n in range(RETRY_MAX_ATTEMPTS)]
+
+
+RETRY_BUDGET_SECONDS = sum(retry_delays())
 
 
 def _table(name: str) -> str:
@@ -56,14 +80,18 @@ def _table(name: str) -> str:
 
 
 def _retry() -> list[dict[str, Any]]:
-    return [{
-        "ErrorEquals": TRANSIENT_ERRORS,
-        "IntervalSeconds": 1,
-        "BackoffRate": 2.0,
-        "MaxAttempts": 4,
-        "MaxDelaySeconds": 8,
-        "JitterStrategy": "FULL",
-    }]
+    # Retriers are tried in order: the first whose ErrorEquals matches decides.
+    return [
+        {"ErrorEquals": PERMANENT_ERRORS, "MaxAttempts": 0},
+        {
+            "ErrorEquals": TRANSIENT_ERRORS,
+            "IntervalSeconds": RETRY_INTERVAL_SECONDS,
+            "BackoffRate": float(RETRY_BACKOFF_RATE),
+            "MaxAttempts": RETRY_MAX_ATTEMPTS,
+            "MaxDelaySeconds": RETRY_MAX_DELAY_SECONDS,
+            "JitterStrategy": "NONE",
+        },
+    ]
 
 
 def _dynamodb(action: str, parameters: dict[str, Any], **rest: Any) -> dict[str, Any]:
@@ -85,9 +113,14 @@ def _record(status: str, outcome: str | None, error_path: str | None, **rest: An
     """Write the submission's final status (the same attributes chalicelib/submission_store.py
     writes) and make it this step's output."""
     sets = ["#status = :status", "updatedAt = :updatedAt"]
-    removes = []
+    removes = [UNFINISHED_ATTRIBUTE]
     names = {"#status": "status", "#error": "error"}
-    values: dict[str, Any] = {":status": {"S": status}, ":updatedAt": {"S.$": "$$.State.EnteredTime"}}
+    values: dict[str, Any] = {
+        ":status": {"S": status},
+        ":updatedAt": {"S.$": "$$.State.EnteredTime"},
+        ":pending": {"S": "PENDING"},
+        ":running": {"S": "RUNNING"},
+    }
     if outcome is None:
         removes.append("outcome")
     else:
@@ -106,11 +139,40 @@ def _record(status: str, outcome: str | None, error_path: str | None, **rest: An
             "TableName": _table("SubmissionsTableName"),
             "Key": {"submissionId": {"S.$": "$.submissionId"}},
             "UpdateExpression": expression,
+            # Only an unfinished submission, or this very status again (a retried update that
+            # had landed). Anything else is someone else's final word: AlreadyRecorded.
+            "ConditionExpression": "attribute_exists(submissionId) AND "
+            "(#status IN (:pending, :running) OR #status = :status)",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
             "ReturnValues": "UPDATED_NEW",
         },
         ResultSelector={"status": status, "outcome": outcome, **error_result},
+        Catch=[{"ErrorEquals": [CONDITIONAL_CHECK_FAILED], "ResultPath": None, "Next": "AlreadyRecorded"}],
+        **rest,
+    )
+
+
+def _ours(item_path: str, then: str) -> dict[str, Any]:
+    """A Choice rule: the getItem result at `item_path` is our own item (writeToken = submission ID)."""
+    token = f"{item_path}.Item.writeToken.S"
+    return {
+        "And": [{"Variable": token, "IsPresent": True},
+                {"Variable": token, "StringEqualsPath": "$.submissionId"}],
+        "Next": then,
+    }
+
+
+def _get_customer(result_path: str, **rest: Any) -> dict[str, Any]:
+    return _dynamodb(
+        "getItem",
+        {
+            "TableName": _table("CustomersTableName"),
+            "Key": {"id": {"S.$": "$.id"}},
+            "ProjectionExpression": "id, writeToken",
+            "ConsistentRead": True,
+        },
+        ResultPath=result_path,
         **rest,
     )
 
@@ -128,23 +190,15 @@ def definition() -> dict[str, Any]:
                 "Choices": [{"Variable": "$.valid", "BooleanEquals": True, "Next": "CheckExists"}],
                 "Default": "RecordInvalid",
             },
-            "CheckExists": _dynamodb(
-                "getItem",
-                {
-                    "TableName": _table("CustomersTableName"),
-                    "Key": {"id": {"S.$": "$.id"}},
-                    "ProjectionExpression": "id",
-                    "ConsistentRead": True,
-                },
-                ResultPath="$.existing",
-                Catch=[_catch_all()],
-                Next="IsNew",
-            ),
+            "CheckExists": _get_customer("$.existing", Catch=[_catch_all()], Next="IsNew"),
+            # Found with our token: inserted by this submission already (read the same way as below).
             "IsNew": {
                 "Type": "Choice",
-                "Choices": [{"Variable": "$.existing.Item", "IsPresent": True,
-                             "Next": "RecordAlreadyExists"}],
-                "Default": "Insert",
+                "Choices": [
+                    {"Variable": "$.existing.Item", "IsPresent": False, "Next": "Insert"},
+                    _ours("$.existing", "RecordInserted"),
+                ],
+                "Default": "RecordAlreadyExists",
             },
             "Insert": _dynamodb(
                 "putItem",
@@ -156,12 +210,23 @@ def definition() -> dict[str, Any]:
                 },
                 ResultPath=None,
                 Catch=[
+                    # Someone else's insert won the race, or our own timed-out attempt landed.
                     {"ErrorEquals": [CONDITIONAL_CHECK_FAILED], "ResultPath": None,
-                     "Next": "RecordAlreadyExists"},
-                    _catch_all(),
+                     "Next": "CheckOwnInsert"},
+                    # Retries spent: the put may still have landed; look before saying FAILED.
+                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "CheckOwnInsert"},
                 ],
                 Next="RecordInserted",
             ),
+            "CheckOwnInsert": _get_customer("$.stored", Catch=[_catch_all()], Next="IsOwnInsert"),
+            "IsOwnInsert": {
+                "Type": "Choice",
+                "Choices": [
+                    _ours("$.stored", "RecordInserted"),
+                    {"Variable": "$.failure", "IsPresent": True, "Next": "RecordFailure"},
+                ],
+                "Default": "RecordAlreadyExists",
+            },
             "RecordInserted": _record("SUCCEEDED", "inserted", None, End=True),
             "RecordAlreadyExists": _record("SUCCEEDED", "already_exists", None, End=True),
             "RecordInvalid": _record("FAILED", "invalid", "$.problem", End=True),
@@ -169,6 +234,11 @@ def definition() -> dict[str, Any]:
                 "FAILED", None, "States.Format('{}: {}', $.failure.Error, $.failure.Cause)", Next="Failed"
             ),
             "Failed": {"Type": "Fail", "Error": "SubmissionFailed", "CausePath": "$.error"},
+            "AlreadyRecorded": {
+                "Type": "Fail",
+                "Error": "SubmissionAlreadyFinal",
+                "Cause": "the submission had a final status already; it was left as it was",
+            },
         },
     }
 

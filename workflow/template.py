@@ -1,4 +1,5 @@
-"""backend/infra/workflow.json: the state machine, its role, logs and tracing, and the event archive.
+"""backend/infra/workflow.json: the state machine, its role, logs and tracing, the event archive,
+and the dead-letter queues of the event handlers (their on-failure destinations: backend/deploy).
 
 Generated (not hand-edited) so that the definition inside it is the checked-in ASL file, and the
 archive's pattern is the one the publisher and the Chalice rule use (chalicelib/events.py).
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from backend.deploy.policies import EVENT_HANDLERS, dead_letter_queue_name
 from chalicelib.events import SUBMITTED_PATTERN
 from workflow.definition import ROOT, SUBSTITUTIONS, definition
 
@@ -66,6 +68,23 @@ def _role() -> dict[str, Any]:
     }
 
 
+def _queue_key(handler: str) -> str:
+    return "".join(part.title() for part in handler.split("_")) + "DeadLetterQueue"
+
+
+def _dead_letter_queue(handler: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {
+            "QueueName": {"Fn::Sub": dead_letter_queue_name("${FunctionNamePrefix}", handler)},
+            # Two weeks to look at what failed; the reconciler has long finished the submission.
+            "MessageRetentionPeriod": 14 * 24 * 60 * 60,
+            "SqsManagedSseEnabled": True,
+            "Tags": [{"Key": "project", "Value": "customer-ids"}],
+        },
+    }
+
+
 def template() -> dict[str, Any]:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -78,6 +97,8 @@ def template() -> dict[str, Any]:
             "LogRetentionInDays": {"Type": "Number", "Default": 30,
                                    "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 180, 365]},
             "ArchiveRetentionDays": {"Type": "Number", "Default": 7, "MinValue": 1},
+            "FunctionNamePrefix": {"Type": "String", "Default": "customer-ids-prod",
+                                   "Description": "<app>-<stage>: Chalice's function names start with it."},
         },
         "Resources": {
             "WorkflowLogGroup": {
@@ -106,6 +127,7 @@ def template() -> dict[str, Any]:
                     "Tags": [{"Key": "project", "Value": "customer-ids"}],
                 },
             },
+            **{_queue_key(h): _dead_letter_queue(h) for h in EVENT_HANDLERS},
             "SubmittedArchive": {
                 "Type": "AWS::Events::Archive",
                 "Properties": {
@@ -119,6 +141,7 @@ def template() -> dict[str, Any]:
             },
         },
         "Outputs": {
+            **{f"{_queue_key(h)}Url": {"Value": {"Ref": _queue_key(h)}} for h in EVENT_HANDLERS},
             "StateMachineArn": {"Value": {"Ref": "StateMachine"}},
             "StateMachineName": {"Value": {"Fn::GetAtt": ["StateMachine", "Name"]}},
             "WorkflowRoleArn": {"Value": {"Fn::GetAtt": ["WorkflowRole", "Arn"]}},

@@ -89,7 +89,7 @@ def cmd_build(stage: Stage, args: argparse.Namespace) -> None:
     functions = lambda_functions(stage)
     hashes = templates.script_hashes(stage.root / "frontend" / "index.html")
     infra = templates.write(out / "infra.json", templates.build_infra(stage, functions))
-    edge = templates.write(out / "edge.json", templates.build_edge(stage, hashes))
+    edge = templates.write(out / "edge.json", templates.build_edge(stage, hashes, functions))
     templates.write(out / "merge.json", templates.build_package_merge(stage, functions, hashes))
     _lint_or_fail([infra, edge])
 
@@ -176,13 +176,13 @@ def cmd_gateway_responses(stage: Stage, args: argparse.Namespace) -> None:
 
 
 def cmd_deploy_edge(stage: Stage, args: argparse.Namespace) -> None:
-    """Deploy the edge stack: API key, usage plan, console bucket and CloudFront."""
+    """Deploy the edge stack (API key, usage plan, access logs, console hosting, DLQ destinations)."""
     from backend.deploy.aws import chalice_deployed, deploy_stack
 
     api = chalice_deployed(_deployed_file(stage))
     origin = "/".join(api["rest_api_url"].split("/")[:3])  # https://host
     hashes = templates.script_hashes(Path(args.build_dir) / "index.html")
-    template = templates.build_edge(stage, hashes)
+    template = templates.build_edge(stage, hashes, lambda_functions(stage))
     templates.write(_template_dir(stage) / "edge.json", template)
     outputs = deploy_stack(
         _session().client("cloudformation"),
@@ -192,6 +192,10 @@ def cmd_deploy_edge(stage: Stage, args: argparse.Namespace) -> None:
         _tags(stage),
         protect=stage.name == "prod",
     )
+    from backend.deploy.aws import apply_access_logs
+
+    apply_access_logs(_session().client("apigateway"), api["rest_api_id"], stage.api_gateway_stage,
+                      outputs["ApiAccessLogGroupArn"], templates.ACCESS_LOG_FORMAT)
     _record(
         stage,
         {

@@ -195,3 +195,17 @@ def apply_gateway_responses(
         tracingEnabled=xray,
         description="gateway responses (deploy.sh)",
     )
+
+
+def apply_access_logs(apigw: APIGatewayClient, rest_api_id: str, stage_name: str, log_group_arn: str,
+                      log_format: str) -> None:
+    """Turn on the stage's JSON access logs (chalice deploy creates the stage without them)."""
+    apigw.update_stage(
+        restApiId=rest_api_id,
+        stageName=stage_name,
+        patchOperations=[
+            {"op": "replace", "path": "/accessLogSettings/destinationArn",
+             "value": log_group_arn.removesuffix(":*")},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": log_format},
+        ],
+    )

@@ -22,6 +22,12 @@ LAMBDA_ERRORS_THRESHOLD = 1
 LAMBDA_THROTTLES_THRESHOLD = 1
 TABLE_THROTTLES_THRESHOLD = 1
 STATE_MACHINE_FAILURES_THRESHOLD = 1
+# An event a handler failed past Lambda's retries: the reconciler finishes its submission, but
+# the cause (a bug, a permission, an outage) needs a person.
+DEAD_LETTERS_THRESHOLD = 1
+# The reconciler finishes any submission within about five minutes (the 3-minute execution
+# timeout + its 1-minute threshold + one run); older than this, something keeps it from doing so.
+STRANDED_SUBMISSION_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class Targets:
     functions: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, FunctionName)
     tables: list[Table] = field(default_factory=list)
     state_machines: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, ARN)
+    dead_letter_queues: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, QueueName)
+    metrics_namespace: str = "CustomerIds"  # our own metrics (Powertools, EMF)
 
 
 def _alarm(t: Targets, name: str, description: str, threshold: int, metrics: Json) -> Json:
@@ -59,12 +67,12 @@ def _alarm(t: Targets, name: str, description: str, threshold: int, metrics: Jso
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
 
 
-def _single(namespace: str, metric: str, dimensions: dict[str, Json]) -> Json:
+def _single(namespace: str, metric: str, dimensions: dict[str, Json], statistic: str = "Sum") -> Json:
     return {
         "Namespace": namespace,
         "MetricName": metric,
         "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-        "Statistic": "Sum",
+        "Statistic": statistic,
         "Period": PERIOD,
     }
 
@@ -141,6 +149,30 @@ def alarms(t: Targets) -> dict[str, Json]:
                 "failed executions", "AWS/States", [("ExecutionsFailed", dims), ("ExecutionsTimedOut", dims)]
             ),
         )
+    resources.update(_recovery_alarms(t))
+    return resources
+
+
+def _recovery_alarms(t: Targets) -> dict[str, Json]:
+    """Dead letters, and a submission nobody finishes (the reconciler's own metric)."""
+    resources: dict[str, Json] = {}
+    for key, name in t.dead_letter_queues:
+        resources[f"{key}DepthAlarm"] = _alarm(
+            t,
+            f"{key}-depth",
+            f"Events that a workflow handler failed past Lambda's retries wait in {key}.",
+            DEAD_LETTERS_THRESHOLD,
+            _single("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": name}, "Maximum"),
+        )
+    if t.state_machines:
+        resources["StrandedSubmissionAlarm"] = _alarm(
+            t,
+            "stranded-submission",
+            f"A submission is still unfinished {STRANDED_SUBMISSION_SECONDS} s after it was made "
+            "(OldestUnfinishedSubmissionAge, reported by the reconciler every minute).",
+            STRANDED_SUBMISSION_SECONDS,
+            _single(t.metrics_namespace, "OldestUnfinishedSubmissionAge", {}, "Maximum"),
+        )
     return resources
 
 
@@ -174,6 +206,20 @@ def _widget(title: str, metrics: list[list[Any]], stat: str, y: int, x: int) -> 
             "view": "timeSeries",
         },
     }
+
+
+def _recovery_widget(t: Targets, ph: _Placeholders) -> dict[str, Any]:
+    """What the reconciler did and what is left: re-driven, resolved, oldest unfinished, dead letters."""
+    ours = t.metrics_namespace
+    metrics: list[list[Any]] = [
+        [ours, "SubmissionsRedriven", {"stat": "Sum", "label": "re-driven (lost start)"}],
+        [ours, "SubmissionsResolved", {"stat": "Sum", "label": "resolved (lost end)"}],
+        [ours, "OldestUnfinishedSubmissionAge", {"stat": "Maximum", "label": "oldest unfinished (s)",
+                                                 "yAxis": "right"}],
+    ]
+    metrics += [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", ph(name),
+                 {"stat": "Maximum", "label": f"{key} depth"}] for key, name in t.dead_letter_queues]
+    return _widget("Workflow recovery: reconciler and dead letters", metrics, "Sum", 18, 0) | {"width": 24}
 
 
 def dashboard(t: Targets, alarm_keys: list[str]) -> dict[str, Json]:
@@ -253,11 +299,12 @@ def dashboard(t: Targets, alarm_keys: list[str]) -> dict[str, Json]:
                 12,
             )
         )
+    widgets.append(_recovery_widget(t, ph))
     widgets.append(
         {
             "type": "alarm",
             "x": 0,
-            "y": 18,
+            "y": 24,
             "width": 24,
             "height": 4,
             "properties": {"title": "Alarms", "alarms": [ph({"Fn::GetAtt": [k, "Arn"]}) for k in alarm_keys]},

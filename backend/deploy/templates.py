@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.deploy import monitoring
+from backend.deploy.policies import EVENT_HANDLERS, dead_letter_queue_name
 from backend.deploy.stage import LambdaFunction, Stage
 from chalicelib.api.http import ALLOWED_HEADERS, EXPOSED_HEADERS
 
@@ -45,6 +46,35 @@ PACKAGE_BINDINGS: dict[str, Json] = {
     "ApiOrigin": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
 }
 CORS_ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+
+
+# One JSON object per request, written by API Gateway itself: also for the requests that never
+# reach a Lambda (a rejected key, a throttle, a gateway timeout), which leave no other trace.
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "requestTime": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "userAgent": "$context.identity.userAgent",
+    "apiKeyId": "$context.identity.apiKeyId",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "protocol": "$context.protocol",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "errorType": "$context.error.responseType",
+    "errorMessage": "$context.error.message",
+    "integrationStatus": "$context.integration.status",
+    "integrationLatency": "$context.integration.latency",
+    "integrationError": "$context.integration.error",
+    "xrayTraceId": "$context.xrayTraceId",
+}, separators=(",", ":"))
+ACCESS_LOG_GROUP = "ApiAccessLogGroup"  # in api.json
+# Lambda's asynchronous invocation: the first try and two retries, then the on-failure destination.
+ASYNC_RETRIES = 2
+MAX_EVENT_AGE_SECONDS = 6 * 60 * 60
 
 
 class TemplateError(Exception):
@@ -199,6 +229,7 @@ def _targets(
 ) -> monitoring.Targets:
     tables: list[monitoring.Table] = []
     machines: list[tuple[str, Json]] = []
+    queues: list[tuple[str, Json]] = []
     for key, resource in template.get("Resources", {}).items():
         kind = resource.get("Type")
         if kind == "AWS::DynamoDB::Table":
@@ -206,6 +237,8 @@ def _targets(
             tables.append(monitoring.Table(key, {"Ref": key}, indexes))  # Ref of a table is its name
         elif kind in ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"):
             machines.append((key, {"Ref": key}))  # Ref of a state machine is its ARN
+        elif kind == "AWS::SQS::Queue":
+            queues.append((key, {"Fn::GetAtt": [key, "QueueName"]}))
     return monitoring.Targets(
         prefix=stage.prefix,
         topic=topic,
@@ -214,6 +247,8 @@ def _targets(
         functions=functions,
         tables=tables,
         state_machines=machines,
+        dead_letter_queues=queues,
+        metrics_namespace=stage.environment.get("POWERTOOLS_METRICS_NAMESPACE", "CustomerIds"),
     )
 
 
@@ -241,10 +276,34 @@ def build_infra(stage: Stage, functions: list[LambdaFunction]) -> dict[str, Json
     return set_defaults(template, parameter_values(stage, ""))
 
 
-def build_edge(stage: Stage, hashes: str) -> dict[str, Json]:
-    """deploy.sh's last stack: API key and usage plan, console bucket and CDN."""
+def _on_failure(stage: Stage, handler: str) -> dict[str, Json]:
+    queue = dead_letter_queue_name(stage.prefix, handler)
+    arn = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:" + queue
+    return {
+        "MaximumRetryAttempts": ASYNC_RETRIES,
+        "MaximumEventAgeInSeconds": MAX_EVENT_AGE_SECONDS,
+        "DestinationConfig": {"OnFailure": {
+            "Destination": {"Fn::Sub": arn},
+        }},
+    }
+
+
+def _event_handlers(functions: list[LambdaFunction]) -> list[tuple[str, LambdaFunction]]:
+    """(handler name, function) for each function EventBridge invokes asynchronously."""
+    return [(h, f) for f in functions for h in EVENT_HANDLERS if f.function_name.endswith(f"-{h}")]
+
+
+def build_edge(stage: Stage, hashes: str, functions: list[LambdaFunction]) -> dict[str, Json]:
+    """deploy.sh's last stack: API key and usage plan, access logs, console bucket and CDN, and the
+    event handlers' on-failure destinations (their functions exist only after chalice deploy)."""
     sources = [load(p) for p in template_paths(stage, EDGE_TEMPLATES)]
     template = merge(sources, f"{stage.prefix} API access and console hosting (deploy.sh)")
+    for handler, function in _event_handlers(functions):
+        template["Resources"][f"{function.logical_id}InvokeConfig"] = {
+            "Type": "AWS::Lambda::EventInvokeConfig",
+            "Properties": {"FunctionName": function.function_name, "Qualifier": "$LATEST",
+                           **_on_failure(stage, handler)},
+        }
     return set_defaults(template, parameter_values(stage, hashes))
 
 
@@ -267,8 +326,19 @@ def build_package_merge(stage: Stage, functions: list[LambdaFunction], hashes: s
     # Deep-merged by Chalice into its own RestAPI: SAM writes GatewayResponses into the Swagger
     # body, so every SAM deployment carries them; chalice package sets no TracingEnabled itself.
     template["Resources"][CHALICE_API] = {
-        "Properties": {"TracingEnabled": stage.xray, "GatewayResponses": _sam_gateway_responses(stage)}
+        "Properties": {
+            "TracingEnabled": stage.xray,
+            "GatewayResponses": _sam_gateway_responses(stage),
+            "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": [ACCESS_LOG_GROUP, "Arn"]},
+                                 "Format": ACCESS_LOG_FORMAT},
+        },
+        # The stage can log only once the account names API Gateway's CloudWatch role.
+        "DependsOn": ["ApiGatewayAccount"],
     }
+    for handler, function in _event_handlers(functions):
+        on_failure = _on_failure(stage, handler)
+        on_failure["DestinationConfig"]["OnFailure"]["Type"] = "SQS"  # SAM wants the kind named
+        template["Resources"][function.logical_id] = {"Properties": {"EventInvokeConfig": on_failure}}
     if stage.log_retention_set:
         # chalice 1.34 names the API handler's log group after ${ApiHandler}, a resource it has just
         # renamed to APIHandler: CloudFormation would reject the unresolved reference.

@@ -9,7 +9,8 @@ from chalicelib.config import cursor_secret, settings
 from chalicelib.cursor import CursorCodec
 from chalicelib.customers import Customers
 from chalicelib.events import EventBridgePublisher
-from chalicelib.executions import StepFunctionsStarter
+from chalicelib.executions import DynamoInsertLedger, StepFunctionsStarter
+from chalicelib.reconciler import Reconciler
 from chalicelib.store import DynamoCustomerStore
 from chalicelib.submission_store import DynamoSubmissionStore
 from chalicelib.submissions import Submissions
@@ -22,15 +23,36 @@ def customers() -> Customers:
 
 
 @cache
+def _submission_store() -> DynamoSubmissionStore:
+    return DynamoSubmissionStore(client("dynamodb"), settings().submissions_table)
+
+
+@cache
+def _starter() -> StepFunctionsStarter:
+    return StepFunctionsStarter(lambda: client("stepfunctions"))
+
+
+@cache
 def submissions() -> Submissions:
     return Submissions(
-        DynamoSubmissionStore(client("dynamodb"), settings().submissions_table),
+        _submission_store(),
         EventBridgePublisher(lambda: client("events")),
-        StepFunctionsStarter(lambda: client("stepfunctions")),
+        _starter(),
+        DynamoInsertLedger(client("dynamodb"), settings().customers_table),
         ttl_days=settings().submission_ttl_days,
+        settle_seconds=settings().reconcile_after_seconds,
     )
+
+
+@cache
+def reconciler() -> Reconciler:
+    return Reconciler(submissions(), _submission_store(), _starter(),
+                      stale_after_seconds=settings().reconcile_after_seconds)
 
 
 def reset() -> None:
     customers.cache_clear()
+    _submission_store.cache_clear()
+    _starter.cache_clear()
     submissions.cache_clear()
+    reconciler.cache_clear()

@@ -8,6 +8,12 @@ to these same functions.
 - record_workflow_end: the execution's final status change -> the submission's final status
   (when the state machine could not write it: timed out, aborted, a step that kept failing),
   and the workflow's metrics.
+- reconcile_submissions: every minute, submissions left unfinished by a lost step are re-driven
+  or resolved (chalicelib/reconciler.py); it reports how many, and how old the oldest is.
+
+Lambda retries a failed asynchronous invocation twice; after that the event goes to the
+function's on-failure destination, an SQS dead-letter queue (backend/infra/workflow.json) whose
+depth is alarmed. The reconciler then finishes the submission the event was about.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from chalice.app import Blueprint, CloudWatchEvent
+from chalice.app import Blueprint, CloudWatchEvent, Rate
 
+from chalicelib import deadline
 from chalicelib.api import deps
 from chalicelib.config import settings
 from chalicelib.events import SUBMITTED_PATTERN, execution_end_pattern
@@ -31,6 +38,7 @@ _STARTED_METRIC = {
     "started": "WorkflowStarted",
     "duplicate": "WorkflowDuplicateEvents",
     "rejected": "WorkflowRejectedEvents",
+    "final": "WorkflowEventsForFinalSubmissions",
 }
 _END_METRIC = {
     "SUCCEEDED": "WorkflowSucceeded",
@@ -49,10 +57,19 @@ _OUTCOME_METRIC = {
 def _handling(event: CloudWatchEvent) -> Iterator[None]:
     logger.append_keys(event_id=event.event_id, detail_type=event.detail_type)
     try:
-        yield
+        # All calls share what the function has left, less a second to log and flush: a hung
+        # service ends in an error Lambda retries, not in the function being killed mid-step.
+        with deadline.budget(_seconds_left(event) - 1.0):
+            yield
     finally:
         flush_metrics()
         logger.remove_keys(["event_id", "detail_type", "submission_id"])
+
+
+def _seconds_left(event: CloudWatchEvent) -> float:
+    context: Any = event.context  # Lambda's context object (chalice local's and the glue's too)
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining() / 1000 if callable(remaining) else deadline.UNBUDGETED_CALL_SECONDS
 
 
 def _state_machine_arn(event: CloudWatchEvent) -> str:
@@ -83,6 +100,10 @@ def record_workflow_end(event: CloudWatchEvent) -> None:
             logger.warning("not a final status change of a submission's execution")
             return
         logger.append_keys(submission_id=ended.submission_id)
+        if ended.deferred:
+            logger.info("workflow end left to the reconciler: its insert may be in flight",
+                        execution_status=ended.execution_status)
+            count("WorkflowEndsDeferred")
         recorded = ended.recorded
         logger.info(
             "workflow end",
@@ -100,3 +121,17 @@ def record_workflow_end(event: CloudWatchEvent) -> None:
         if ended.duration_ms is not None:
             metrics.add_metric(name="WorkflowDuration", unit=MetricUnit.Milliseconds,
                                value=ended.duration_ms)
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES))
+def reconcile_submissions(event: CloudWatchEvent) -> None:
+    with _handling(event):
+        done = deps.reconciler().run(_state_machine_arn(event))
+        if done.redriven or done.resolved:
+            logger.info("submissions reconciled", redriven=done.redriven, resolved=done.resolved)
+        count("SubmissionsRedriven", len(done.redriven))
+        count("SubmissionsResolved", len(done.resolved))
+        count("SubmissionsWaiting", len(done.waiting))
+        # Zero when nothing is unfinished, so the alarm on it sees data every minute.
+        metrics.add_metric(name="OldestUnfinishedSubmissionAge", unit=MetricUnit.Seconds,
+                           value=done.oldest_unfinished_seconds or 0)

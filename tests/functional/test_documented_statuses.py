@@ -19,7 +19,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from chalicelib import config, errors
-from chalicelib.aws import READ_TIMEOUTS, raw_client
+from chalicelib.aws import on_every_attempt
 from chalicelib.config import settings
 from chalicelib.openapi import OPERATIONS, Operation, document
 from tests.conftest import fresh_id
@@ -45,17 +45,13 @@ def _throttling(request: Any, **_: Any) -> AWSResponse:
 
 def _with_store_down(api: Api, op: Operation) -> Answer:
     path = _path(op, api)
-    # Every attempt of a call may use a client of another read-timeout tier: throttle them all.
-    tiers = [raw_client(service, t) for service in ("dynamodb", "events") for t in READ_TIMEOUTS]
-    for tier in tiers:
-        tier.meta.events.register(f"before-send.{tier.meta.service_model.endpoint_prefix}",
-                                  _throttling)
+    undo = [on_every_attempt(service, f"before-send.{service}", _throttling)
+            for service in ("dynamodb", "events")]
     try:
         return _send(api, op, path)
     finally:
-        for tier in tiers:
-            tier.meta.events.unregister(f"before-send.{tier.meta.service_model.endpoint_prefix}",
-                                        _throttling)
+        for undo_one in undo:
+            undo_one()
 
 
 def _valid_body(op: Operation) -> Any:

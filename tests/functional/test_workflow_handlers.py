@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -96,8 +97,8 @@ class Flow:
         return found
 
 
-@pytest.fixture
-def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
+@contextmanager
+def running_flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
     monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         client("cloudformation").create_stack(
@@ -106,6 +107,18 @@ def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
 
         with Client(app, stage_name="local") as chalice_client:
             yield Flow(Api(chalice_client))
+
+
+@pytest.fixture
+def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
+    with running_flow(monkeypatch) as running:
+        yield running
+
+
+def settle_seconds() -> float:
+    """How long the status handler leaves a fresh abnormal end to the reconciler (local stage)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return float(config["stages"]["local"]["environment_variables"]["RECONCILE_AFTER_SECONDS"]) + 0.1
 
 
 def customer(flow: Flow, customer_id: str) -> dict[str, Any]:
@@ -130,7 +143,7 @@ def test_a_new_id_is_inserted_with_the_api_s_item_shape(flow: Flow) -> None:
     status, body, _ = flow.api.get(f"/customers/{cid}")
     assert status == 200 and body["source"] == "workflow"
     assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source", "writeToken"}
-    assert customer(flow, cid)["writeToken"] == {"S": sid}  # the machine can tell its own insert
+    assert customer(flow, cid)["writeToken"] == {"S": sid}  # the submission ID: its own insert
 
 
 def test_an_existing_id_is_already_exists_and_left_unchanged(flow: Flow) -> None:
@@ -155,7 +168,7 @@ def test_an_insert_that_loses_a_race_is_already_exists_and_overwrites_nothing(fl
     flow.api.put(f"/customers/{taken}")
     before = customer(flow, taken)
     item = dict(before, source={"S": "workflow"})
-    sid = str(uuid.uuid4())
+    sid = flow.submit(fresh_id("absent"))["detail"]["submissionId"]  # its record, PENDING
     client("stepfunctions").start_execution(stateMachineArn=flow.machine, name=sid, input=json.dumps({
         "submissionId": sid, "id": fresh_id("absent"), "submittedAt": "t", "valid": True,
         "problem": None, "item": item}))
@@ -224,7 +237,10 @@ def test_an_end_the_state_machine_could_not_record_is_recorded_by_the_status_han
     deps.submissions().start(event["detail"], lost)
     assert flow.submission(sid)["status"] == "RUNNING"
 
-    execution = flow.end(sid, lost)
+    # WHEN its status change arrives (once an insert it may have sent could have landed)
+    execution = flow.execution(sid, lost)
+    time.sleep(settle_seconds())
+    flow.end(sid, lost)
 
     assert execution["status"] == "FAILED"
     recorded = flow.submission(sid)

@@ -90,6 +90,24 @@ class SubmissionStoreContract:
         assert len({list_shard(sid) for sid in ids}) > 1
         assert [s.submission_id for s in store.recent(5)] == ids[::-1][:5]
 
+    def test_unfinished_lists_only_pending_and_running_oldest_first_before_a_time(
+        self, store: SubmissionStore
+    ) -> None:
+        # GIVEN submissions at 09:00:00..09:00:07, spread over the index's shards
+        times = [f"2026-11-25T09:00:{second:02d}.000Z" for second in range(8)]
+        ids = [fresh_id("u") for _ in times]
+        for sid, at in zip(ids, times, strict=True):
+            store.create(pending(sid, at), 1, "token-1")
+        running = Submission(ids[1], "cust-001", "RUNNING", None, None, times[1], times[2])
+        store.mark_running(running, 1)
+        store.finish(ids[2], "SUCCEEDED", "inserted", None, times[3])
+        store.finish(ids[3], "FAILED", None, "no", times[3])
+
+        # THEN the finished ones leave the list, and the time bound is exclusive
+        found = store.unfinished(10, submitted_before=times[6])
+        assert [sid for sid in found if sid in ids] == [ids[0], ids[1], ids[4], ids[5]]
+        assert [sid for sid in store.unfinished(10) if sid in ids] == [ids[0], ids[1], *ids[4:]]
+
 
 class TestFakeStore(SubmissionStoreContract):
     @pytest.fixture
@@ -114,6 +132,11 @@ def test_stored_items_carry_the_ttl_and_list_keys(aws: None) -> None:
     assert item["expiresAt"] == {"N": "1800000000"}
     assert 0 <= int(item["listShard"]["S"]) < LIST_SHARDS
     assert "outcome" not in item and "error" not in item
+    assert item["unfinishedShard"] == item["listShard"]  # in the sparse index while unfinished
+    store.finish(sid, "SUCCEEDED", "inserted", None, T0)
+    finished = client("dynamodb").get_item(
+        TableName="customer_id_submissions", Key={"submissionId": {"S": sid}})["Item"]
+    assert "unfinishedShard" not in finished
 
 
 def test_the_table_expires_submissions_by_ttl() -> None:

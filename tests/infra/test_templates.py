@@ -195,7 +195,9 @@ def test_table_names_are_the_stage_ones(stage_built: Built) -> None:
 @pytest.mark.parametrize("name", ["package", "edge"])
 def test_console_bucket_is_private_and_read_only_by_its_distribution(stage_built: Built, name: str) -> None:
     template = stage_built.template(name)
-    ((bucket_key, bucket),) = resources_of(template, "AWS::S3::Bucket").items()
+    buckets = resources_of(template, "AWS::S3::Bucket")
+    assert set(buckets) == {"SpaBucket", "SpaLogBucket"}
+    bucket_key, bucket = "SpaBucket", buckets["SpaBucket"]
     props = bucket["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -378,3 +380,82 @@ def test_workflow_state_machine_logs_traces_and_is_triggered_by_a_rule(stage_bui
         if e["Type"] in ("CloudWatchEvent", "EventBridgeRule")
     ]
     assert events or resources_of(template, "AWS::Events::Rule"), "an EventBridge rule drives the workflow"
+
+
+# --- workflow recovery: dead letters, alarms, dashboard; access logs -------------------------------
+
+
+def _function_key(handler: str) -> str:
+    """The logical ID `chalice package` gives a handler's function (start_workflow: StartWorkflow)."""
+    return "".join(part.title() for part in handler.split("_"))
+
+
+@pytest.mark.parametrize("handler", ["start_workflow", "record_workflow_end"])
+def test_each_event_handler_sends_what_fails_past_its_retries_to_its_own_alarmed_queue(
+    stage_built: Built, handler: str
+) -> None:
+    prefix = f"customer-ids-{stage_built.stage}"
+    queue_name = f"{prefix}-{handler}-dlq"
+    for name in ("package", "infra"):
+        queues = resources_of(stage_built.template(name), "AWS::SQS::Queue")
+        (key,) = [k for k, q in queues.items() if handler.replace("_", "").lower() in k.lower()]
+        props = queues[key]["Properties"]
+        params = stage_built.template(name)["Parameters"]
+        assert props["QueueName"]["Fn::Sub"] == f"${{FunctionNamePrefix}}-{handler}-dlq"
+        assert params["FunctionNamePrefix"]["Default"] == prefix
+        assert props["SqsManagedSseEnabled"] is True
+        alarm = resources_of(stage_built.template(name), "AWS::CloudWatch::Alarm")[f"{key}DepthAlarm"]
+        assert alarm["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        dimension = {"Name": "QueueName", "Value": {"Fn::GetAtt": [key, "QueueName"]}}
+        assert alarm["Properties"]["Dimensions"] == [dimension]
+    package = stage_built.template("package")
+    function = package["Resources"][_function_key(handler)]["Properties"]
+    config = function["EventInvokeConfig"]
+    assert config["MaximumRetryAttempts"] == 2
+    destination = config["DestinationConfig"]["OnFailure"]
+    assert destination["Type"] == "SQS" and destination["Destination"]["Fn::Sub"].endswith(f":{queue_name}")
+    edge = resources_of(stage_built.template("edge"), "AWS::Lambda::EventInvokeConfig")
+    names = [c["Properties"]["FunctionName"] for c in edge.values()]
+    assert f"{prefix}-{handler}" in names
+
+
+def test_the_reconciler_runs_every_minute_and_its_figures_are_alarmed_and_on_the_dashboard(
+    stage_built: Built
+) -> None:
+    template = stage_built.template("package")
+    function = template["Resources"][_function_key("reconcile_submissions")]["Properties"]
+    (event,) = function["Events"].values()
+    assert event["Properties"]["Schedule"] == "rate(1 minute)"
+    alarms = resources_of(template, "AWS::CloudWatch::Alarm")
+    stranded = alarms["StrandedSubmissionAlarm"]["Properties"]
+    assert stranded["MetricName"] == "OldestUnfinishedSubmissionAge" and stranded["Statistic"] == "Maximum"
+    body = one(template, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]["Fn::Sub"][0]
+    for metric in ("SubmissionsRedriven", "SubmissionsResolved", "OldestUnfinishedSubmissionAge",
+                   "ApproximateNumberOfMessagesVisible"):
+        assert metric in body, metric
+
+
+def test_api_access_logs_are_json_and_name_rejected_and_throttled_calls(stage_built: Built) -> None:
+    from backend.deploy.templates import ACCESS_LOG_FORMAT
+
+    api = stage_built.template("package")["Resources"]["RestAPI"]
+    setting = api["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    fields = json.loads(setting["Format"])  # JSON once API Gateway fills in the $context values
+    assert {"requestId", "status", "apiKeyId", "errorType", "ip"} <= set(fields)
+    assert setting["Format"] == ACCESS_LOG_FORMAT
+    assert api["DependsOn"] == ["ApiGatewayAccount"]
+    edge = stage_built.template("edge")
+    group = edge["Resources"]["ApiAccessLogGroup"]["Properties"]
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionInDays"}
+    assert edge["Parameters"]["LogRetentionInDays"]["Default"] in (14, 90)
+
+
+@pytest.mark.parametrize("name", ["package", "edge"])
+def test_cloudfront_writes_standard_logs_to_a_private_expiring_bucket(stage_built: Built, name: str) -> None:
+    template = stage_built.template(name)
+    config = one(template, "AWS::CloudFront::Distribution")["Properties"]["DistributionConfig"]
+    assert config["Logging"]["Bucket"] == {"Fn::GetAtt": ["SpaLogBucket", "RegionalDomainName"]}
+    logs = template["Resources"]["SpaLogBucket"]["Properties"]
+    assert all(logs["PublicAccessBlockConfiguration"].values())
+    assert logs["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] > 0

@@ -163,3 +163,54 @@ def test_unknown_submissions_are_404_and_recent_ones_are_listed_newest_first(api
     listed = api.get("/workflow/submissions?limit=3").json()["items"]
 
     assert [s["submissionId"] for s in listed] == made[::-1]
+
+
+def test_a_submission_whose_event_is_lost_is_finished_by_the_reconciler(
+    stack: DevStack, api: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the start handler's rule without its target: the API's event reaches nobody (lost)
+    # (moto ignores a disabled rule's state, so the target itself is taken away)
+    events = stack.client("events")
+    rule = "customer-ids-local-start_workflow"
+    targets = events.list_targets_by_rule(Rule=rule)["Targets"]
+    events.remove_targets(Rule=rule, Ids=[t["Id"] for t in targets])
+    try:
+        cid = fresh_id("wf")
+        sid = submit(api, cid)
+        time.sleep(0.5)
+        assert api.get(f"/workflow/submissions/{sid}").json()["status"] == "PENDING"
+    finally:
+        events.put_targets(Rule=rule, Targets=targets)
+
+    # WHEN the reconciler (the app's scheduled function, run here against the stack's emulator)
+    run_reconciler(stack, monkeypatch)
+
+    # THEN the re-driven execution runs through the stack's glue and the submission ends inserted
+    outcome = final(api, sid)
+    assert (outcome["status"], outcome["outcome"]) == ("SUCCEEDED", "inserted")
+    assert len(executions_named(stack, sid)) == 1
+    assert api.get(f"/customers/{cid}").json()["source"] == "workflow"
+
+
+def run_reconciler(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reconcile_submissions` as its schedule would invoke it, pointed at the stack's emulator."""
+    from types import SimpleNamespace
+
+    from chalicelib import aws, config
+    from chalicelib.api import deps
+    from chalicelib.handlers.workflow import reconcile_submissions
+
+    for key, value in stack.aws_env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("RECONCILE_AFTER_SECONDS", "0")
+    config.reset(), aws.reset(), deps.reset()
+    account = stack.client("sts").get_caller_identity()["Account"]
+    context = SimpleNamespace(invoked_function_arn=f"arn:aws:lambda:us-east-1:{account}:function:"
+                                                   "customer-ids-local-reconcile_submissions")
+    event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+             "source": "aws.events", "account": account, "region": "us-east-1",
+             "time": utc_now(), "resources": [], "detail": {}}
+    try:
+        reconcile_submissions(event, context)
+    finally:
+        config.reset(), aws.reset(), deps.reset()

@@ -79,27 +79,60 @@ def test_every_step_is_a_direct_dynamodb_integration_retried_with_backoff() -> N
     assert tasks
     for name, task in tasks.items():
         assert task["Resource"].startswith("arn:aws:states:::dynamodb:"), name
-        (retry,) = task["Retry"]
-        assert "DynamoDB.ProvisionedThroughputExceededException" in retry["ErrorEquals"], name
-        assert retry["BackoffRate"] > 1 and retry["MaxAttempts"] > 1 and retry["MaxDelaySeconds"], name
-        assert "States.ALL" not in retry["ErrorEquals"], f"{name}: only transient errors are retried"
+        permanent, transient = task["Retry"]
+        # First the errors a retry cannot fix (never retried), then everything else a task reports.
+        assert permanent == {"ErrorEquals": asl.PERMANENT_ERRORS, "MaxAttempts": 0}, name
+        assert "DynamoDB.ConditionalCheckFailedException" in permanent["ErrorEquals"]
+        assert transient["ErrorEquals"] == ["States.TaskFailed", "States.Timeout"], name
+        assert transient["BackoffRate"] > 1 and transient["MaxDelaySeconds"], name
+        assert transient["JitterStrategy"] == "NONE", f"{name}: the budget must be a guarantee"
 
 
-def test_the_insert_never_overwrites_and_a_lost_race_is_already_exists() -> None:
+def test_the_retry_budget_rides_out_a_60_second_outage_within_the_execution_timeout() -> None:
+    # GIVEN the waits Step Functions computes between the attempts of one step
+    delays = asl.retry_delays()
+    assert delays[:3] == [1, 2, 4] and max(delays) == asl.RETRY_MAX_DELAY_SECONDS
+    # THEN an outage that fails every attempt at once is still retried 60 s after it began,
+    assert asl.RETRY_BUDGET_SECONDS - delays[-1] > 60
+    # and one step that sits out a 60 s outage of hung calls ends well before the execution's
+    # timeout: attempts until the outage ends, then the longest wait and one more attempt.
+    worst_step = 60 + asl.RETRY_MAX_DELAY_SECONDS + asl.TASK_TIMEOUT_SECONDS
+    assert worst_step + 3 * asl.TASK_TIMEOUT_SECONDS < asl.EXECUTION_TIMEOUT_SECONDS
+    assert asl.definition()["TimeoutSeconds"] == asl.EXECUTION_TIMEOUT_SECONDS
+
+
+def test_the_insert_never_overwrites_and_a_failed_condition_checks_whose_item_it_is() -> None:
     insert = STATES["Insert"]
     assert insert["Parameters"]["ConditionExpression"] == "attribute_not_exists(id)"
     assert insert["Parameters"]["Item.$"] == "$.item"  # built by chalicelib/executions.py
     first, last = insert["Catch"]
     assert first == {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": None,
-                     "Next": "RecordAlreadyExists"}
-    assert last["ErrorEquals"] == ["States.ALL"] and last["Next"] == "RecordFailure"
+                     "Next": "CheckOwnInsert"}
+    assert last == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "CheckOwnInsert"}
+    check = STATES["CheckOwnInsert"]["Parameters"]
+    assert check["ProjectionExpression"] == "id, writeToken" and check["ConsistentRead"] is True
+    own, failed = STATES["IsOwnInsert"]["Choices"]
+    assert own["Next"] == "RecordInserted"
+    assert {"Variable": "$.stored.Item.writeToken.S", "StringEqualsPath": "$.submissionId"} in own["And"]
+    assert failed == {"Variable": "$.failure", "IsPresent": True, "Next": "RecordFailure"}
+    assert STATES["IsOwnInsert"]["Default"] == "RecordAlreadyExists"
 
 
 def test_any_failure_before_the_outcome_is_caught_and_recorded_then_fails_the_execution() -> None:
-    for name in ("CheckExists", "Insert"):
+    for name in ("CheckExists", "CheckOwnInsert"):
         assert STATES[name]["Catch"][-1]["Next"] == "RecordFailure", name
     assert STATES["RecordFailure"]["Next"] == "Failed"
     assert STATES["Failed"]["Type"] == "Fail"
+
+
+def test_a_record_step_never_overwrites_a_final_status_and_leaves_the_unfinished_index() -> None:
+    for name in ("RecordInserted", "RecordAlreadyExists", "RecordInvalid", "RecordFailure"):
+        params = STATES[name]["Parameters"]
+        assert "#status IN (:pending, :running)" in params["ConditionExpression"], name
+        assert params["UpdateExpression"].split(" REMOVE ")[1].startswith("unfinishedShard"), name
+        assert STATES[name]["Catch"] == [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                                          "ResultPath": None, "Next": "AlreadyRecorded"}]
+    assert STATES["AlreadyRecorded"]["Type"] == "Fail"
 
 
 @pytest.mark.parametrize(("state", "status", "outcome"), [

@@ -18,7 +18,12 @@ from chalicelib.errors import (
 from chalicelib.executions import state_machine_arn, workflow_input
 from chalicelib.store import to_item
 from chalicelib.submissions import Submission, Submissions, WorkflowRequest, canonical_time
-from tests.workflow_fakes import InMemorySubmissionStore, RecordingPublisher, RecordingStarter
+from tests.workflow_fakes import (
+    InMemoryLedger,
+    InMemorySubmissionStore,
+    RecordingPublisher,
+    RecordingStarter,
+)
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow"
 
@@ -39,11 +44,16 @@ def starter() -> RecordingStarter:
 
 
 @pytest.fixture
+def ledger() -> InMemoryLedger:
+    return InMemoryLedger()
+
+
+@pytest.fixture
 def submissions(store: InMemorySubmissionStore, publisher: RecordingPublisher,
-                starter: RecordingStarter) -> Submissions:
+                starter: RecordingStarter, ledger: InMemoryLedger) -> Submissions:
     ticks = iter(range(10_000))
     return Submissions(
-        store, publisher, starter,
+        store, publisher, starter, ledger,
         clock=lambda: f"2026-11-25T09:00:{next(ticks) % 60:02d}.000Z",
         ttl_days=30,
     )
@@ -170,9 +180,33 @@ def test_a_redelivered_event_starts_nothing_new_and_never_moves_a_submission_bac
 
     again = submissions.start(detail, ARN)
 
-    assert again.result == "duplicate"
+    assert again.result == "final"
     assert len(starter.started) == 1
     assert store.items[detail["submissionId"]].status == "SUCCEEDED"
+
+
+def test_a_running_submission_is_started_again_and_step_functions_keeps_it_to_one_execution(
+    submissions: Submissions, starter: RecordingStarter
+) -> None:
+    detail = submitted_event(submissions)
+    submissions.start(detail, ARN)
+
+    assert submissions.start(detail, ARN).result == "duplicate"
+    assert len(starter.started) == 1
+
+
+def test_an_event_for_a_submission_recorded_failed_starts_no_execution(
+    submissions: Submissions, store: InMemorySubmissionStore, starter: RecordingStarter
+) -> None:
+    # GIVEN the API recorded FAILED (it could not publish), yet the event got out after all
+    detail = submitted_event(submissions)
+    store.finish(detail["submissionId"], "FAILED", None, "not published", "2026-11-25T09:00:30.000Z")
+
+    started = submissions.start(detail, ARN)
+
+    # THEN no execution can insert behind that FAILED
+    assert (started.result, starter.started) == ("final", [])
+    assert store.items[detail["submissionId"]].status == "FAILED"
 
 
 def test_an_event_from_another_publisher_gets_a_full_record(
@@ -217,8 +251,8 @@ def test_the_input_carries_the_verdict_and_the_exact_item_the_api_would_store() 
     payload = workflow_input(request)
 
     assert payload["valid"] is True and payload["problem"] is None
-    assert payload["item"] == to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"),
-                                      request.submission_id)
+    assert payload["item"] == to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"), "sub-1")
+    assert payload["item"]["writeToken"] == {"S": "sub-1"}  # the submission ID: its own insert
     assert payload["item"]["source"] == {"S": "workflow"}
     json.dumps(payload)  # it is the execution's JSON input
 
@@ -275,6 +309,45 @@ def test_an_execution_that_could_not_record_its_end_is_recorded_failed(
     assert (recorded.status, recorded.outcome) == ("FAILED", None)
     assert recorded.error is not None
     assert status in recorded.error and "States.Timeout" in recorded.error and "too slow" in recorded.error
+
+
+@pytest.mark.parametrize("status", ["FAILED", "TIMED_OUT", "ABORTED"])
+def test_an_execution_that_ended_badly_after_its_insert_landed_is_recorded_inserted(
+    submissions: Submissions, store: InMemorySubmissionStore, ledger: InMemoryLedger, status: str
+) -> None:
+    # GIVEN the insert landed (the item carries the submission ID), then a later step failed
+    sid = running(submissions)
+    ledger.tokens["cust-001"] = sid
+
+    ended = submissions.finish(execution_end(sid, status, error="States.TaskFailed"))
+
+    # THEN the submission says what the customers table says
+    assert ended is not None and ended.recorded_here is True
+    assert (store.items[sid].status, store.items[sid].outcome, store.items[sid].error) == (
+        "SUCCEEDED", "inserted", None)
+
+
+def test_an_id_inserted_by_someone_else_does_not_make_a_failed_execution_inserted(
+    submissions: Submissions, store: InMemorySubmissionStore, ledger: InMemoryLedger
+) -> None:
+    sid = running(submissions)
+    ledger.tokens["cust-001"] = "another-request"
+
+    submissions.finish(execution_end(sid, "FAILED"))
+
+    assert (store.items[sid].status, store.items[sid].outcome) == ("FAILED", None)
+
+
+def test_an_abnormal_end_a_moment_ago_is_left_to_the_reconciler_while_its_insert_may_land(
+    submissions: Submissions, store: InMemorySubmissionStore
+) -> None:
+    sid = running(submissions)
+    stopped = 1_795_597_200_000 + 10_000  # 09:00:10, and the clock reads 09:00:0x: just stopped
+
+    ended = submissions.finish(execution_end(sid, "ABORTED", stopDate=stopped))
+
+    assert ended is not None and ended.deferred is True and ended.recorded_here is False
+    assert store.items[sid].status == "RUNNING"
 
 
 def test_a_succeeded_execution_unrecorded_is_recorded_from_its_output(
