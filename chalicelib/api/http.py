@@ -35,7 +35,7 @@ from chalicelib.errors import (
 from chalicelib.observability import count, flush_metrics, logger, trace
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
-ALLOWED_HEADERS = "content-type, x-api-key"
+ALLOWED_HEADERS = "content-type, x-api-key, idempotency-key"
 EXPOSED_HEADERS = "Location, Retry-After"
 _LOG_KEYS = ["request_id", "route", "method", "customer_id"]
 

@@ -1,0 +1,24 @@
+import type { ConnectionReport } from '@/features/connection/api/check-connection'
+
+type Props = { report: ConnectionReport | undefined; checking: boolean }
+
+/** The header's stage badge and connection indicator: one word and a dot, never a paragraph. */
+export function ConnectionStatus({ report, checking }: Props) {
+  const state = checking && !report ? 'checking' : report?.ok ? 'connected' : 'disconnected'
+  const text = { checking: 'Checking…', connected: 'Connected', disconnected: 'Not connected' }[state]
+  return (
+    <div className="flex min-w-0 items-center gap-2 text-sm">
+      {report?.health && (
+        <span className="badge" title={`API version ${report.health.version}`}>
+          <span className="sr-only">Stage </span>
+          {report.health.stage}
+        </span>
+      )}
+      <span className={`conn conn-${state}`}>
+        <span aria-hidden="true" className="conn-dot" />
+        <span className="hidden sm:inline">{text}</span>
+        <span className="sr-only sm:hidden">{text}</span>
+      </span>
+    </div>
+  )
+}
