@@ -39,9 +39,9 @@ lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test-frontend: deps
+test-frontend: deps ## the console: generated types up to date, tsc, ESLint, Vitest
 	@if [ -f $(FRONTEND)/package.json ]; then \
-	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent test; fi
+	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test; fi
 
 test: deps chromium lint test-frontend ## every test: lint, unit, functional, integration, infra, browser
 	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider

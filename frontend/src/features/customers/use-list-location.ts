@@ -41,8 +41,8 @@ export function useListLocation() {
   return [loc, update] as const
 }
 
-/** Tests start from a clean address. */
-export function resetListLocation() {
-  history.replaceState(null, '', location.pathname)
+/** Re-reads the address bar (tests change it between renders). */
+export function rereadListLocation() {
   snapshot = read()
+  listeners.forEach((l) => l())
 }

@@ -38,7 +38,10 @@ function ImportForm() {
 
   const load = async (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0]
-    if (f) (setText(await f.text()), setChoice({}), setSummary(null))
+    if (!f) return
+    setText(await f.text())
+    setChoice({})
+    setSummary(null)
   }
   const send = async () => {
     if (progress || !preview.valid.length) return

@@ -7,12 +7,12 @@ export function ListPager({ page, hasNext, onPage }: Props) {
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center justify-end gap-2">
       <span className="muted mr-auto">Page {page}</span>
-      <button type="button" className="btn" aria-disabled={page === 1} onClick={go(1, page > 1)}>First</button>
-      <button type="button" className="btn" aria-disabled={page === 1} onClick={go(page - 1, page > 1)}>
-        Previous<span className="sr-only"> page</span>
+      <button type="button" className="btn" aria-label="First page" aria-disabled={page === 1} onClick={go(1, page > 1)}>First</button>
+      <button type="button" className="btn" aria-label="Previous page" aria-disabled={page === 1} onClick={go(page - 1, page > 1)}>
+        Previous
       </button>
-      <button type="button" className="btn" aria-disabled={!hasNext} onClick={go(page + 1, hasNext)}>
-        Next<span className="sr-only"> page</span>
+      <button type="button" className="btn" aria-label="Next page" aria-disabled={!hasNext} onClick={go(page + 1, hasNext)}>
+        Next
       </button>
     </nav>
   )

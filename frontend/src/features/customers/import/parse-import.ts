@@ -73,7 +73,10 @@ export function previewImport(cells: Cell[]): ImportPreview {
     const problem = idProblem(c.value)
     if (problem) out.invalid.push({ ...c, reason: problem })
     else if (seen.has(c.value)) out.duplicates.push(c)
-    else (seen.add(c.value), out.valid.push(c))
+    else {
+      seen.add(c.value)
+      out.valid.push(c)
+    }
   }
   return out
 }
