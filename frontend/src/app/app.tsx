@@ -33,7 +33,7 @@ export function App() {
       <a href="#list-h" className="skip-link" onClick={(e) => (e.preventDefault(), focusList())}>
         Skip to the customer list
       </a>
-      <div className="sticky top-0 z-10 border-b border-line bg-card">
+      <div className="sticky top-0 z-10 border-b border-line bg-card" data-sticky-header>
         <Header report={report} checking={connection.isFetching} onSettings={() => setSettingsOpen(true)} />
         <Toaster onFocusAway={focusList} />
       </div>

@@ -8,7 +8,7 @@ export function ConfirmDialog({ open, title, body, confirmLabel, onConfirm, onCl
     <Dialog open={open} title={title} onClose={onClose}>
       <p className="mb-4">{body}</p>
       <div className="flex justify-end gap-2">
-        <button type="button" className="btn" autoFocus onClick={onClose}>
+        <button type="button" className="btn" data-autofocus onClick={onClose}>
           Cancel
         </button>
         <button type="button" className="btn btn-danger" onClick={onConfirm}>

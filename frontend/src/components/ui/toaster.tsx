@@ -2,6 +2,7 @@
 // the page's flow under the header, so it never covers what a person is working on, on a phone too.
 // The region is a polite live region: screen readers hear each message once.
 import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { CloseIcon } from '@/components/ui/icons'
 import type { Outcome } from '@/lib/outcome'
 
 type Toast = Outcome & { key: number }
@@ -50,7 +51,7 @@ export function Toaster({ onFocusAway }: { onFocusAway: () => void }) {
         <div key={t.key} className={`toast toast-${t.tone}`}>
           <p className="min-w-0 flex-1">{t.text}</p>
           <button type="button" className="btn-icon" aria-label="Dismiss notification" onClick={close}>
-            <span aria-hidden="true">✕</span>
+            <CloseIcon />
           </button>
         </div>
       )}

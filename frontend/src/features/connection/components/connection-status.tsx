@@ -16,8 +16,7 @@ export function ConnectionStatus({ report, checking }: Props) {
       )}
       <span className={`conn conn-${state}`}>
         <span aria-hidden="true" className="conn-dot" />
-        <span className="hidden sm:inline">{text}</span>
-        <span className="sr-only sm:hidden">{text}</span>
+        <span className="sr-only sm:not-sr-only">{text}</span>
       </span>
     </div>
   )

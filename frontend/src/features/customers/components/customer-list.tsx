@@ -46,7 +46,7 @@ export function CustomerList() {
   return (
     <section aria-labelledby="list-h" className="card grid min-w-0 gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <h2 id="list-h" ref={heading} tabIndex={-1} className="w-full text-xl font-semibold">Customer IDs</h2>
+        <h2 id="list-h" ref={heading} tabIndex={-1} data-focus-fallback className="w-full text-xl font-semibold">Customer IDs</h2>
         <AddCustomerForm onAdded={setJustAdded} />
         <div className="flex gap-2 sm:pb-6">
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'import' })}>Import…</button>
