@@ -28,9 +28,11 @@ export function CustomerTable({ rows, highlight, busy, onDetails, onDelete }: Pr
         {rows.map((c) => (
           <tr key={c.id} className={c.id === highlight ? 'row-new' : undefined}>
             <td className="id-cell">
-              <span className="id-text" title={c.id}>{c.id}</span>
+              <div className="flex min-w-0 items-center gap-2">
+                <span className="id-text" title={c.id}>{c.id}</span>
+                {c.id === highlight && <span className="badge">just added</span>}
+              </div>
               <span className="id-tip" aria-hidden="true">{c.id}</span>
-              {c.id === highlight && <span className="badge ml-2">just added</span>}
             </td>
             <td className="hidden md:table-cell">{formatTime(c.createdAt)}</td>
             <td className="hidden sm:table-cell">{c.source}</td>
