@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { toast } from '@/components/ui/toaster'
 import { useCreateCustomer } from '@/features/customers/api/customer-mutations'
+import { ApiError } from '@/lib/api-client'
 import { idProblem } from '@/lib/customer-id'
 import { newIdempotencyKey } from '@/lib/idempotency'
 import { failure, ok } from '@/lib/outcome'
@@ -26,7 +27,7 @@ export function AddCustomerForm({ onAdded }: { onAdded: (id: string) => void }) 
       },
       onError: (err) => {
         toast(failure(err, id))
-        if (err instanceof Error && 'code' in err && err.code === 'already_exists') onAdded(id)
+        if (err instanceof ApiError && err.code === 'already_exists') onAdded(id) // show where it is
       },
     })
   }

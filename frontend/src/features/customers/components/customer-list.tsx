@@ -55,6 +55,7 @@ export function CustomerList() {
       </div>
       <ListToolbar loc={loc} onChange={(patch) => setLoc({ ...patch, page: 1 })} />
       <ListStatus query={list} loc={loc} onRetry={() => void list.refetch()} />
+      {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
       {rows.length > 0 && (
         <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
           <CustomerTable rows={rows} highlight={justAdded} busy={list.isFetching}
