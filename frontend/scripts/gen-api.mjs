@@ -37,11 +37,12 @@ async function generate(outDir) {
   await writeFile(join(outDir, 'limits.ts'), limits(spec))
 }
 
-/** Page size and batch size bounds, read from the spec so the console never asks for more than the API allows. */
+/** Page size and batch size bounds, read from the spec so the console never asks for more than the API allows.
+ *  @param {any} spec the parsed OpenAPI document */
 function limits(spec) {
-  const listLimit = spec.paths?.['/customers']?.get?.parameters?.find((p) => p.name === 'limit')?.schema
+  const listLimit = spec.paths?.['/customers']?.get?.parameters?.find((/** @type {{name: string}} */ p) => p.name === 'limit')?.schema
   const batchIds = spec.components?.schemas?.BatchCreateRequest?.properties?.ids
-  const subsLimit = spec.paths?.['/workflow/submissions']?.get?.parameters?.find((p) => p.name === 'limit')?.schema
+  const subsLimit = spec.paths?.['/workflow/submissions']?.get?.parameters?.find((/** @type {{name: string}} */ p) => p.name === 'limit')?.schema
   const need = { 'GET /customers limit.maximum': listLimit?.maximum, 'GET /customers limit.default': listLimit?.default,
     'BatchCreateRequest.ids.maxItems': batchIds?.maxItems }
   for (const [what, value] of Object.entries(need))
