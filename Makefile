@@ -55,9 +55,9 @@ lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly
 	$(PY) -m openapi_spec_validator backend/openapi.json
 	@if [ -f $(FRONTEND)/package.json ]; then cd $(FRONTEND) && npm run --silent lint:api; fi
 
-test-frontend: deps
+test-frontend: deps ## the console: generated types up to date, tsc, ESLint, Vitest
 	@if [ -f $(FRONTEND)/package.json ]; then \
-	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent test; fi
+	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test; fi
 
 test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, functional, integration, infra, browser
 	$(PY) -m backend.deploy.checkov install  # checkov's own venv (.venv-checkov): it pins another boto3

@@ -4,11 +4,13 @@ Run from the repository root: `.venv/bin/python bench/frontend_bench.py` (`make 
 
 1. Builds the console (frontend/) and the bare React page (frontend/bench-baseline/: React + ReactDOM
    + Tailwind, same Vite, same plugins, same build defaults) and prints, one line per figure, JS and
-   CSS raw and gzip bytes, totals, and the console/bare ratio of total gzip (target <= 1.25).
+   CSS raw and gzip bytes, totals, and the console/bare ratio of total gzip (target <= 1.5).
 2. Starts the local API (emulator + chalice local, via backend.devstack, web=False) with a few IDs,
    serves the console's build with `vite preview` on a port the API allows, and runs Lighthouse
-   (frontend's pinned devDependency) in headless Debian Chromium: mobile (its default), desktop, and
-   desktop in the dark theme: performance and accessibility scores (targets >= 95 and 100).
+   (frontend's pinned devDependency) in headless Debian Chromium: mobile (its default) and desktop,
+   each in the light and the dark theme: performance and accessibility scores (targets >= 95 and 100).
+   A fresh profile is a first visit, so Lighthouse scores the list with the first-run settings
+   dialog open over it (the list's API calls still run behind it).
 
 Reports only: it never fails for being slow or big (it exits non-zero only when it cannot measure).
 """
@@ -33,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 FRONTEND = ROOT / "frontend"
 BIN = FRONTEND / "node_modules" / ".bin"
-RATIO_TARGET = 1.25
+RATIO_TARGET = 1.5
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
     "--disable-background-networking --disable-component-update --disable-sync"
@@ -200,7 +202,7 @@ def main() -> None:
         line("console extra over bare, gzip", f"{console['total.gzip'] - bare['total.gzip']:,}", "B")
 
         url = stack.enter_context(preview(work / "console", web_port))
-        for preset in ("mobile", "desktop", "desktop-dark"):
+        for preset in ("mobile", "mobile-dark", "desktop", "desktop-dark"):
             try:
                 report_lighthouse(preset, lighthouse(url, preset, work / f"lh-{preset}.json"), api_url)
             except (subprocess.CalledProcessError, RuntimeError, KeyError) as exc:

@@ -6,6 +6,8 @@ No browser download: playwright drives /usr/bin/chromium (`apt-get install -y ch
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 import uuid
@@ -13,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -62,16 +64,38 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+Opener = Callable[..., Page]
+
+
 @pytest.fixture
-def page(browser: Browser, stack: DevStack) -> Iterator[Page]:
-    """A fresh browser profile (so Settings start from the stack's defaults) on the console."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(stack.web_url)
-    expect(page.get_by_role("heading", name="Customer IDs Console", level=1)).to_be_visible()
-    expect(page.get_by_role("status", name="List status")).not_to_have_text("Loading customer IDs…")
-    yield page
-    context.close()
+def open_console(browser: Browser, stack: DevStack) -> Iterator[Opener]:
+    """Opens the console in a fresh browser profile at `width` px. `saved` stores the stack's
+    settings first (a returning user); without it the first-run settings dialog opens."""
+    contexts: list[BrowserContext] = []
+
+    def open_(width: int = 1280, *, saved: bool = True, api_key: str | None = None,
+              base_url: str | None = None, path: str | None = None, dark: bool = False) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": 800 if width < 700 else 900},
+            color_scheme="dark" if dark else "light",
+            accept_downloads=True,
+        )
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.web_url)
+        contexts.append(context)
+        if saved or api_key or base_url:
+            settings = {"baseUrl": base_url or stack.api_url, "apiKey": api_key or stack.api_key}
+            stored = json.dumps(json.dumps(settings))
+            context.add_init_script(f"localStorage.setItem('cid.settings', {stored})")
+        page = context.new_page()
+        # A search of its own by default: the session's table grows with every test, and the local
+        # emulator scans the whole table for each shard an unfiltered first page visits.
+        page.goto(stack.web_url + (path or f"/?q=none-{uuid.uuid4().hex[:8]}"))
+        expect(page.get_by_role("heading", name=re.compile("^Customer IDs"), level=1)).to_be_visible()
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -1,149 +1,279 @@
-"""What a person does in the console, end to end: GIVEN the local stack, WHEN they act, THEN they see it."""
+"""What a person does in the console, end to end: GIVEN the local stack, WHEN they act, THEN they see it.
+
+Each main flow runs at a phone's 375 px and a laptop's 1280 px; every main view gets an axe scan and
+the layout check (no horizontal overflow, no control covered by another element).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import urllib.request
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from e2e_checks import assert_focus_meaningful, assert_layout_sound, axe_violations
+from playwright.sync_api import Locator, Page, Request, expect
 
 from backend.devstack import DevStack
 
+Opener = Callable[..., Page]
 Screenshot = Callable[[Page, str], Path]
+WIDTHS = [375, 1280]
 
 
-def one_id(page: Page) -> Locator:
-    return page.get_by_role("region", name="One customer ID")
+def customer_list(page: Page) -> Locator:
+    return page.get_by_role("region", name="Customer IDs")
+
+
+def list_status(page: Page) -> Locator:
+    return page.get_by_role("status", name="List status")
+
+
+def toast(page: Page) -> Locator:
+    return page.get_by_role("status", name="Notifications")
+
+
+def search(page: Page, prefix: str) -> None:
+    page.get_by_role("searchbox", name=re.compile("Search by prefix")).fill(prefix)
 
 
 def add(page: Page, customer_id: str) -> None:
-    section = one_id(page)
-    section.get_by_role("textbox", name="Customer ID").fill(customer_id)
-    section.get_by_role("button", name="Add").click()
+    field = page.get_by_role("textbox", name="New customer ID")
+    field.fill(customer_id)
+    field.press("Enter")
 
 
-def test_settings_point_at_the_stack_and_test_connection_passes(page: Page, stack: DevStack) -> None:
-    settings = page.get_by_role("region", name="Settings")
-    key = settings.get_by_label("API key")
-    expect(settings.get_by_role("textbox", name="API base URL")).to_have_value(stack.api_url)
-    expect(key).to_have_attribute("type", "password")
+def row(page: Page, customer_id: str) -> Locator:
+    return customer_list(page).get_by_role("row").filter(has_text=customer_id)
 
-    settings.get_by_role("textbox", name="API base URL").fill(stack.api_url + "/")
-    key.fill(stack.api_key)
-    settings.get_by_role("button", name="Show key").click()
-    expect(key).to_have_attribute("type", "text")
-    settings.get_by_role("button", name="Save settings").click()
-    settings.get_by_role("button", name="Test connection").click()
 
-    expect(settings.get_by_role("status")).to_have_text(
-        re.compile(r"^Connected: stage local, version .*; the key works\.")
-    )
+def prefix_ids(n: int) -> tuple[str, list[str]]:
+    prefix = f"p{uuid.uuid4().hex[:8]}"
+    return prefix, [f"{prefix}-{i:03d}" for i in range(n)]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_first_run_opens_settings_and_save_tests_the_connection(
+    open_console: Opener, stack: DevStack, width: int
+) -> None:
+    page = open_console(width, saved=False)
+    dialog = page.get_by_role("dialog", name="Connection settings")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("textbox", name="API base URL")).to_have_value(stack.api_url)
+    assert axe_violations(page) == []
+    assert_layout_sound(page)
+
+    dialog.get_by_role("textbox", name="API base URL").fill(stack.api_url + "/customers/")
+    dialog.get_by_role("button", name="Test connection and save").click()
+
+    expect(dialog).to_be_hidden()
+    expect(toast(page)).to_have_text(re.compile("Connected to stage local: settings saved"))
+    header = page.get_by_role("banner")
+    expect(header).to_contain_text("local")
+    expect(header.get_by_text("Connected", exact=True)).to_have_count(1)
+    assert_focus_meaningful(page, "saving the settings")
     page.reload()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.get_by_role("button", name="Connection settings").click()
     expect(page.get_by_role("textbox", name="API base URL")).to_have_value(stack.api_url)
 
 
-def test_add_list_check_delete(page: Page, new_id: str, screenshot: Screenshot) -> None:
-    section = one_id(page)
-    status = section.get_by_role("status")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wrong_key_is_one_banner_with_a_way_to_fix_it(
+    open_console: Opener, stack: DevStack, width: int
+) -> None:
+    page = open_console(width, api_key="not-the-key")
+    dialog = page.get_by_role("dialog", name="Connection settings")
+    expect(dialog).to_be_visible()  # the failing connection opened it
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
 
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_count(1)
+    expect(alert).to_contain_text("Not connected (Key accepted): The API refused this key")
+    expect(list_status(page)).to_have_text("Not connected: fix the connection settings to see customer IDs.")
+    expect(page.get_by_text(re.compile("Forbidden"))).to_have_count(0)
+    assert_layout_sound(page)
+
+    alert.get_by_role("button", name="Fix connection settings").click()
+    dialog.get_by_label("API key").fill(stack.api_key)
+    dialog.get_by_role("button", name="Test connection and save").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(list_status(page)).to_have_text(re.compile(r"^(Showing|No customer IDs)"))
+
+
+def test_save_names_what_failed_and_never_claims_success(open_console: Opener, stack: DevStack) -> None:
+    page = open_console(1280)
+    page.get_by_role("button", name="Connection settings").click()
+    dialog = page.get_by_role("dialog", name="Connection settings")
+    url = dialog.get_by_role("textbox", name="API base URL")
+    save = dialog.get_by_role("button", name="Test connection and save")
+    checks = dialog.get_by_role("list", name="Connection checks")
+
+    url.fill("127.0.0.1:6199")  # no scheme: would silently become a path under the console
+    save.click()
+    expect(checks).to_contain_text("✗ URL: Add the scheme: https://127.0.0.1:6199")
+
+    url.fill(stack.web_url)  # the console's own server: its SPA fallback answers HTML
+    save.click()
+    expect(checks).to_contain_text("this URL answers HTML, not the Customer IDs API", ignore_case=True)
+
+    url.fill("http://127.0.0.1:9")
+    save.click()
+    expect(checks).to_contain_text("✗ Reachable: Nothing answered")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_text("settings saved")).to_have_count(0)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_add_search_details_copy_delete(
+    open_console: Opener, stack: DevStack, width: int, new_id: str
+) -> None:
+    page = open_console(width)
     add(page, new_id)
-    expect(status).to_have_text(f"Created: customer ID “{new_id}”.")
-    expect(page.get_by_role("region", name="Notifications")).to_contain_text("Created")
+    expect(toast(page)).to_have_text(f"Added “{new_id}”.")
+    assert_focus_meaningful(page, "adding an ID")
+    expect(row(page, new_id)).to_contain_text("just added")
 
-    browse = page.get_by_role("region", name="Customer IDs")
-    browse.get_by_role("searchbox", name="Search by prefix").fill(new_id)
-    expect(browse.get_by_role("row")).to_have_count(2)  # the header and this ID: the search filtered
-    row = browse.get_by_role("row").filter(has_text=new_id)
-    expect(row).to_contain_text("api")
-    screenshot(page, "main-screen")
+    search(page, new_id)
+    expect(list_status(page)).to_have_text(f"Showing 1–1 of 1 starting with “{new_id}”.")
+    assert f"q={new_id}" in page.url
+    page.reload()
+    expect(page.get_by_role("searchbox", name=re.compile("Search by prefix"))).to_have_value(new_id)
+    expect(row(page, new_id)).to_have_count(1)
+    assert axe_violations(page) == []
+    assert_layout_sound(page)
 
-    add(page, new_id)
-    expect(status).to_have_text(re.compile(r"^Already exists"))
+    row(page, new_id).get_by_role("button", name=f"Copy customer ID {new_id}").click()
+    expect(toast(page)).to_have_text(f"Copied customer ID “{new_id}”.")
+    assert page.evaluate("navigator.clipboard.readText()") == new_id
 
-    section.get_by_role("button", name="Check").click()
-    expect(status).to_have_text(re.compile(rf"^Exists: “{new_id}”, created .* by api\."))
+    row(page, new_id).get_by_role("button", name=f"Details of {new_id}").click()
+    details = page.get_by_role("dialog", name="Customer ID details")
+    expect(details).to_contain_text("api")
+    assert axe_violations(page) == []
+    details.get_by_role("button", name="Delete…").click()
 
-    section.get_by_role("button", name="Delete…").click()
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text(new_id)
-    dialog.get_by_role("button", name="Delete", exact=True).click()
-    expect(status).to_have_text(f"Deleted: customer ID “{new_id}”.")
-    expect(browse.get_by_role("status")).to_have_text(f"No customer IDs start with “{new_id}”.")
-
-    section.get_by_role("button", name="Check").click()
-    expect(status).to_have_text(f"Not found: no customer ID “{new_id}”.")
-
-
-def test_invalid_id_is_caught_inline_before_any_request(page: Page) -> None:
-    section = one_id(page)
-    field = section.get_by_role("textbox", name="Customer ID")
-    field.fill("no spaces")
-    expect(field).to_have_attribute("aria-invalid", "true")
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    section.get_by_role("button", name="Add").click()
-    expect(section.get_by_role("status")).to_have_text(re.compile(r"^Invalid ID “no spaces”"))
-    assert not [u for u in requests if "/customers/" in u]
+    confirm = page.get_by_role("dialog", name=f"Delete “{new_id}”?")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    confirm.get_by_role("button", name="Delete").click()
+    expect(toast(page)).to_have_text(f"Deleted “{new_id}”.")
+    assert_focus_meaningful(page, "confirming Delete")
+    expect(list_status(page)).to_have_text(re.compile(f"^No customer IDs start with “{new_id}”"))
 
 
-def test_bulk_add_counts_outcomes_and_lists_invalid_lines(page: Page, new_id: str) -> None:
-    add(page, new_id)
-    expect(one_id(page).get_by_role("status")).to_have_text(re.compile("^Created"))
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_range_size_and_a_shared_link(open_console: Opener, stack: DevStack, width: int) -> None:
+    prefix, ids = prefix_ids(60)
+    stack.seed(ids)
+    page = open_console(width, path=f"/?q={prefix}")
+    expect(list_status(page)).to_have_text(f"Showing 1–25 starting with “{prefix}”.")
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages.get_by_role("button", name="Previous page")).to_have_attribute("aria-disabled", "true")
+    pages.get_by_role("button", name="Next page").click()
+    expect(list_status(page)).to_have_text(f"Showing 26–50 starting with “{prefix}”.")
+    expect(row(page, ids[25])).to_have_count(1)
+    assert "page=2" in page.url
 
-    bulk = page.get_by_role("region", name="Bulk add")
-    bulk.get_by_role("textbox", name=re.compile("IDs to add")).fill(
-        f"{new_id}-a,{new_id}-b\n{new_id}\nbad id!\n"
+    shared = open_console(width, path=f"/?q={prefix}&page=3")
+    expect(list_status(shared)).to_have_text(f"Showing 51–60 of 60 starting with “{prefix}”.")
+    next_button = shared.get_by_role("button", name="Next page")
+    expect(next_button).to_have_attribute("aria-disabled", "true")
+    shared.get_by_role("combobox", name="Rows per page").select_option("100")
+    expect(list_status(shared)).to_have_text(f"Showing 1–60 of 60 starting with “{prefix}”.")
+    expect(shared.get_by_role("navigation", name="Pages")).to_have_count(0)
+    assert_layout_sound(shared)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_import_a_csv_with_header_preview_chunks_and_report(
+    open_console: Opener, tmp_path: Path, width: int
+) -> None:
+    prefix, ids = prefix_ids(1050)  # two requests of at most 1,000
+    long_bad = "x" * 70  # a long invalid line must not widen anything
+    body = io.StringIO()
+    writer = csv.writer(body)
+    writer.writerow(["customer_id", "name", "email"])
+    writer.writerows([i, f"Name {n}", f"n{n}@example.com"] for n, i in enumerate(ids))
+    writer.writerows(
+        [["bad id", "Eve", "eve@example.com"], [long_bad, "L", "l@example.com"], [ids[0], "Dup", "d@x.io"]]
     )
-    bulk.get_by_role("button", name="Add all").click()
+    file = tmp_path / "customers.csv"
+    file.write_text(body.getvalue())
 
-    expect(bulk.get_by_role("status")).to_have_text("Bulk add: 2 created, 1 already existed, 1 invalid.")
-    expect(bulk.get_by_role("list", name="Invalid lines")).to_contain_text("Line 3: “bad id!”")
-    browse = page.get_by_role("region", name="Customer IDs")
-    browse.get_by_role("searchbox", name="Search by prefix").fill(new_id)
-    expect(browse.get_by_role("row").filter(has_text="batch")).to_have_count(2)
+    page = open_console(width)
+    page.get_by_role("button", name="Import…").click()
+    dialog = page.get_by_role("dialog", name="Import customer IDs")
+    dialog.get_by_text("Choose a file").set_input_files(file)
+    expect(dialog.get_by_role("checkbox", name="First row is a header")).to_be_checked()
+    expect(dialog.get_by_role("combobox", name="Column with the IDs")).to_have_value("0")
+    expect(dialog.get_by_role("region", name="Preview")).to_have_text(
+        re.compile(r"1,050 valid, 2 invalid, 1 repeated in the file")
+    )
+    assert axe_violations(page) == []
+    assert_layout_sound(page)
+
+    requests: list[str] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/customers/batch") and request.method == "POST":
+            requests.append(request.headers.get("idempotency-key", ""))
+
+    page.on("request", record)
+    dialog.get_by_role("button", name="Import 1,050 IDs").click()
+    result = dialog.get_by_role("region", name="Import result")
+    expect(result).to_contain_text("Done. 1,050 created, 0 already existed, 2 rejected.", timeout=60_000)
+    assert len(requests) == 2 and len(set(requests)) == 2 and all(requests), requests
+    expect(dialog.get_by_role("textbox", name=re.compile("Paste IDs"))).to_have_value("")
+    assert_layout_sound(page)
+
+    with page.expect_download() as download:
+        result.get_by_role("button", name="Download report of rejected lines").click()
+    report = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert report[0] == ["line", "value", "reason"]
+    assert [r[1] for r in report[1:]] == ["bad id", long_bad]
+    page.keyboard.press("Escape")
+    search(page, prefix)
+    expect(list_status(page)).to_have_text(f"Showing 1–25 starting with “{prefix}”.")
 
 
-def test_wrong_key_says_forbidden_not_network_error(page: Page, new_id: str) -> None:
-    settings = page.get_by_role("region", name="Settings")
-    settings.get_by_label("API key").fill("not-the-key")
-    settings.get_by_role("button", name="Save settings").click()
-
-    add(page, new_id)
-    status = one_id(page).get_by_role("status")
-    expect(status).to_have_text(re.compile(r"^Forbidden: the API refused the key"))
-    expect(status).not_to_contain_text("Network")
-    settings.get_by_role("button", name="Test connection").click()
-    expect(settings.get_by_role("status")).to_have_text(re.compile(r"^Wrong API key"))
-
-
-def test_unreachable_api_is_named_as_such(page: Page) -> None:
-    settings = page.get_by_role("region", name="Settings")
-    settings.get_by_role("textbox", name="API base URL").fill("http://127.0.0.1:9")
-    settings.get_by_role("button", name="Test connection").click()
-    expect(settings.get_by_role("status")).to_have_text(re.compile(r"^Unreachable"))
+def test_import_can_be_cancelled_between_chunks(open_console: Opener, tmp_path: Path) -> None:
+    _, ids = prefix_ids(10_000)
+    file = tmp_path / "ids.txt"
+    file.write_text("\n".join(ids))
+    page = open_console(1280)
+    page.get_by_role("button", name="Import…").click()
+    dialog = page.get_by_role("dialog", name="Import customer IDs")
+    dialog.get_by_text("Choose a file").set_input_files(file)
+    dialog.get_by_role("button", name="Import 10,000 IDs").click()
+    expect(dialog.get_by_role("progressbar")).to_be_visible()
+    dialog.get_by_role("button", name="Cancel import").click()
+    result = dialog.get_by_role("region", name="Import result")
+    expect(result).to_contain_text("Cancelled.", timeout=30_000)
+    expect(result).to_contain_text("not sent")
+    assert_focus_meaningful(page, "cancelling an import")
 
 
-def test_keyboard_only_add(page: Page, new_id: str) -> None:
-    page.get_by_role("textbox", name="Customer ID", exact=True).focus()
-    page.keyboard.type(new_id)
-    page.keyboard.press("Enter")
-    expect(one_id(page).get_by_role("status")).to_have_text(re.compile("^Created"))
-    page.keyboard.press("Tab")  # Add
-    page.keyboard.press("Tab")  # Check
-    page.keyboard.press("Space")
-    expect(one_id(page).get_by_role("status")).to_have_text(re.compile("^Exists"))
-
-
-def test_dark_theme_toggle(page: Page, screenshot: Screenshot) -> None:
-    toggle = page.get_by_role("button", name="Dark theme")
-    toggle.click()
-    expect(toggle).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("html")).to_have_class(re.compile("dark"))
-    screenshot(page, "main-screen-dark")
+def test_export_walks_the_cursor_into_a_csv(open_console: Opener, stack: DevStack) -> None:
+    prefix, ids = prefix_ids(130)  # two pages of the API's largest page size
+    stack.seed(ids)
+    page = open_console(1280, path=f"/?q={prefix}")
+    page.get_by_role("button", name="Export CSV…").click()
+    dialog = page.get_by_role("dialog", name="Export as CSV")
+    expect(dialog.get_by_role("radio", name=f"IDs starting with “{prefix}”")).to_be_checked()
+    with page.expect_download() as download:
+        dialog.get_by_role("button", name="Export").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert rows[0] == ["customer_id", "created_at", "source"]
+    assert [r[0] for r in rows[1:]] == ids
+    expect(toast(page)).to_have_text("Exported 130 customer IDs.")
+    assert_focus_meaningful(page, "exporting")
 
 
 def _has_workflow(stack: DevStack) -> bool:
@@ -151,26 +281,116 @@ def _has_workflow(stack: DevStack) -> bool:
         return "/workflow/submit" in json.load(response)["paths"]
 
 
-def test_workflow_submission_reaches_its_outcome(page: Page, stack: DevStack, new_id: str) -> None:
-    workflow = page.get_by_role("region", name="Workflow")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_workflow_chips_tell_inserted_from_already_existed(
+    open_console: Opener, stack: DevStack, width: int, new_id: str
+) -> None:
     if not _has_workflow(stack):
-        expect(workflow).to_contain_text("This API has no workflow routes yet")
-        pytest.skip("the API's OpenAPI document has no /workflow routes yet (issue 3)")
+        pytest.skip("the API's OpenAPI document has no /workflow routes")
+    page = open_console(width)
+    workflow = page.get_by_role("region", name="Workflow")
+    field = workflow.get_by_role("textbox", name="Customer ID to submit")
+    field.fill(new_id)
+    field.press("Enter")
+    inserted = f"Inserted: the workflow created customer ID “{new_id}”."
+    expect(toast(page)).to_have_text(inserted, timeout=60_000)
+    progress = workflow.get_by_role("list", name="Submission progress")
+    expect(progress.locator(".chip-inserted")).to_have_text("Inserted")
+    recent = workflow.get_by_role("list", name="Recent submissions")
+    item = recent.get_by_role("listitem").filter(has_text=new_id).first
+    expect(item).to_contain_text("took")
+    expect(item.get_by_role("button", name=re.compile("^Copy submission ID "))).to_be_visible()
 
-    workflow.get_by_role("textbox", name="Customer ID to submit").fill(new_id)
-    workflow.get_by_role("button", name="Submit").click()
-    status = workflow.get_by_role("status")
-    expect(status).to_have_text(re.compile(r"^(Accepted|Inserted)"))
-    expect(status).to_have_text(f"Inserted: the workflow created customer ID “{new_id}”.", timeout=60_000)
-    expect(workflow.get_by_role("list", name="Submission progress")).to_contain_text("succeeded (inserted)")
-    recent = workflow.get_by_role("table", name="Recent submissions")
-    expect(recent.get_by_role("row").filter(has_text=new_id)).to_contain_text("succeeded (inserted)")
-    browse = page.get_by_role("region", name="Customer IDs")
-    browse.get_by_role("searchbox", name="Search by prefix").fill(new_id)
-    expect(browse.get_by_role("row").filter(has_text=new_id)).to_contain_text("workflow")
+    field.fill(new_id)
+    field.press("Enter")
+    existed = re.compile(f"^Already existed: the workflow found “{new_id}”")
+    expect(toast(page)).to_have_text(existed, timeout=60_000)
+    expect(progress.locator(".chip-existed")).to_have_text("Already existed")
+    assert axe_violations(page) == []
+    assert_layout_sound(page)
 
-    workflow.get_by_role("textbox", name="Customer ID to submit").fill(new_id)
-    workflow.get_by_role("button", name="Submit").click()
-    expect(status).to_have_text(
-        f"Already exists: the workflow found “{new_id}” already there.", timeout=60_000
-    )
+
+def test_keyboard_only_never_drops_focus(open_console: Opener, stack: DevStack, new_id: str) -> None:
+    page = open_console(1280)
+    expect(list_status(page)).not_to_have_text(re.compile("Loading"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the customer list")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Customer IDs", level=2)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("textbox", name="New customer ID")).to_be_focused()
+    page.keyboard.type(new_id)
+    page.keyboard.press("Enter")
+    expect(toast(page)).to_have_text(f"Added “{new_id}”.")
+    assert_focus_meaningful(page, "Enter in the add field")
+
+    page.keyboard.press("Escape")
+    page.locator("body").click(position={"x": 5, "y": 400})  # leave the field, then the shortcut
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox", name=re.compile("Search by prefix"))).to_be_focused()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(new_id)
+    expect(list_status(page)).to_have_text(f"Showing 1–1 of 1 starting with “{new_id}”.")
+
+    delete = row(page, new_id).get_by_role("button", name=f"Delete {new_id}")
+    for _ in range(12):  # Tab in visual order until the row's Delete button
+        page.keyboard.press("Tab")
+        if delete.evaluate("el => el === document.activeElement"):
+            break
+    expect(delete).to_be_focused()
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("dialog", name=f"Delete “{new_id}”?")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(toast(page)).to_have_text(f"Deleted “{new_id}”.")
+    assert_focus_meaningful(page, "confirming Delete from the keyboard")
+
+    dismiss = toast(page).get_by_role("button", name="Dismiss notification")
+    dismiss.focus()
+    page.keyboard.press("Enter")
+    expect(toast(page).get_by_role("button", name="Dismiss notification")).to_have_count(0)
+    assert_focus_meaningful(page, "dismissing a toast")
+
+    pages_prefix, ids = prefix_ids(30)
+    stack.seed(ids)
+    search_box = page.get_by_role("searchbox", name=re.compile("Search by prefix"))
+    search_box.fill(pages_prefix)
+    next_button = page.get_by_role("button", name="Next page")
+    next_button.focus()
+    page.keyboard.press("Enter")  # to the last page: Next becomes unavailable while focused
+    expect(list_status(page)).to_have_text(f"Showing 26–30 of 30 starting with “{pages_prefix}”.")
+    expect(next_button).to_be_focused()
+    assert_focus_meaningful(page, "paging to the last page")
+
+
+@pytest.mark.parametrize("width", [375, 768, 1280, 1920])
+def test_nothing_overflows_or_overlaps_with_long_ids(
+    open_console: Opener, stack: DevStack, width: int
+) -> None:
+    prefix = f"L{uuid.uuid4().hex[:6]}"
+    long_ids = [f"{prefix}-{'x' * 50}-{i:03d}"[:64] for i in range(3)]
+    stack.seed(long_ids)
+    page = open_console(width, path=f"/?q={prefix}")
+    expect(list_status(page)).to_have_text(re.compile("^Showing 1–3"))
+    cell = row(page, long_ids[0]).locator(".id-text")
+    line_height = cell.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+    assert cell.evaluate("el => el.getBoundingClientRect().height") <= line_height + 1, "an ID wrapped"
+    expect(cell).to_have_attribute("title", long_ids[0])
+    assert_layout_sound(page)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_theme_toggle_and_axe_in_both_themes(
+    open_console: Opener, dark: bool, screenshot: Screenshot
+) -> None:
+    page = open_console(1280, dark=dark)
+    expect(list_status(page)).not_to_have_text(re.compile("Loading"))
+    assert axe_violations(page) == []
+    toggle = page.get_by_role("button", name="Switch to light theme" if dark else "Switch to dark theme")
+    toggle.click()
+    expect(page.locator("html")).to_have_class("" if dark else "dark")
+    flipped = "Switch to dark theme" if dark else "Switch to light theme"
+    expect(page.get_by_role("button", name=flipped)).to_be_focused()
+    assert axe_violations(page) == []
+    screenshot(page, f"main-{'light' if dark else 'dark'}")

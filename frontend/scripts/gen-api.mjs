@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates src/types/ from the backend's OpenAPI document (never edit those files by hand).
-//   node scripts/gen-api.mjs           write src/types/api.ts and src/types/customer-id.ts
+//   node scripts/gen-api.mjs           write src/types/api.ts, customer-id.ts and limits.ts
 //   node scripts/gen-api.mjs --check   regenerate into a temp dir; exit 1 if src/types differs
 // The spec is ../backend/openapi.json unless OPENAPI_SPEC names another file.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -34,6 +34,30 @@ async function generate(outDir) {
   await mkdir(outDir, { recursive: true })
   await writeFile(join(outDir, 'api.ts'), header + '\n' + astToString(ast))
   await writeFile(join(outDir, 'customer-id.ts'), rule)
+  await writeFile(join(outDir, 'limits.ts'), limits(spec))
+}
+
+/** Page size and batch size bounds, read from the spec so the console never asks for more than the API allows.
+ *  @param {any} spec the parsed OpenAPI document */
+function limits(spec) {
+  const listLimit = spec.paths?.['/customers']?.get?.parameters?.find((/** @type {{name: string}} */ p) => p.name === 'limit')?.schema
+  const batchIds = spec.components?.schemas?.BatchCreateRequest?.properties?.ids
+  const subsLimit = spec.paths?.['/workflow/submissions']?.get?.parameters?.find((/** @type {{name: string}} */ p) => p.name === 'limit')?.schema
+  const need = { 'GET /customers limit.maximum': listLimit?.maximum, 'GET /customers limit.default': listLimit?.default,
+    'BatchCreateRequest.ids.maxItems': batchIds?.maxItems }
+  for (const [what, value] of Object.entries(need))
+    if (typeof value !== 'number') throw new Error(`${what} is missing from the spec`)
+  return [
+    header,
+    '/** GET /customers `limit`: the largest page the API serves, and its default. */',
+    `export const LIST_LIMIT_MAX = ${listLimit.maximum}`,
+    `export const LIST_LIMIT_DEFAULT = ${listLimit.default}`,
+    '/** POST /customers/batch: at most this many IDs per request. */',
+    `export const BATCH_MAX_IDS = ${batchIds.maxItems}`,
+    '/** GET /workflow/submissions `limit` maximum. */',
+    `export const SUBMISSIONS_LIMIT_MAX = ${subsLimit?.maximum ?? listLimit.maximum}`,
+    '',
+  ].join('\n')
 }
 
 if (process.argv.includes('--check')) {
@@ -57,5 +81,5 @@ if (process.argv.includes('--check')) {
   }
 } else {
   await generate(typesDir)
-  console.log(`wrote src/types/api.ts and src/types/customer-id.ts from ${specPath}`)
+  console.log(`wrote src/types/api.ts, customer-id.ts and limits.ts from ${specPath}`)
 }

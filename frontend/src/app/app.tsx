@@ -1,30 +1,52 @@
-import { ThemeToggle } from '@/components/ui/theme-toggle'
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import { Header } from '@/app/header'
 import { Toaster } from '@/components/ui/toaster'
-import { BulkAdd } from '@/features/customers/components/bulk-add'
-import { CustomerForm } from '@/features/customers/components/customer-form'
+import { connectionQuery } from '@/features/connection/api/check-connection'
+import { ConnectionBanner } from '@/features/connection/components/connection-banner'
+import { SettingsDialog } from '@/features/connection/components/settings-dialog'
 import { CustomerList } from '@/features/customers/components/customer-list'
-import { SettingsPanel } from '@/features/settings/components/settings-panel'
 import { WorkflowPanel } from '@/features/workflow/components/workflow-panel'
+import { hasSavedSettings, useSettings } from '@/lib/settings'
 
+const focusList = () => document.getElementById('list-h')?.focus()
+
+/** The shell: header (stage, connection, theme, settings), one connection banner when it is broken,
+ *  the customer list as the main view, the workflow beside it on wide screens and below it on narrow. */
 export function App() {
+  const settings = useSettings()
+  const connection = useQuery(connectionQuery(settings))
+  const report = connection.data
+  const [settingsOpen, setSettingsOpen] = useState(() => !hasSavedSettings())
+  const autoOpened = useRef<unknown>(null)
+
+  // A connection that fails opens the settings by itself, once per failing check (not on every render).
+  useEffect(() => {
+    if (report && !report.ok && autoOpened.current !== report) {
+      autoOpened.current = report
+      setSettingsOpen(true)
+    }
+  }, [report])
+
   return (
     <>
-      <header className="flex items-center justify-between gap-4 border-b border-line px-4 py-3">
-        <h1 className="text-xl font-bold">Customer IDs Console</h1>
-        <ThemeToggle />
-      </header>
-      <main className="mx-auto grid max-w-6xl gap-4 p-4 lg:grid-cols-2">
-        <div className="lg:col-span-2">
-          <SettingsPanel />
+      <a href="#list-h" className="skip-link" onClick={(e) => (e.preventDefault(), focusList())}>
+        Skip to the customer list
+      </a>
+      <div className="sticky top-0 z-10 border-b border-line bg-card" data-sticky-header>
+        <Header report={report} checking={connection.isFetching} onSettings={() => setSettingsOpen(true)} />
+        <Toaster onFocusAway={focusList} />
+      </div>
+      {report && !report.ok && (
+        <div className="mx-auto max-w-screen-2xl px-4 pt-4">
+          <ConnectionBanner report={report} onFix={() => setSettingsOpen(true)} />
         </div>
-        <div className="grid content-start gap-4">
-          <CustomerForm />
-          <BulkAdd />
-          <WorkflowPanel />
-        </div>
+      )}
+      <main className="mx-auto grid max-w-screen-2xl items-start gap-4 p-4 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <CustomerList />
+        <WorkflowPanel />
       </main>
-      <Toaster />
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </>
   )
 }

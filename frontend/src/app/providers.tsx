@@ -1,18 +1,27 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { type ReactNode, useState } from 'react'
-import { ApiError } from '@/lib/api-client'
+import { ApiError, isConnectionError } from '@/lib/api-client'
 
-/** Retry only what may pass on a second try: nothing answered, or the API said 503. */
+/** Retry only what may pass on a second try: nothing answered, or the API said it was busy. */
 const retry = (count: number, e: Error) =>
-  count < 2 && e instanceof ApiError && (e.kind === 'network' || e.status === 503)
+  count < 2 && e instanceof ApiError && (e.kind === 'network' || [429, 503, 504].includes(e.status))
 
 export function makeQueryClient() {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    // A query that fails for connection reasons (key refused, unreachable, CORS, not this API)
+    // re-checks the one connection state, which the header and banner show: no message per panel.
+    queryCache: new QueryCache({
+      onError: (e, query) => {
+        if (isConnectionError(e) && query.queryKey[0] !== 'connection')
+          void client.invalidateQueries({ queryKey: ['connection'] })
+      },
+    }),
     defaultOptions: {
       queries: { retry, refetchOnWindowFocus: false, staleTime: 10_000 },
       mutations: { retry: false },
     },
   })
+  return client
 }
 
 export function Providers({ children }: { children: ReactNode }) {

@@ -1,17 +1,11 @@
 // The only place that reads VITE_* variables: parsed once, at import.
+import { normalizeBaseUrl } from '@/lib/base-url'
 
 export type Env = { apiBaseUrl: string; apiKey: string }
 
 export function parseEnv(raw: Record<string, string | undefined>): Env {
-  return {
-    apiBaseUrl: normalizeBaseUrl(raw.VITE_API_BASE_URL ?? ''),
-    apiKey: (raw.VITE_API_KEY ?? '').trim(),
-  }
-}
-
-/** "http://x/api/" -> "http://x/api": routes are joined as base + "/customers". */
-export function normalizeBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '')
+  const base = normalizeBaseUrl(raw.VITE_API_BASE_URL ?? '')
+  return { apiBaseUrl: base.url ?? (raw.VITE_API_BASE_URL ?? '').trim(), apiKey: (raw.VITE_API_KEY ?? '').trim() }
 }
 
 export const env: Env = parseEnv({

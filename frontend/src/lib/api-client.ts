@@ -1,9 +1,12 @@
-// The single fetch wrapper: base URL and x-api-key from settings, the API's error shape -> ApiError.
+// The single API client: openapi-fetch typed by the generated paths, the base URL and x-api-key from
+// settings, and every way a call can fail turned into one ApiError.
+import createClient from 'openapi-fetch'
 import { getSettings, type Settings } from '@/lib/settings'
+import type { paths } from '@/types/api'
 
 /** http: the API answered with an error; network: nothing answered; cors: something answered
- *  but the browser would not let this page read it (wrong origin, or a gateway without CORS). */
-export type ApiErrorKind = 'http' | 'network' | 'cors'
+ *  but the browser would not let this page read it; not_api: the URL answers, but not as this API. */
+export type ApiErrorKind = 'http' | 'network' | 'cors' | 'not_api'
 
 export class ApiError extends Error {
   override name = 'ApiError'
@@ -14,62 +17,85 @@ export class ApiError extends Error {
     readonly status = 0,
     /** The API's snake_case code (invalid_id, forbidden, ...), `http_<status>` without one, else kind. */
     readonly code: string = kind,
-    /** Seconds, from Retry-After (503). */
+    /** Seconds, from Retry-After (409 idempotency_key_in_use, 429, 503). */
     readonly retryAfter: number | null = null,
   ) {
     super(message)
   }
 }
 
-export type RequestOptions = {
-  method?: 'GET' | 'PUT' | 'POST' | 'DELETE'
-  body?: unknown
-  /** false for the public routes (/health): no key is sent, so no preflight either. */
-  auth?: boolean
-  settings?: Settings
-}
+/** Errors that say "the connection is wrong" rather than "this request was wrong". */
+export const isConnectionError = (e: unknown): e is ApiError =>
+  e instanceof ApiError && (e.kind !== 'http' || e.code === 'forbidden')
 
-export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, auth = true, settings = getSettings() } = opts
-  const base = settings.baseUrl.trim().replace(/\/+$/, '')
-  if (!base) throw new ApiError('network', 'No API base URL is set: add it in Settings.')
-  const headers: Record<string, string> = {}
-  if (auth) headers['x-api-key'] = settings.apiKey
-  if (body !== undefined) headers['content-type'] = 'application/json'
+/** fetch(), with the failures openapi-fetch cannot name turned into ApiErrors. */
+async function guardedFetch(request: Request): Promise<Response> {
   let res: Response
   try {
-    res = await fetch(base + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch {
-    throw await unreadable(base)
+    res = await fetch(request)
+  } catch (e) {
+    if (request.signal.aborted) throw e
+    throw await unreadable(new URL(request.url).origin, request.url)
   }
-  const data: unknown = res.status === 204 ? undefined : await res.json().catch(() => undefined)
-  if (res.ok) return data as T
-  const err = (data as { error?: { code?: unknown; message?: unknown } } | undefined)?.error
-  const retryAfter = Number(res.headers.get('retry-after')) || null
-  throw new ApiError(
-    'http',
-    typeof err?.message === 'string' ? err.message : `The API answered ${res.status}.`,
-    res.status,
-    typeof err?.code === 'string' ? err.code : `http_${res.status}`,
-    retryAfter,
-  )
+  const type = res.headers.get('content-type') ?? ''
+  // 2xx or 404 in HTML (an SPA's fallback page, a web server's own 404) means "not this API"; other
+  // statuses without JSON (a gateway's 502/503 page) stay HTTP errors that keep their Retry-After.
+  if (res.status !== 204 && !type.includes('json') && (res.ok || res.status === 404)) {
+    const what = type.includes('html') ? 'HTML' : type ? type.split(';')[0] : 'a body without a content type'
+    throw new ApiError('not_api', `This URL answers ${what}, not the Customer IDs API. Check the base URL.`, res.status)
+  }
+  return res
 }
 
 /** fetch() rejects alike for "nothing there" and "blocked by CORS". An opaque no-cors request
  *  tells them apart: it succeeds whenever a server answers, whatever its CORS headers. */
-async function unreadable(baseUrl: string): Promise<ApiError> {
+async function unreadable(origin: string, url: string): Promise<ApiError> {
   try {
-    await fetch(baseUrl + '/health', { mode: 'no-cors', cache: 'no-store' })
+    await fetch(url, { mode: 'no-cors', cache: 'no-store' })
   } catch {
-    return new ApiError('network', `Cannot reach the API at ${baseUrl}. Is it running, and is the URL right?`)
+    return new ApiError('network', `Cannot reach the API at ${origin}. Is it running, and is the URL right?`)
   }
   return new ApiError(
     'cors',
-    `${baseUrl} answered, but the browser blocked the reply: it does not allow this origin ` +
+    `${origin} answered, but the browser blocked the reply: the API does not allow this origin ` +
       `(${location.origin}), or a gateway refused the request without CORS headers.`,
   )
+}
+
+const client = createClient<paths>({ fetch: guardedFetch })
+
+/** The typed client for `settings` (default: the saved ones). `auth: false` sends no key (no preflight). */
+export function apiFor(settings: Settings = getSettings(), auth = true) {
+  if (!settings.baseUrl) throw new ApiError('network', 'No API base URL is set: add it in the connection settings.')
+  const headers: Record<string, string> = auth ? { 'x-api-key': settings.apiKey } : {}
+  return { client, baseUrl: settings.baseUrl, headers }
+}
+
+type Result<T> = { data?: T; error?: unknown; response: Response }
+
+/** openapi-fetch's {data, error} -> data, or an ApiError with the API's code and message. */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const { data, error, response } = await call
+  if (response.ok) return data as T
+  const detail = (error as { error?: { code?: unknown; message?: unknown } } | undefined)?.error
+  throw new ApiError(
+    'http',
+    typeof detail?.message === 'string' ? detail.message : `The API answered ${response.status}.`,
+    response.status,
+    typeof detail?.code === 'string' ? detail.code : `http_${response.status}`,
+    Number(response.headers.get('retry-after')) || null,
+  )
+}
+
+/** Worth retrying with the same Idempotency-Key: the same request is still running (409), the API
+ *  or gateway asked to come back (503, 429, 504), or nothing answered. */
+export const isRetryable = (e: unknown): e is ApiError =>
+  e instanceof ApiError &&
+  (e.code === 'idempotency_key_in_use' || [429, 503, 504].includes(e.status) || e.kind === 'network')
+
+/** Options for a write mutation: a bounded automatic retry, honouring Retry-After (at most 5 s). */
+export const writeRetry = {
+  retry: (count: number, e: Error) => count < 3 && isRetryable(e),
+  retryDelay: (count: number, e: Error) =>
+    Math.min(5000, ((e instanceof ApiError && e.retryAfter) || 2 ** count) * 1000),
 }

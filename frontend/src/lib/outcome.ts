@@ -1,30 +1,34 @@
-// What happened, in words a person understands: every feature reports through this.
+// What happened, in words a person understands: every feature reports through this, once (a toast).
 import { ApiError } from '@/lib/api-client'
 
 export type Outcome = { tone: 'ok' | 'info' | 'error'; text: string }
 
 export const ok = (text: string): Outcome => ({ tone: 'ok', text })
 export const info = (text: string): Outcome => ({ tone: 'info', text })
+export const bad = (text: string): Outcome => ({ tone: 'error', text })
+
+const retryIn = (e: ApiError) => (e.retryAfter ? ` Try again in ${e.retryAfter} s.` : ' Try again shortly.')
 
 /** `subject` is the customer ID the request was about, when there is one. */
 export function failure(e: unknown, subject = ''): Outcome {
   const q = subject && ` “${subject}”`
-  if (!(e instanceof ApiError)) return { tone: 'error', text: String(e) }
-  const text =
-    e.kind === 'network'
-      ? `Network error: ${e.message}`
-      : e.kind === 'cors'
-        ? `Blocked by CORS: ${e.message}`
-        : e.code === 'forbidden'
-          ? 'Forbidden: the API refused the key. Check it in Settings.'
-          : e.code === 'not_found'
-            ? `Not found: no customer ID${q}.`
-            : e.code === 'already_exists'
-              ? `Already exists: customer ID${q}.`
-              : e.code === 'invalid_id'
-                ? `Invalid ID${q}: ${e.message}`
-                : e.status === 503
-                  ? `Service unavailable: ${e.message}${e.retryAfter ? ` Try again in ${e.retryAfter} s.` : ''}`
-                  : `Failed (${e.status} ${e.code}): ${e.message}`
-  return { tone: e.code === 'already_exists' ? 'info' : 'error', text }
+  if (!(e instanceof ApiError)) return bad(String(e))
+  if (e.kind === 'network') return bad(`Network error: ${e.message}`)
+  if (e.kind === 'cors') return bad(`Blocked by CORS: ${e.message}`)
+  if (e.kind === 'not_api') return bad(e.message)
+  switch (e.code) {
+    case 'forbidden':
+      return bad('Forbidden: the API refused the key. Fix it in Settings.')
+    case 'not_found':
+      return bad(`Not found: no customer ID${q}.`)
+    case 'already_exists':
+      return info(`Already exists: customer ID${q}.`)
+    case 'invalid_id':
+      return bad(`Invalid ID${q}: ${e.message}`)
+    case 'idempotency_key_in_use':
+      return bad(`Still working: the same request${q} is still running.${retryIn(e)}`)
+    default:
+      if (e.status === 503 || e.status === 429 || e.status === 504) return bad(`Service unavailable: ${e.message}${retryIn(e)}`)
+      return bad(`Failed (${e.status} ${e.code}): ${e.message}`)
+  }
 }

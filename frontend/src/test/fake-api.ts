@@ -42,7 +42,10 @@ export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?
       for (const id of new Set(ids)) {
         if (!RULE.test(id)) out.invalid.push({ id, reason: 'does not match the ID rule' })
         else if (state.customers.has(id)) out.existing.push(id)
-        else (add(id, 'batch'), out.created.push(id))
+        else {
+          add(id, 'batch')
+          out.created.push(id)
+        }
       }
       return json(200, out)
     }

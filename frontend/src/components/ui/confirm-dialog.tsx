@@ -1,33 +1,20 @@
-// A native modal <dialog>: focus moves into it, Escape cancels, focus returns afterwards.
-import { useEffect, useRef } from 'react'
+import { Dialog } from '@/components/ui/dialog'
 
-type Props = { open: boolean; title: string; confirmLabel: string; onConfirm: () => void; onClose: () => void }
+type Props = { open: boolean; title: string; body: string; confirmLabel: string; onConfirm: () => void; onClose: () => void }
 
-export function ConfirmDialog({ open, title, confirmLabel, onConfirm, onClose }: Props) {
-  const ref = useRef<HTMLDialogElement>(null)
-  useEffect(() => {
-    const d = ref.current
-    if (open && !d?.open) d?.showModal()
-    if (!open && d?.open) d.close()
-  }, [open])
+/** Asks before something that cannot be undone; Cancel has the focus, so Enter is safe. */
+export function ConfirmDialog({ open, title, body, confirmLabel, onConfirm, onClose }: Props) {
   return (
-    <dialog ref={ref} aria-label={title} onClose={onClose} className="card m-auto max-w-sm">
-      <p className="mb-4 font-semibold">{title}</p>
+    <Dialog open={open} title={title} onClose={onClose}>
+      <p className="mb-4">{body}</p>
       <div className="flex justify-end gap-2">
-        <button type="button" className="btn" autoFocus onClick={onClose}>
+        <button type="button" className="btn" data-autofocus onClick={onClose}>
           Cancel
         </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          onClick={() => {
-            onConfirm()
-            onClose()
-          }}
-        >
+        <button type="button" className="btn btn-danger" onClick={onConfirm}>
           {confirmLabel}
         </button>
       </div>
-    </dialog>
+    </Dialog>
   )
 }

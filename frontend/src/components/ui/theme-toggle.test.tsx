@@ -3,11 +3,10 @@ import userEvent from '@testing-library/user-event'
 import { expect, it } from 'vitest'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
 
-it('flips the dark class and remembers the choice', async () => {
+it('flips the dark class, says what it will do next, and remembers the choice', async () => {
   render(<ThemeToggle />)
-  const button = screen.getByRole('button', { name: 'Dark theme', pressed: false })
-  await userEvent.click(button)
+  await userEvent.click(screen.getByRole('button', { name: 'Switch to dark theme' }))
   expect(document.documentElement).toHaveClass('dark')
-  expect(button).toHaveAttribute('aria-pressed', 'true')
+  expect(screen.getByRole('button', { name: 'Switch to light theme' })).toBeVisible()
   expect(localStorage.getItem('cid.theme')).toBe('dark')
 })

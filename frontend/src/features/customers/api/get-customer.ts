@@ -1,11 +1,14 @@
-import { useMutation } from '@tanstack/react-query'
-import { api } from '@/lib/api-client'
-import type { components } from '@/types/api'
+import { queryOptions } from '@tanstack/react-query'
+import { apiFor, unwrap } from '@/lib/api-client'
 
-/** GET /customers/{id}: 200 with the customer, 404 not_found. */
-export const getCustomer = (id: string) =>
-  api<components['schemas']['Customer']>(`/customers/${encodeURIComponent(id)}`)
-
-/** "Check" is a button press about one ID, so it runs as an on-demand call with its own state,
- *  not as a cached query that would refire as the person types. */
-export const useCheckCustomer = () => useMutation({ mutationFn: getCustomer })
+/** GET /customers/{id}: the stored record, read consistently (200, or 404 not_found). */
+export const customerQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['customers', 'one', id],
+    queryFn: ({ signal }) => {
+      const { client, baseUrl, headers } = apiFor()
+      return unwrap(client.GET('/customers/{id}', { baseUrl, headers, signal, params: { path: { id } } }))
+    },
+    staleTime: 0,
+    retry: false,
+  })

@@ -1,22 +1,41 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { api } from '@/lib/api-client'
-import type { components, operations } from '@/types/api'
+import { keepPreviousData, type QueryClient, queryOptions } from '@tanstack/react-query'
+import { apiFor, unwrap } from '@/lib/api-client'
+import type { components } from '@/types/api'
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '@/types/limits'
 
-type Query = NonNullable<operations['listCustomers']['parameters']['query']>
+export type Customer = components['schemas']['Customer']
+export type CustomerPage = components['schemas']['CustomerPage']
 
-/** GET /customers: sorted by id, a page at a time; `nextCursor` is null on the last page. */
-export function listCustomers(query: Query) {
-  const params = new URLSearchParams()
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v))
-  return api<components['schemas']['CustomerPage']>(`/customers?${params}`)
+/** The sizes a person can pick, within the API's `limit` bounds (generated from the spec). */
+export const PAGE_SIZES = [LIST_LIMIT_DEFAULT, 50, LIST_LIMIT_MAX].filter((n, i, all) => n <= LIST_LIMIT_MAX && all.indexOf(n) === i)
+
+/** GET /customers: sorted by ID, a page at a time; `nextCursor` is null on the last page. */
+export function listCustomers(query: { prefix?: string; cursor?: string | null; limit: number }, signal?: AbortSignal) {
+  const { client, baseUrl, headers } = apiFor()
+  const { prefix, cursor, limit } = query
+  return unwrap(
+    client.GET('/customers', {
+      baseUrl, headers, signal,
+      params: { query: { limit, ...(prefix && { prefix }), ...(cursor && { cursor }) } },
+    }),
+  )
 }
 
-export const PAGE_SIZE = 25
+export const customerKeys = {
+  all: ['customers'] as const,
+  pages: (prefix: string, size: number) => ['customers', 'list', prefix, size] as const,
+}
 
-/** One page; the previous page stays on screen while the next one loads. */
-export const useCustomers = (prefix: string, cursor: string | undefined) =>
-  useQuery({
-    queryKey: ['customers', 'list', prefix, cursor],
-    queryFn: () => listCustomers({ limit: PAGE_SIZE, prefix, cursor }),
+/** Page `page` (1-based) of a search. The API pages by cursor, so page n asks the cache for page
+ *  n-1's cursor (fetching it when missing): a reloaded or shared link to page 3 just works. */
+export function pageQuery(qc: QueryClient, prefix: string, size: number, page: number) {
+  return queryOptions({
+    queryKey: [...customerKeys.pages(prefix, size), page] as const,
+    queryFn: async ({ signal }): Promise<CustomerPage> => {
+      const cursor = page > 1 ? (await qc.fetchQuery(pageQuery(qc, prefix, size, page - 1))).nextCursor : null
+      if (page > 1 && !cursor) return { items: [], nextCursor: null }
+      return listCustomers({ prefix, cursor, limit: size }, signal)
+    },
     placeholderData: keepPreviousData,
   })
+}

@@ -1,53 +1,92 @@
-import { screen } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
-import { PAGE_SIZE } from '@/features/customers/api/list-customers'
+import { screen, within } from '@testing-library/react'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { CustomerList } from '@/features/customers/components/customer-list'
+import { rereadListLocation } from '@/features/customers/use-list-location'
 import { installFakeApi } from '@/test/fake-api'
 import { renderWithClient } from '@/test/render'
 
 const seed = (fake: ReturnType<typeof installFakeApi>, ids: string[]) =>
   ids.forEach((id) => fake.customers.set(id, { id, createdAt: '2026-11-25T10:00:00Z', source: 'batch' }))
+const status = () => screen.getByRole('status', { name: 'List status' })
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `id_${String(i).padStart(3, '0')}`)
 
 describe('CustomerList', () => {
-  it('shows a loading state, then the empty state', async () => {
+  beforeEach(() => {
+    history.replaceState(null, '', '/')
+    rereadListLocation()
+  })
+
+  it('shows a loading state, then an empty state that says what to do', async () => {
     installFakeApi()
     renderWithClient(<CustomerList />)
-    expect(screen.getByRole('status', { name: 'List status' })).toHaveTextContent('Loading customer IDs…')
-    expect(await screen.findByText(/No customer IDs yet/)).toBeVisible()
+    expect(status()).toHaveTextContent('Loading customer IDs…')
+    expect(await screen.findByText('No customer IDs yet. Add one above, or import a file.')).toBeVisible()
     expect(screen.queryByRole('table')).toBeNull()
+    expect(screen.queryByRole('navigation', { name: 'Pages' })).toBeNull()
   })
 
-  it('pages forward with the API cursor and back again', async () => {
+  it('pages with the cursor, shows the range, and keeps the page in the URL', async () => {
     const fake = installFakeApi()
-    seed(fake, Array.from({ length: PAGE_SIZE + 3 }, (_, i) => `id_${String(i).padStart(3, '0')}`))
+    seed(fake, ids(28))
     const { user } = renderWithClient(<CustomerList />)
-    const next = screen.getByRole('button', { name: 'Next page' })
-    const previous = screen.getByRole('button', { name: 'Previous page' })
-    expect(await screen.findByText(`Page 1: ${PAGE_SIZE} customer IDs.`)).toBeVisible()
-    expect(screen.getAllByRole('row')).toHaveLength(PAGE_SIZE + 1)
-    expect(previous).toBeDisabled()
-    await user.click(next)
-    expect(await screen.findByText('Page 2: 3 customer IDs, the last.')).toBeVisible()
-    expect(screen.getByRole('cell', { name: 'id_027' })).toBeVisible()
-    expect(next).toBeDisabled()
+    expect(await screen.findByText('Showing 1–25.')).toBeVisible()
+    const pages = screen.getByRole('navigation', { name: 'Pages' })
+    expect(within(pages).getByRole('button', { name: 'Previous page' })).toHaveAttribute('aria-disabled', 'true')
+    await user.click(within(pages).getByRole('button', { name: 'Next page' }))
+    expect(await screen.findByText('Showing 26–28 of 28.')).toBeVisible()
+    expect(location.search).toBe('?page=2')
     expect(fake.requests.at(-1)?.url).toContain('cursor=id_024')
-    await user.click(previous)
-    expect(await screen.findByText(`Page 1: ${PAGE_SIZE} customer IDs.`)).toBeVisible()
-    await user.click(next)
-    await screen.findByText('Page 2: 3 customer IDs, the last.')
-    await user.type(screen.getByRole('searchbox', { name: 'Search by prefix' }), 'id_00')
-    expect(await screen.findByText('Page 1: 10 customer IDs, the last.')).toBeVisible()
+    await user.click(within(pages).getByRole('button', { name: 'First page' }))
+    expect(await screen.findByText('Showing 1–25.')).toBeVisible()
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Rows per page' }), '50')
+    expect(await screen.findByText('Showing 1–28 of 28.')).toBeVisible()
+    expect(location.search).toBe('?size=50')
   })
 
-  it('filters by prefix, and says when nothing matches', async () => {
+  it('opens a shared link on its page, walking the cursor from the first page', async () => {
+    const fake = installFakeApi()
+    seed(fake, ids(60))
+    history.replaceState(null, '', '/?page=3')
+    rereadListLocation()
+    renderWithClient(<CustomerList />)
+    expect(await screen.findByText('Showing 51–60 of 60.')).toBeVisible()
+    expect(fake.requests.filter((r) => r.url.includes('/customers?'))).toHaveLength(3)
+  })
+
+  it('filters by prefix and says when nothing matches', async () => {
     const fake = installFakeApi()
     seed(fake, ['apple', 'apricot', 'banana'])
     const { user } = renderWithClient(<CustomerList />)
-    await screen.findByText('Page 1: 3 customer IDs, the last.')
-    await user.type(screen.getByRole('searchbox', { name: 'Search by prefix' }), 'ap')
-    expect(await screen.findByText('Page 1: 2 customer IDs, the last.')).toBeVisible()
-    expect(screen.queryByRole('cell', { name: 'banana' })).toBeNull()
-    await user.type(screen.getByRole('searchbox', { name: 'Search by prefix' }), 'x')
-    expect(await screen.findByText('No customer IDs start with “apx”.')).toBeVisible()
+    await screen.findByText('Showing 1–3 of 3.')
+    await user.type(screen.getByRole('searchbox', { name: /Search by prefix/ }), 'ap')
+    expect(await screen.findByText('Showing 1–2 of 2 starting with “ap”.')).toBeVisible()
+    expect(location.search).toBe('?q=ap')
+    await user.type(screen.getByRole('searchbox', { name: /Search by prefix/ }), 'x')
+    expect(await screen.findByText(/^No customer IDs start with “apx”/)).toBeVisible()
+  })
+
+  it('adds from the header with an Idempotency-Key and highlights the new row', async () => {
+    const fake = installFakeApi()
+    seed(fake, ['b_1'])
+    const { user } = renderWithClient(<CustomerList />)
+    await screen.findByText('Showing 1–1 of 1.')
+    await user.type(screen.getByRole('textbox', { name: 'New customer ID' }), 'a_new{Enter}')
+    const row = (await screen.findByText('just added')).closest('tr')!
+    expect(row).toHaveTextContent('a_new')
+    const put = fake.requests.find((r) => r.method === 'PUT')!
+    expect(put.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{32,36}$/)
+    expect(screen.getByRole('textbox', { name: 'New customer ID' })).toHaveValue('')
+  })
+
+  it('deletes from a row after a confirmation that names the ID', async () => {
+    const fake = installFakeApi()
+    seed(fake, ['keep_1', 'gone_1'])
+    const { user } = renderWithClient(<CustomerList />)
+    await user.click(await screen.findByRole('button', { name: 'Delete gone_1' }))
+    const dialog = screen.getByRole('dialog', { name: 'Delete “gone_1”?' })
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }))
+    expect(await screen.findByText('Showing 1–1 of 1.')).toBeVisible()
+    expect([...fake.customers.keys()]).toEqual(['keep_1'])
+    expect(fake.requests.find((r) => r.method === 'DELETE')?.headers.get('idempotency-key')).toBeTruthy()
   })
 })

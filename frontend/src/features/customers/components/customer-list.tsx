@@ -1,89 +1,77 @@
-import { useState } from 'react'
-import { useCustomers } from '@/features/customers/api/list-customers'
-import { formatTime } from '@/lib/format'
-import { failure } from '@/lib/outcome'
-import { useDebounced } from '@/lib/use-debounced'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useRef, useState } from 'react'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { toast } from '@/components/ui/toaster'
+import { useDeleteCustomer } from '@/features/customers/api/customer-mutations'
+import { customerQuery } from '@/features/customers/api/get-customer'
+import { pageQuery } from '@/features/customers/api/list-customers'
+import { AddCustomerForm } from '@/features/customers/components/add-customer-form'
+import { CustomerDetailsDialog } from '@/features/customers/components/customer-details-dialog'
+import { CustomerTable } from '@/features/customers/components/customer-table'
+import { ExportDialog } from '@/features/customers/components/export-dialog'
+import { ImportDialog } from '@/features/customers/components/import-dialog'
+import { ListPager } from '@/features/customers/components/list-pager'
+import { ListStatus } from '@/features/customers/components/list-status'
+import { ListToolbar } from '@/features/customers/components/list-toolbar'
+import { useListLocation } from '@/features/customers/use-list-location'
+import { newIdempotencyKey } from '@/lib/idempotency'
+import { failure, ok } from '@/lib/outcome'
 
-type Trail = { prefix: string; cursors: (string | undefined)[] }
+type Open = { kind: 'details' | 'delete'; id: string } | { kind: 'import' | 'export' } | null
 
-/** Browse: IDs in order, a page at a time (Next follows the API's cursor), filtered by prefix. */
+/** The main view: add, search, page through, and act on customer IDs. */
 export function CustomerList() {
-  const [search, setSearch] = useState('')
-  const prefix = useDebounced(search)
-  // The cursor of every page opened so far under this prefix; the last is the page on screen.
-  const [trail, setTrail] = useState<Trail>({ prefix, cursors: [undefined] })
-  const cursors = trail.prefix === prefix ? trail.cursors : [undefined]
-  const q = useCustomers(prefix, cursors.at(-1))
-  const items = q.data?.items ?? []
-  const next = q.data?.nextCursor
-  const status = q.isPending
-    ? 'Loading customer IDs…'
-    : q.isError
-      ? failure(q.error).text
-      : items.length === 0
-        ? prefix
-          ? `No customer IDs start with “${prefix}”.`
-          : 'No customer IDs yet: add one, or bulk add a list.'
-        : `Page ${cursors.length}: ${items.length} customer ID${items.length === 1 ? '' : 's'}${next ? '' : ', the last'}.`
+  const [loc, setLoc] = useListLocation()
+  const [open, setOpen] = useState<Open>(null)
+  const [justAdded, setJustAdded] = useState<string | null>(null)
+  const heading = useRef<HTMLHeadingElement>(null)
+  const qc = useQueryClient()
+  const list = useQuery(pageQuery(qc, loc.q, loc.size, loc.page))
+  const remove = useDeleteCustomer()
+  const items = list.data?.items ?? []
+  const onPage = !!justAdded && items.some((c) => c.id === justAdded)
+  const pinned = useQuery({ ...customerQuery(justAdded ?? ''), enabled: !!justAdded && !onPage && !list.isPlaceholderData })
+  const rows = pinned.data && !onPage ? [pinned.data, ...items] : items
+
+  const focusHeading = () => requestAnimationFrame(() => heading.current?.focus())
+  const confirmDelete = (id: string) => {
+    setOpen(null)
+    focusHeading() // its row is about to go: focus must not fall to <body>
+    remove.mutate({ id, key: newIdempotencyKey() }, {
+      onSuccess: () => toast(ok(`Deleted “${id}”.`)),
+      onError: (err) => toast(failure(err, id)),
+    })
+  }
 
   return (
-    <section aria-labelledby="list-h" className="card self-start">
-      <h2 id="list-h">Customer IDs</h2>
-      <label className="label" htmlFor="prefix">
-        Search by prefix
-      </label>
-      <input
-        id="prefix"
-        type="search"
-        className="field font-mono"
-        value={search}
-        onChange={(e) => setSearch(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-      />
-      <p role="status" aria-label="List status" className={`mt-2 text-sm ${q.isError ? 'tone-error' : 'muted'}`}>
-        {status}
-      </p>
-      {items.length > 0 && (
-        <table className="mt-2 w-full text-sm" aria-busy={q.isPlaceholderData}>
-          <thead>
-            <tr>
-              <th scope="col">ID</th>
-              <th scope="col">Created</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr key={c.id}>
-                <td className="font-mono break-all">{c.id}</td>
-                <td>
-                  <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
-                </td>
-                <td>{c.source}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <div className="row">
-        <button
-          type="button"
-          className="btn"
-          disabled={cursors.length < 2}
-          onClick={() => setTrail({ prefix, cursors: cursors.slice(0, -1) })}
-        >
-          Previous page
-        </button>
-        <button
-          type="button"
-          className="btn"
-          disabled={!next || q.isPlaceholderData}
-          onClick={() => setTrail({ prefix, cursors: [...cursors, next!] })}
-        >
-          Next page
-        </button>
+    <section aria-labelledby="list-h" className="card grid min-w-0 gap-3">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h2 id="list-h" ref={heading} tabIndex={-1} data-focus-fallback className="w-full text-xl font-semibold">Customer IDs</h2>
+        <AddCustomerForm onAdded={setJustAdded} />
+        <div className="flex gap-2 sm:pb-6">
+          <button type="button" className="btn" onClick={() => setOpen({ kind: 'import' })}>Import…</button>
+          <button type="button" className="btn" onClick={() => setOpen({ kind: 'export' })}>Export CSV…</button>
+        </div>
       </div>
+      <ListToolbar loc={loc} onChange={(patch) => setLoc({ ...patch, page: 1 })} />
+      <ListStatus query={list} loc={loc} onRetry={() => void list.refetch()} />
+      {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
+      {rows.length > 0 && (
+        <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
+          <CustomerTable rows={rows} highlight={justAdded} busy={list.isFetching}
+            onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={(id) => setOpen({ kind: 'delete', id })} />
+        </div>
+      )}
+      {(loc.page > 1 || !!list.data?.nextCursor) && (
+        <ListPager page={loc.page} hasNext={!!list.data?.nextCursor && !list.isPlaceholderData} onPage={(page) => setLoc({ page })} />
+      )}
+      <CustomerDetailsDialog id={open?.kind === 'details' ? open.id : null} onClose={() => setOpen(null)}
+        onDelete={(id) => setOpen({ kind: 'delete', id })} />
+      <ConfirmDialog open={open?.kind === 'delete'} title={`Delete “${open?.kind === 'delete' ? open.id : ''}”?`}
+        body="The customer ID is removed for good: this cannot be undone." confirmLabel="Delete"
+        onConfirm={() => open?.kind === 'delete' && confirmDelete(open.id)} onClose={() => setOpen(null)} />
+      <ImportDialog open={open?.kind === 'import'} onClose={() => setOpen(null)} />
+      <ExportDialog open={open?.kind === 'export'} prefix={loc.q} onClose={() => setOpen(null)} />
     </section>
   )
 }

@@ -1,17 +1,17 @@
-import { useQuery } from '@tanstack/react-query'
-import { isFinal, type Submission } from '@/features/workflow/types'
-import { api } from '@/lib/api-client'
-
-/** GET /workflow/submissions/{submissionId} */
-export const getSubmission = (sid: string) => api<Submission>(`/workflow/submissions/${encodeURIComponent(sid)}`)
+import { queryOptions } from '@tanstack/react-query'
+import { isFinal } from '@/features/workflow/types'
+import { apiFor, unwrap } from '@/lib/api-client'
 
 export const POLL_MS = 1000
 
-/** Polls once a second until the submission reaches SUCCEEDED or FAILED. */
-export const useSubmission = (sid: string) =>
-  useQuery({
+/** GET /workflow/submissions/{submissionId}, polled once a second until SUCCEEDED or FAILED. */
+export const submissionQuery = (sid: string) =>
+  queryOptions({
     queryKey: ['workflow', 'one', sid],
-    queryFn: () => getSubmission(sid),
+    queryFn: ({ signal }) => {
+      const { client, baseUrl, headers } = apiFor()
+      return unwrap(client.GET('/workflow/submissions/{submissionId}', { baseUrl, headers, signal, params: { path: { submissionId: sid } } }))
+    },
     staleTime: 0,
     refetchInterval: (q) => (isFinal(q.state.data) ? false : POLL_MS),
   })

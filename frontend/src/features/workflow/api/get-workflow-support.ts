@@ -1,12 +1,16 @@
-import { useQuery } from '@tanstack/react-query'
-import { api } from '@/lib/api-client'
+import { queryOptions } from '@tanstack/react-query'
+import { apiFor, unwrap } from '@/lib/api-client'
 
-/** GET /openapi.json (public): does this API describe the workflow routes yet? Asking the spec
- *  beats probing the routes: a browser sees a missing route's failed preflight as a CORS error. */
-export const getWorkflowSupport = () =>
-  api<{ paths?: Record<string, unknown> }>('/openapi.json', { auth: false }).then(
-    (spec) => '/workflow/submit' in (spec.paths ?? {}),
-  )
-
-export const useWorkflowSupport = () =>
-  useQuery({ queryKey: ['api-spec', 'workflow'], queryFn: getWorkflowSupport, staleTime: Infinity, retry: false })
+/** GET /openapi.json (public): does this API describe the workflow routes? Asking the spec beats
+ *  probing the routes: a browser sees a missing route's failed preflight as a CORS error. */
+export const workflowSupportQuery = () =>
+  queryOptions({
+    queryKey: ['api-spec', 'workflow'],
+    queryFn: async () => {
+      const { client, baseUrl } = apiFor(undefined, false)
+      const spec = (await unwrap(client.GET('/openapi.json', { baseUrl }))) as { paths?: Record<string, unknown> }
+      return '/workflow/submit' in (spec.paths ?? {})
+    },
+    staleTime: Infinity,
+    retry: false,
+  })

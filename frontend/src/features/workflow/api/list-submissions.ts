@@ -1,21 +1,19 @@
-import { useQuery } from '@tanstack/react-query'
+import { queryOptions } from '@tanstack/react-query'
 import { isFinal } from '@/features/workflow/types'
-import { api, ApiError } from '@/lib/api-client'
-import type { components } from '@/types/api'
-
-/** GET /workflow/submissions: newest first. */
-export const listSubmissions = (limit = 10) =>
-  api<components['schemas']['SubmissionList']>(`/workflow/submissions?limit=${limit}`)
+import { ApiError, apiFor, unwrap } from '@/lib/api-client'
 
 /** True when a workflow route is missing: a 404, or a gateway's 403 without our error code. */
 export const isMissingRoute = (e: unknown) =>
   e instanceof ApiError && e.kind === 'http' && (e.status === 404 || (e.status === 403 && e.code !== 'forbidden'))
 
-/** Recent submissions, refreshed while any of them is still running. */
-export const useSubmissions = () =>
-  useQuery({
-    queryKey: ['workflow', 'list'],
-    queryFn: () => listSubmissions(),
+/** GET /workflow/submissions, newest first: refreshed every 2 s while one runs, else every 15 s. */
+export const submissionsQuery = (limit = 10) =>
+  queryOptions({
+    queryKey: ['workflow', 'list', limit],
+    queryFn: ({ signal }) => {
+      const { client, baseUrl, headers } = apiFor()
+      return unwrap(client.GET('/workflow/submissions', { baseUrl, headers, signal, params: { query: { limit } } }))
+    },
     retry: false,
-    refetchInterval: (q) => (q.state.data?.items.some((s) => !isFinal(s)) ? 2000 : false),
+    refetchInterval: (q) => (q.state.data?.items.some((s) => !isFinal(s)) ? 2000 : 15_000),
   })

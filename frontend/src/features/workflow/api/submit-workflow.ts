@@ -1,19 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { api } from '@/lib/api-client'
-import type { components } from '@/types/api'
-
-type Schemas = components['schemas']
+import { apiFor, unwrap, writeRetry } from '@/lib/api-client'
+import { idempotencyHeader, type Keyed } from '@/lib/idempotency'
 
 /** POST /workflow/submit: 202 with the submission to poll; 400 invalid_id for a bad ID. */
-export const submitWorkflow = (id: string) => {
-  const body: Schemas['SubmitRequest'] = { id }
-  return api<Schemas['SubmissionAccepted']>('/workflow/submit', { method: 'POST', body })
+export function submitWorkflow({ id, key }: Keyed<{ id: string }>) {
+  const { client, baseUrl, headers } = apiFor()
+  return unwrap(client.POST('/workflow/submit', { baseUrl, headers: { ...headers, ...idempotencyHeader(key) }, body: { id } }))
 }
 
 export function useSubmitWorkflow() {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: submitWorkflow,
+    ...writeRetry,
     onSettled: () => qc.invalidateQueries({ queryKey: ['workflow'] }),
   })
 }

@@ -1,0 +1,48 @@
+// A native modal <dialog>: the browser moves focus into it, traps Tab, closes on Escape and makes the
+// page behind it inert. `onClose` runs when the person closes it (Escape, the Close button); not when
+// `open` turned false (the native close event of that would arrive after, and undo, what came next).
+import { type ReactNode, useEffect, useId, useRef } from 'react'
+import { CloseIcon } from '@/components/ui/icons'
+
+type Props = { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean }
+
+export function Dialog({ open, title, onClose, children, wide = false }: Props) {
+  const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  const isOpen = useRef(open)
+  useEffect(() => {
+    isOpen.current = open
+    const d = ref.current
+    if (open && !d?.open) {
+      d?.showModal()
+      // showModal focuses the first control (Close); a dialog can name a safer one instead.
+      d?.querySelector<HTMLElement>('[data-autofocus]')?.focus()
+    }
+    if (!open && d?.open) {
+      d.close()
+      // The browser returns focus to what opened the dialog; a dialog that opened by itself, or
+      // whose opener is gone, would leave it on <body>: the page's focus fallback takes it then.
+      requestAnimationFrame(() => {
+        if (document.activeElement === document.body || !document.activeElement)
+          document.querySelector<HTMLElement>('[data-focus-fallback]')?.focus()
+      })
+    }
+  }, [open])
+  return (
+    <dialog ref={ref} aria-labelledby={titleId} onClose={() => isOpen.current && onClose()} className={`dialog ${wide ? 'max-w-2xl' : 'max-w-md'}`}>
+      {open && (
+        <>
+          <div className="mb-3 flex items-start justify-between gap-2">
+            <h2 id={titleId} className="text-lg font-semibold">
+              {title}
+            </h2>
+            <button type="button" className="btn-icon" aria-label="Close" onClick={onClose}>
+              <CloseIcon />
+            </button>
+          </div>
+          {children}
+        </>
+      )}
+    </dialog>
+  )
+}

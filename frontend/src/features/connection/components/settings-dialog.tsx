@@ -1,0 +1,86 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { Dialog } from '@/components/ui/dialog'
+import { toast } from '@/components/ui/toaster'
+import { checkConnection, connectionQuery, type ConnectionReport } from '@/features/connection/api/check-connection'
+import { ok } from '@/lib/outcome'
+import { getSettings, saveSettings, type Settings } from '@/lib/settings'
+
+type Props = { open: boolean; onClose: () => void }
+
+/** API base URL and key. Save tests the connection first and says what it found; it saves at once
+ *  only when every check passed ("Save anyway" is there for an API that is down right now). */
+export function SettingsDialog({ open, onClose }: Props) {
+  return (
+    <Dialog open={open} title="Connection settings" onClose={onClose}>
+      <SettingsForm onSaved={onClose} />
+    </Dialog>
+  )
+}
+
+function SettingsForm({ onSaved }: { onSaved: () => void }) {
+  const [draft, setDraft] = useState(getSettings)
+  const [showKey, setShowKey] = useState(false)
+  const qc = useQueryClient()
+  const test = useMutation({ mutationFn: checkConnection })
+  const report = test.data && sameSettings(test.data.settings, draft) ? test.data : null
+
+  const commit = (r: ConnectionReport | null) => {
+    const next = r?.settings ?? draft
+    saveSettings(next)
+    if (r) qc.setQueryData(connectionQuery(next).queryKey, r)
+    void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'connection' })
+    toast(ok(r?.health ? `Connected to stage ${r.health.stage}: settings saved.` : 'Settings saved (not verified).'))
+    onSaved()
+  }
+  const save = (e: FormEvent) => {
+    e.preventDefault()
+    if (test.isPending) return
+    test.mutate(draft, { onSuccess: (r) => r.ok && commit(r) })
+  }
+  const edit = (patch: Partial<Settings>) => setDraft({ ...draft, ...patch })
+
+  return (
+    <form onSubmit={save} noValidate className="grid gap-3">
+      <div>
+        <label className="label" htmlFor="base-url">API base URL</label>
+        <input id="base-url" type="url" inputMode="url" className="field" value={draft.baseUrl} autoComplete="url"
+          spellCheck={false} aria-describedby="base-url-help" onChange={(e) => edit({ baseUrl: e.target.value })} />
+        <p id="base-url-help" className="muted">The stage URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/api</p>
+      </div>
+      <div>
+        <label className="label" htmlFor="api-key">API key</label>
+        <div className="flex gap-2">
+          <input id="api-key" type={showKey ? 'text' : 'password'} className="field font-mono" value={draft.apiKey}
+            autoComplete="off" spellCheck={false} onChange={(e) => edit({ apiKey: e.target.value })} />
+          <button type="button" className="btn" onClick={() => setShowKey(!showKey)}>
+            {showKey ? 'Hide key' : 'Show key'}
+          </button>
+        </div>
+      </div>
+      {report && <CheckList report={report} />}
+      <div className="flex flex-wrap justify-end gap-2">
+        {report && !report.ok && (
+          <button type="button" className="btn" onClick={() => commit(null)}>Save anyway</button>
+        )}
+        <button type="submit" className="btn btn-primary" aria-disabled={test.isPending}>
+          {test.isPending ? 'Testing connection…' : 'Test connection and save'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+const sameSettings = (a: Settings, b: Settings) => a.baseUrl === b.baseUrl && a.apiKey === b.apiKey
+
+function CheckList({ report }: { report: ConnectionReport }) {
+  return (
+    <ul aria-label="Connection checks" className="grid gap-1 text-sm">
+      {report.checks.map((c) => (
+        <li key={c.label} className={c.ok ? 'tone-ok' : 'tone-error'}>
+          <span className="font-semibold">{c.ok ? '✓' : '✗'} {c.label}:</span> <span className="text-ink">{c.detail}</span>
+        </li>
+      ))}
+    </ul>
+  )
+}
