@@ -114,9 +114,9 @@ def cold_start(stack: DevStack, runs: int = 9) -> None:
 def warm_requests(stack: DevStack, runs: int = 200) -> None:
     os.environ.update(prod_like_env(stack.emulator_url))
     from app import app
-    from chalicelib.aws import client
+    from chalicelib.aws import raw_client
 
-    raw = client("dynamodb")  # same client settings the app uses
+    raw = raw_client("dynamodb")  # plain botocore, one attempt: what the app's budgeted client wraps
     context = LambdaContext()
     ids = iter(f"warm-{n:05d}" for n in range(10 * runs))
 
@@ -174,14 +174,14 @@ def _fill(stack: DevStack, count: int, start: int) -> None:
 def list_page(stack: DevStack, runs: int = 15) -> None:
     os.environ.update(prod_like_env(stack.emulator_url))  # before the app is imported
     from app import app
-    from chalicelib.aws import client
+    from chalicelib.aws import on_every_attempt
 
     read = [0]
 
     def count_items(parsed: dict[str, Any], **_: Any) -> None:
         read[0] += parsed.get("ScannedCount", 0)
 
-    client("dynamodb").meta.events.register("after-call.dynamodb.Query", count_items)
+    on_every_attempt("dynamodb", "after-call.dynamodb.Query", count_items)
     context = LambdaContext()
 
     short = [0]
