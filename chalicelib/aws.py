@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from functools import cache
@@ -69,9 +70,20 @@ def _session() -> Any:
     return botocore.session.get_session()
 
 
-@cache
+_building = threading.RLock()
+
+
 def raw_client(service: str, read_timeout: float = READ_TIMEOUTS[0]) -> Any:
-    """A plain botocore client with one try per call; AWS_ENDPOINT_URL is honoured by botocore."""
+    """A plain botocore client with one try per call; AWS_ENDPOINT_URL is honoured by botocore.
+
+    Built once per (service, tier). Under a lock: 50 threads of `chalice local` meeting a cold
+    container would otherwise each build the same client at once, spending their whole budget."""
+    with _building:
+        return _new_raw_client(service, read_timeout)
+
+
+@cache
+def _new_raw_client(service: str, read_timeout: float) -> Any:
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 1},
         connect_timeout=min(_CONNECT_TIMEOUT, read_timeout),
@@ -164,13 +176,18 @@ def on_every_attempt(service: str, event: str, handler: Callable[..., Any]) -> C
     return undo
 
 
-@cache
 def client(service: str) -> Any:
     """The budgeted client for `service`, built at first use and reused by the container."""
+    with _building:
+        return _budgeted(service)
+
+
+@cache
+def _budgeted(service: str) -> Any:
     return BudgetedClient(service)
 
 
 def reset() -> None:
-    client.cache_clear()
-    raw_client.cache_clear()
+    _budgeted.cache_clear()
+    _new_raw_client.cache_clear()
     _session.cache_clear()

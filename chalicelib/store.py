@@ -125,8 +125,10 @@ class DynamoCustomerStore:
         # Cheap batched reads sort out IDs that exist already; each remaining ID is then written
         # with its own conditional put (DynamoDB's BatchWriteItem cannot be conditional), in
         # parallel, so an ID created meanwhile by someone else is still never overwritten.
-        existing = self._existing_ids([c.id for c in customers], write_token)
-        fresh = [c for c in customers if c.id not in existing]
+        existing, mine = self._stored_ids([c.id for c in customers], write_token)
+        # IDs this token stored before (a retry after a 503) are ours already: no write, so each
+        # retry of a large batch makes progress instead of redoing the same writes.
+        fresh = [c for c in customers if c.id not in existing and c.id not in mine]
         with ThreadPoolExecutor(max_workers=_WRITE_PARALLELISM) as pool:
             # Each write runs in a copy of this request's context: it keeps the request's deadline.
             futures = [pool.submit(contextvars.copy_context().run, self.insert, c, write_token)
@@ -140,9 +142,10 @@ class DynamoCustomerStore:
         existing.update(c.id for c, mine in zip(fresh, stored, strict=True) if mine is None)
         return existing
 
-    def _existing_ids(self, ids: list[str], write_token: str) -> set[str]:
-        """The IDs already stored by someone else; IDs this token wrote before count as fresh."""
+    def _stored_ids(self, ids: list[str], write_token: str) -> tuple[set[str], set[str]]:
+        """(IDs stored by someone else, IDs stored before with this very token)."""
         found: set[str] = set()
+        mine: set[str] = set()
         for start in range(0, len(ids), _BATCH_GET_SIZE):
             keys = [{"id": {"S": i}} for i in ids[start : start + _BATCH_GET_SIZE]]
             request: dict[str, Any] = {self._table: {
@@ -151,15 +154,15 @@ class DynamoCustomerStore:
             for attempt in range(_UNPROCESSED_RETRIES + 1):
                 with unavailable_on_outage():
                     response = self._client.batch_get_item(RequestItems=request)
-                found.update(item["id"]["S"] for item in response["Responses"].get(self._table, [])
-                             if not _written_by(item, write_token))
+                for item in response["Responses"].get(self._table, []):
+                    (mine if _written_by(item, write_token) else found).add(item["id"]["S"])
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break
                 time.sleep(0.05 * 2**attempt)
             else:
                 raise ServiceUnavailableError("the data store is busy; retry shortly")
-        return found
+        return found, mine
 
     def list_after(self, after: str | None, prefix: str | None, limit: int) -> Listing:
         shards = prefix[0] if prefix else SHARDS

@@ -84,8 +84,8 @@ def _api(n: Names) -> list[Statement]:
         _allow("CustomersTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
                                   "dynamodb:BatchGetItem"], [n.table("CUSTOMERS_TABLE")]),
         _allow("CustomersTableShardIndex", ["dynamodb:Query"], [n.table("CUSTOMERS_TABLE", "by_shard")]),
-        # chalicelib/submission_store.py: submit (create; FAILED when unpublished), read, list.
-        _allow("SubmissionsTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        # chalicelib/submission_store.py: submit (create; left PENDING when unpublished), read, list.
+        _allow("SubmissionsTable", ["dynamodb:GetItem", "dynamodb:PutItem"],
                [n.table("SUBMISSIONS_TABLE")]),
         _allow("SubmissionsTableRecentIndex", ["dynamodb:Query"],
                [n.table("SUBMISSIONS_TABLE", "by_submitted_at")]),

@@ -229,7 +229,10 @@ def test_import_a_csv_with_header_preview_chunks_and_report(
     dialog.get_by_role("button", name="Import 1,050 IDs").click()
     result = dialog.get_by_role("region", name="Import result")
     expect(result).to_contain_text("Done. 1,050 created, 0 already existed, 2 rejected.", timeout=60_000)
-    assert len(requests) == 2 and len(set(requests)) == 2 and all(requests), requests
+    # One key per chunk; a chunk the API answered 503 (out of time on a busy machine) is sent
+    # again with its own key, so every retry lands on what the first attempt already wrote.
+    assert all(requests) and len(set(requests)) == 2, requests
+    assert requests == sorted(requests, key=requests.index), requests  # retries follow their chunk
     expect(dialog.get_by_role("textbox", name=re.compile("Paste IDs"))).to_have_value("")
     assert_layout_sound(page)
 
