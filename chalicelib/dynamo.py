@@ -51,3 +51,8 @@ def old_item(error: ClientError) -> dict[str, Any] | None:
     """The item a failed conditional write found (ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
     item = error.response.get("Item")
     return item if isinstance(item, dict) else None
+
+
+def written_by(item: dict[str, Any] | None, write_token: str) -> bool:
+    """Was `item` stored by the request that carries `write_token`?"""
+    return item is not None and item.get("writeToken", {}).get("S") == write_token

@@ -26,7 +26,13 @@ from botocore.exceptions import ClientError
 
 from chalicelib import deadline
 from chalicelib.customers import Customer, Listing, Source
-from chalicelib.dynamo import after_lost_answer, is_condition_failure, old_item, unavailable_on_outage
+from chalicelib.dynamo import (
+    after_lost_answer,
+    is_condition_failure,
+    old_item,
+    unavailable_on_outage,
+    written_by,
+)
 from chalicelib.errors import ServiceUnavailableError
 
 SHARD_INDEX = "by_shard"
@@ -64,10 +70,6 @@ def to_item(customer: Customer, write_token: str) -> dict[str, Any]:
     }
 
 
-def _written_by(item: dict[str, Any] | None, write_token: str) -> bool:
-    return item is not None and item.get("writeToken", {}).get("S") == write_token
-
-
 def _from_item(item: dict[str, Any]) -> Customer:
     source: Source = item["source"]["S"]
     return Customer(item["id"]["S"], item["createdAt"]["S"], source)
@@ -93,7 +95,7 @@ class DynamoCustomerStore:
                 if not is_condition_failure(error):
                     raise
                 found = old_item(error)
-                return _from_item(found) if found and _written_by(found, write_token) else None
+                return _from_item(found) if found and written_by(found, write_token) else None
         return customer
 
     def get(self, customer_id: str) -> Customer | None:
@@ -155,7 +157,7 @@ class DynamoCustomerStore:
                 with unavailable_on_outage():
                     response = self._client.batch_get_item(RequestItems=request)
                 for item in response["Responses"].get(self._table, []):
-                    (mine if _written_by(item, write_token) else found).add(item["id"]["S"])
+                    (mine if written_by(item, write_token) else found).add(item["id"]["S"])
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break

@@ -26,7 +26,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_outage
+from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_outage, written_by
 from chalicelib.submissions import Outcome, Status, Submission, canonical_time
 
 RECENT_INDEX = "by_submitted_at"
@@ -100,8 +100,7 @@ class DynamoSubmissionStore:
                 if not is_condition_failure(error):
                     raise
                 found = old_item(error)
-                mine = found is not None and found.get("writeToken", {}).get("S") == write_token
-                return _from_item(found) if found is not None and mine else None
+                return _from_item(found) if found is not None and written_by(found, write_token) else None
         return submission
 
     def get(self, submission_id: str) -> Submission | None:
