@@ -7,8 +7,13 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
 - moto's DynamoDB checks a ConditionExpression and then writes, with no lock, while its HTTP server
   answers each request on its own thread: two concurrent `attribute_not_exists(id)` puts of one
   key could both succeed (seen in 7 of 100 rounds of 20 concurrent puts, with a short thread switch
-  interval). Real DynamoDB makes a conditional write atomic, and our "never overwrites" rests on
-  that, so item writes are serialised here.
+  interval). Its UpdateItem of a new key stores the bare key first and then applies the actions
+  one by one on the stored item, so a concurrent GetItem read the bare key (110 of 150 rounds in
+  tests/integration/test_emulator.py; in CI, a submission without a status was a 500), and a
+  read that iterates while a write adds a key fails with "dictionary changed size". Real DynamoDB
+  makes each request atomic, and our "never overwrites" and "every item is whole" rest on that,
+  so every item read and write is serialised here. The price: a Query or Scan that walks a large
+  table holds writes back for as long as it takes.
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -22,14 +27,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
-_write_lock = threading.RLock()
+_ITEM_OPERATIONS = (
+    "put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item",
+    "get_item", "batch_get_item", "transact_get_items", "query", "scan",
+)
+_item_lock = threading.RLock()  # re-entrant: moto's batch and transaction calls use the single ones
 
 
 def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
-        with _write_lock:
+        with _item_lock:
             return method(*args, **kwargs)
 
     call.__serialised__ = True  # type: ignore[attr-defined]
@@ -41,7 +49,7 @@ def prepare(port: int) -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
     os.environ["MOTO_PORT"] = str(port)
-    for name in _WRITES:
+    for name in _ITEM_OPERATIONS:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, "__serialised__", False):
             setattr(DynamoDBBackend, name, _serialised(method))

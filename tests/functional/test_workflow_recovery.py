@@ -6,10 +6,9 @@ injected below our code, never by patching it:
 
 - a lost event: the bus's message is taken and dropped;
 - StartExecution throttled: botocore's own `before-call` hook answers ThrottlingException;
-- a frozen data store: the emulator's DynamoDB write lock (backend/emulator.py, a re-entrant lock
-  around moto's put/update/delete) is held by the test thread, so every write from any other
-  thread, the state machine's included, hangs until it is released; the test thread itself (our
-  handlers, called here) can still write;
+- a frozen data store: moto's DynamoDB writes wait at a gate the test thread holds, so every write
+  from any other thread, the state machine's included, hangs until it is released, while reads
+  still answer; the test thread itself (our handlers, called here) can still write;
 - a record step that cannot write: the machine is registered with a submissions table that does
   not exist, so its RecordInserted step fails after the insert.
 """
@@ -19,11 +18,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from moto.dynamodb.models import DynamoDBBackend
 
 from backend import emulator
 from chalicelib.api import deps
@@ -56,26 +56,38 @@ def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
 
 
 class FrozenStore:
-    """Holds the emulator's write lock: DynamoDB writes from every other thread hang meanwhile."""
+    """A re-entrant gate before moto's DynamoDB writes: while the test thread holds it, writes from
+    every other thread hang (reads do not)."""
 
-    def __init__(self) -> None:
+    WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._gate = threading.RLock()
         self._held = False
+        for name in self.WRITES:
+            monkeypatch.setattr(DynamoDBBackend, name, self._gated(getattr(DynamoDBBackend, name)))
+
+    def _gated(self, write: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._gate:
+                return write(*args, **kwargs)
+        return call
 
     def freeze(self) -> None:
-        emulator._write_lock.acquire()
+        self._gate.acquire()
         self._held = True
 
     def thaw(self) -> None:
         if self._held:
             self._held = False
-            emulator._write_lock.release()
+            self._gate.release()
 
 
 @pytest.fixture
 def store_freezer(monkeypatch: pytest.MonkeyPatch) -> Iterator[FrozenStore]:
     monkeypatch.setenv("MOTO_PORT", "5000")  # prepare() sets it; restored after the test
-    emulator.prepare(5000)  # idempotent: wraps moto's DynamoDB writes in the lock
-    frozen = FrozenStore()
+    emulator.prepare(5000)  # idempotent: makes moto's DynamoDB item operations atomic
+    frozen = FrozenStore(monkeypatch)
     yield frozen
     frozen.thaw()
 
@@ -85,7 +97,7 @@ def start_on_a_frozen_store(flow: Flow, store_freezer: FrozenStore) -> tuple[str
     cid = fresh_id()
     event = flow.submit(cid)
     store_freezer.freeze()
-    start_workflow(event, CONTEXT)  # this thread holds the lock: the handler's writes pass
+    start_workflow(event, CONTEXT)  # this thread holds the gate: the handler's writes pass
     return cid, event["detail"]["submissionId"]
 
 
