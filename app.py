@@ -1,5 +1,13 @@
 """Customer IDs service: every entry point at a glance."""
 
+import gc
+
+# Cold start: the imports below build long-lived objects and free almost none, yet their allocations
+# trigger a full collection (~65 ms, half of what this import adds to boto3's; bench/api_bench.py).
+# So collect nothing until every entry point exists, then freeze what was built: later collections
+# skip it.
+gc.disable()
+
 from chalice.app import Chalice
 
 from chalicelib.api import customers, http, meta, workflow
@@ -16,3 +24,6 @@ app.register_blueprint(workflow_events.bp)  # EventBridge -> Lambda: no HTTP
 
 # Last, once every route exists: CORS, preflights, local API key, error shape, logs, metrics.
 http.install(app)
+
+gc.freeze()
+gc.enable()
