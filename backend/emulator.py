@@ -14,12 +14,17 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
   makes each request atomic, and our "never overwrites" and "every item is whole" rest on that,
   so every item read and write is serialised here. The price: a Query or Scan that walks a large
   table holds writes back for as long as it takes.
+- moto's EventBridge builds a jsonpath parser (PLY) for each of eight paths, for every event and
+  every target it is delivered to (~1.2 ms each): a put_events of two status changes cost 34 ms of
+  CPU, so the workflow glue fell 100 s behind a burst of 1,000 executions. The parser is a pure
+  function of the path: it is memoised here.
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -53,4 +58,14 @@ def prepare(port: int) -> None:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, "__serialised__", False):
             setattr(DynamoDBBackend, name, _serialised(method))
+    _memoise_jsonpath_parser()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
+
+
+def _memoise_jsonpath_parser() -> None:
+    # moto imports `parse` from jsonpath_ng.ext at each call, so replacing it there reaches moto.
+    import jsonpath_ng.ext
+    from jsonpath_ng.ext.parser import parse
+
+    if vars(jsonpath_ng.ext).get("parse") is parse:
+        vars(jsonpath_ng.ext)["parse"] = functools.lru_cache(maxsize=256)(parse)

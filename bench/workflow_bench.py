@@ -10,9 +10,10 @@ Against a local stack on free ports (the emulator, chalice local, the workflow g
    app's `@app.schedule` reconciler must finish them. Without one in the app: n/a.
 3. a burst of 300 submissions, sent 16 at a time: time until all are final (from the first
    submittedAt to the last updatedAt, server-side), and each one's submittedAt -> updatedAt.
-4. API GET throughput (8 concurrent clients, GET /customers/{id}) and the idle CPU of each process,
-   before and after 1,000 executions (those above, the rest started directly on the state machine
-   with an invalid ID): flat means the glue's work does not grow with history.
+4. API GET throughput (8 concurrent clients, GET /customers/{id}), the CPU each process spends per
+   GET, and the idle CPU of each process, before and after 1,000 executions (those above, the rest
+   started directly on the state machine with an invalid ID), "after" once the glue has announced
+   every one of them ended: flat means the local stack's work does not grow with history.
 
 Absolute times are the emulator's and the local glue's, not AWS's. Timings are noisy on 2 cores:
 nothing here passes or fails. Run from the repository root: `.venv/bin/python bench/workflow_bench.py`
@@ -255,18 +256,17 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def idle_cpu(stack: DevStack) -> dict[str, float]:
-    """Each process's CPU use, in % of one core, while nobody calls the API. The emulator runs in
-    this process, whose own threads are asleep meanwhile."""
-    pids = {"emulator": os.getpid(), "glue": stack.processes["workflow glue"].pid,
-            "API": stack.processes["API"].pid}
+    """Each process's CPU use, in % of one core, while nobody calls the API."""
+    pids = _pids(stack)
     before = {name: _cpu_seconds(pid) for name, pid in pids.items()}
     time.sleep(IDLE_SECONDS)
     return {name: 100 * (_cpu_seconds(pid) - before[name]) / IDLE_SECONDS for name, pid in pids.items()}
 
 
-def start_directly(stack: DevStack, count: int) -> int:
+def start_directly(stack: DevStack, count: int) -> set[str]:
     """Executions of the workflow with the start handler's input, for an invalid ID (so nothing is
-    inserted), started 8 at a time: history for the glue to ignore, faster than the API path."""
+    inserted), started 8 at a time: history for the glue to ignore, faster than the API path.
+    Returns their names."""
     from chalicelib.customers import utc_now
     from chalicelib.executions import workflow_input
     from chalicelib.submissions import WorkflowRequest
@@ -275,16 +275,41 @@ def start_directly(stack: DevStack, count: int) -> int:
     machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
                    if m["name"] == "customers-workflow")
 
-    def start(_: int) -> None:
+    def start(_: int) -> str:
         name, now = str(uuid.uuid4()), utc_now()
         request = WorkflowRequest(name, "not an ID!", "bench history", now, now)
         sfn.start_execution(stateMachineArn=machine, name=name, input=json.dumps(workflow_input(request)))
+        return name
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(start, range(count)))
-    while sfn.list_executions(stateMachineArn=machine, statusFilter="RUNNING", maxResults=1)["executions"]:
-        time.sleep(1)
-    return count
+        return set(pool.map(start, range(count)))
+
+
+class FinalStatusLog:
+    """A queue of its own behind a rule for the state machine's final status changes: which
+    executions the glue has announced as ended (its work is done only once all of them are)."""
+
+    NAME = "bench-final-status-changes"
+
+    def __init__(self, stack: DevStack) -> None:
+        self._sqs, events = stack.client("sqs"), stack.client("events")
+        self._queue = self._sqs.create_queue(QueueName=self.NAME)["QueueUrl"]
+        queue_arn = self._sqs.get_queue_attributes(
+            QueueUrl=self._queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.put_rule(Name=self.NAME, EventPattern=json.dumps({
+            "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
+            "detail": {"status": ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]}}))
+        events.put_targets(Rule=self.NAME, Targets=[{"Id": "bench", "Arn": queue_arn}])
+
+    def wait_for(self, names: set[str], timeout: float = 900) -> None:
+        pending, deadline = set(names), time.monotonic() + timeout
+        while pending:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{len(pending)} executions not announced ended after {timeout:.0f} s")
+            for message in self._sqs.receive_message(QueueUrl=self._queue, MaxNumberOfMessages=10,
+                                                     WaitTimeSeconds=1).get("Messages", []):
+                pending.discard(json.loads(message["Body"])["detail"]["name"])
+                self._sqs.delete_message(QueueUrl=self._queue, ReceiptHandle=message["ReceiptHandle"])
 
 
 def handlers_idle(stack: DevStack, timeout: float = 900) -> None:
@@ -303,17 +328,42 @@ def handlers_idle(stack: DevStack, timeout: float = 900) -> None:
     time.sleep(2)  # the last invocation's own calls
 
 
+def _pids(stack: DevStack) -> dict[str, int]:
+    """The emulator runs in this process, whose own threads are asleep while it is measured."""
+    return {"emulator": os.getpid(), "glue": stack.processes["workflow glue"].pid,
+            "API": stack.processes["API"].pid}
+
+
+def served(stack: DevStack, customer_id: str) -> tuple[float, dict[str, float]]:
+    """GET throughput, and the CPU each process spent per request meanwhile (ms): on a shared
+    machine the rate moves with other work, the CPU per request much less."""
+    pids = _pids(stack)
+    before = {name: _cpu_seconds(pid) for name, pid in pids.items()}
+    rate = get_throughput(stack, customer_id)
+    requests = rate * THROUGHPUT_SECONDS
+    return rate, {name: 1000 * (_cpu_seconds(pid) - before[name]) / requests for name, pid in pids.items()}
+
+
 def flat_with_history(stack: DevStack, api: httpx.Client, ran: int) -> None:
     customer_id = fresh_id("bench")
     api.put(f"/customers/{customer_id}").raise_for_status()
-    cpu_before, reads_before = idle_cpu(stack), get_throughput(stack, customer_id)
-    direct = start_directly(stack, EXECUTIONS - ran)
+    cpu_before, (reads_before, work_before) = idle_cpu(stack), served(stack, customer_id)
+    ended = FinalStatusLog(stack)
+    started = time.monotonic()
+    names = start_directly(stack, EXECUTIONS - ran)
+    all_started = time.monotonic()
+    ended.wait_for(names)  # "after" is the idle stack, not the glue still announcing a backlog
     handlers_idle(stack)
-    cpu_after, reads_after = idle_cpu(stack), get_throughput(stack, customer_id)
-    print(f"API GET throughput ({READERS} clients) after {ran + direct:,} executions ({direct} of them "
-          f"started directly, with invalid IDs): {reads_after:.0f} req/s vs "
+    print(f"{len(names)} executions started directly in {all_started - started:.0f} s; the last "
+          f"announced ended {time.monotonic() - all_started:.1f} s after the last start", flush=True)
+    cpu_after, (reads_after, work_after) = idle_cpu(stack), served(stack, customer_id)
+    print(f"API GET throughput ({READERS} clients) after {ran + len(names):,} executions "
+          f"({len(names)} of them started directly, with invalid IDs): {reads_after:.0f} req/s vs "
           f"baseline {reads_before:.0f} req/s before them = {reads_after / reads_before:.2f}x (flat: 1.0)",
           flush=True)
+    for name in ("emulator", "API"):
+        print(f"  CPU per GET, {name}: {work_after[name]:.2f} ms vs {work_before[name]:.2f} ms before "
+              f"= {work_after[name] / work_before[name]:.2f}x", flush=True)
     for name in cpu_before:
         print(f"  idle CPU, {name}: {cpu_after[name]:.1f}% vs {cpu_before[name]:.1f}% before", flush=True)
 
