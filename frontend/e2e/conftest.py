@@ -119,8 +119,8 @@ def screenshot() -> Callable[[Page, str], Path]:
     return save
 
 
-
 @pytest.fixture(scope="module")
 def faulty_api(stack: DevStack) -> Iterator[FaultyApi]:
+    """A second API on the session's data, through a fault proxy: its real 503s, on command."""
     with running_faulty_api(stack) as api:
         yield api
