@@ -20,6 +20,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from faulty_api import FaultyApi, running_faulty_api  # noqa: E402
+
 from backend.devstack import DevStack  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -115,3 +117,10 @@ def screenshot() -> Callable[[Page, str], Path]:
         return path
 
     return save
+
+
+@pytest.fixture(scope="module")
+def faulty_api(stack: DevStack) -> Iterator[FaultyApi]:
+    """A second API on the session's data, through a fault proxy: its real 503s, on command."""
+    with running_faulty_api(stack) as api:
+        yield api

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from e2e_checks import assert_focus_meaningful, assert_layout_sound, axe_violations
+from faulty_api import FaultyApi
 from playwright.sync_api import Locator, Page, Request, expect
 
 from backend.devstack import DevStack
@@ -397,3 +398,60 @@ def test_theme_toggle_and_axe_in_both_themes(
     expect(page.get_by_role("button", name=flipped)).to_be_focused()
     assert axe_violations(page) == []
     screenshot(page, f"main-{'light' if dark else 'dark'}")
+
+
+# -- the real API's failure answers, not a mocked fetch -------------------------------------------
+def assert_one_message(page: Page, text: str | re.Pattern[str]) -> None:
+    """Exactly one message says it: the toast, and nothing inline repeats or contradicts it."""
+    expect(toast(page).locator(".toast")).to_have_count(1)
+    expect(toast(page)).to_have_text(text)
+    others = page.locator("[role=alert], .tone-error:visible").all_inner_texts()
+    assert others == [], f"said again elsewhere: {others}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_adding_an_id_that_exists_is_one_message_and_keeps_the_input(
+    open_console: Opener, stack: DevStack, width: int, new_id: str
+) -> None:
+    # GIVEN an ID stored before, found by the search
+    stack.seed([new_id])
+    page = open_console(width, path=f"/?q={new_id}")
+    expect(list_status(page)).to_have_text(re.compile("^Showing 1–1"))
+    # WHEN the person adds it again: a real 409 already_exists from chalice local
+    add(page, new_id)
+    # THEN one message names it, what they typed stays, focus stays in the field
+    assert_one_message(page, f"Already exists: customer ID “{new_id}”.")
+    field = page.get_by_role("textbox", name="New customer ID")
+    expect(field).to_have_value(new_id)
+    expect(field).to_be_focused()
+    # AND the row it meant is marked as already there, not as just added
+    expect(row(page, new_id)).to_contain_text("already there")
+    expect(row(page, new_id)).not_to_contain_text("just added")
+    assert_layout_sound(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_503_from_the_api_is_one_message_with_retry_after_and_keeps_the_input(
+    open_console: Opener, faulty_api: FaultyApi, width: int, new_id: str
+) -> None:
+    # GIVEN the console on an API whose data store then stops answering (connections reset)
+    page = open_console(width, base_url=faulty_api.url)
+    expect(list_status(page)).to_have_text(re.compile("^No customer IDs start with"))
+    faulty_api.proxy.set("reset")
+    try:
+        # WHEN the person adds an ID: the API answers 503 + Retry-After (the console retries a
+        # bounded number of times with the same Idempotency-Key, then says so)
+        add(page, new_id)
+        # THEN one message says the service is unavailable and when to try again
+        message = re.compile(r"^Service unavailable: .+\. Try again in \d+ s\.$")
+        expect(toast(page)).to_have_text(message, timeout=60_000)
+        assert_one_message(page, message)
+        field = page.get_by_role("textbox", name="New customer ID")
+        expect(field).to_have_value(new_id)
+        expect(field).to_be_focused()
+        assert_focus_meaningful(page, "a 503")
+    finally:
+        faulty_api.proxy.set("pass")
+    # AND once the store answers again, Enter in the same field adds it
+    page.get_by_role("textbox", name="New customer ID").press("Enter")
+    expect(toast(page)).to_have_text(f"Added “{new_id}”.", timeout=30_000)

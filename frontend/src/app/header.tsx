@@ -1,4 +1,4 @@
-import { GearIcon } from '@/components/ui/icons'
+import { SettingsIcon } from '@/components/ui/icons'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
 import type { ConnectionReport } from '@/features/connection/api/check-connection'
 import { ConnectionStatus } from '@/features/connection/components/connection-status'
@@ -15,7 +15,7 @@ export function Header({ report, checking, onSettings }: Props) {
       <div className="ml-auto flex shrink-0 gap-1">
         <ThemeToggle />
         <button type="button" className="btn-icon" aria-label="Connection settings" title="Connection settings" onClick={onSettings}>
-          <GearIcon />
+          <SettingsIcon />
         </button>
       </div>
     </header>

@@ -19,6 +19,11 @@ describe('failure() says what happened in plain words', () => {
     expect(failure(e, 'abc').text).toMatch(text)
   })
 
+  it('ends the API\'s clause before saying when to try again', () => {
+    const busy = new ApiError('http', 'the data store did not answer in time; retry shortly', 503, 'service_unavailable', 1)
+    expect(failure(busy).text).toBe('Service unavailable: the data store did not answer in time; retry shortly. Try again in 1 s.')
+  })
+
   it('treats "already exists" as information, the rest as errors', () => {
     expect(failure(http(409, 'already_exists')).tone).toBe('info')
     expect(failure(http(404, 'not_found')).tone).toBe('error')

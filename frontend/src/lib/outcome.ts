@@ -7,6 +7,8 @@ export const ok = (text: string): Outcome => ({ tone: 'ok', text })
 export const info = (text: string): Outcome => ({ tone: 'info', text })
 export const bad = (text: string): Outcome => ({ tone: 'error', text })
 
+/** The API's messages are clauses ("retry shortly"): end them before the next sentence starts. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`)
 const retryIn = (e: ApiError) => (e.retryAfter ? ` Try again in ${e.retryAfter} s.` : ' Try again shortly.')
 
 /** `subject` is the customer ID the request was about, when there is one. */
@@ -28,7 +30,7 @@ export function failure(e: unknown, subject = ''): Outcome {
     case 'idempotency_key_in_use':
       return bad(`Still working: the same request${q} is still running.${retryIn(e)}`)
     default:
-      if (e.status === 503 || e.status === 429 || e.status === 504) return bad(`Service unavailable: ${e.message}${retryIn(e)}`)
+      if (e.status === 503 || e.status === 429 || e.status === 504) return bad(`Service unavailable: ${sentence(e.message)}${retryIn(e)}`)
       return bad(`Failed (${e.status} ${e.code}): ${e.message}`)
   }
 }

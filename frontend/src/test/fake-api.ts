@@ -12,7 +12,8 @@ type Sub = { submissionId: string; id: string; status: string; outcome: string |
 
 export type FakeApi = ReturnType<typeof installFakeApi>
 
-export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?: boolean } = {}) {
+/** `busy`: the data store is out: every keyed route answers 503 + Retry-After (the key is checked first). */
+export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?: boolean; busy?: boolean } = {}) {
   const state = { ...mode, customers: new Map<string, Customer>(), subs: new Map<string, Sub>(), requests: [] as Request[] }
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
@@ -27,6 +28,8 @@ export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?
     if (path === '/openapi.json')
       return json(200, { openapi: '3.1.0', paths: { '/customers': {}, ...(state.workflow && { '/workflow/submit': {} }) } })
     if (req.headers.get('x-api-key') !== KEY) return error(403, 'forbidden', 'Missing or invalid API key.')
+    if (state.busy)
+      return json(503, { error: { code: 'service_unavailable', message: 'the data store did not answer in time; retry shortly' } }, { 'retry-after': '1' })
     if (path === '/customers' && req.method === 'GET') {
       const prefix = url.searchParams.get('prefix') ?? ''
       const limit = Number(url.searchParams.get('limit') ?? 25)

@@ -42,6 +42,14 @@ describe('SettingsDialog', () => {
     expect(getSettings().apiKey).toBe('wrong')
   })
 
+  it('saves when the key is accepted but the data store is busy (503): the connection is fine', async () => {
+    installFakeApi({ busy: true })
+    const { user, onClose } = setup()
+    await user.click(screen.getByRole('button', { name: 'Test connection and save' }))
+    expect(onClose).toHaveBeenCalled()
+    expect(getSettings()).toEqual({ baseUrl: BASE, apiKey: KEY })
+  })
+
   it('refuses a URL without a scheme before any request', async () => {
     const fake = installFakeApi()
     const { user, url } = setup()

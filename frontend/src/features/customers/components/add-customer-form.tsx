@@ -7,7 +7,8 @@ import { newIdempotencyKey } from '@/lib/idempotency'
 import { failure, ok } from '@/lib/outcome'
 
 /** Add one ID from the list's header: Enter submits, the field clears and keeps focus for the next. */
-export function AddCustomerForm({ onAdded }: { onAdded: (id: string) => void }) {
+/** `onAdded(id, existed)`: the ID to highlight in the list, and whether it was there before. */
+export function AddCustomerForm({ onAdded }: { onAdded: (id: string, existed: boolean) => void }) {
   const [id, setId] = useState('')
   const [tried, setTried] = useState(false)
   const create = useCreateCustomer()
@@ -23,11 +24,11 @@ export function AddCustomerForm({ onAdded }: { onAdded: (id: string) => void }) 
         toast(ok(`Added “${c.id}”.`))
         setId('')
         setTried(false)
-        onAdded(c.id)
+        onAdded(c.id, false)
       },
       onError: (err) => {
         toast(failure(err, id))
-        if (err instanceof ApiError && err.code === 'already_exists') onAdded(id) // show where it is
+        if (err instanceof ApiError && err.code === 'already_exists') onAdded(id, true) // show where it is
       },
     })
   }

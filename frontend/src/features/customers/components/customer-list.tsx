@@ -23,7 +23,8 @@ type Open = { kind: 'details' | 'delete'; id: string } | { kind: 'import' | 'exp
 export function CustomerList() {
   const [loc, setLoc] = useListLocation()
   const [open, setOpen] = useState<Open>(null)
-  const [justAdded, setJustAdded] = useState<string | null>(null)
+  const [marked, setMarked] = useState<{ id: string; existed: boolean } | null>(null)
+  const justAdded = marked?.id ?? null
   const heading = useRef<HTMLHeadingElement>(null)
   const qc = useQueryClient()
   const list = useQuery(pageQuery(qc, loc.q, loc.size, loc.page))
@@ -47,7 +48,7 @@ export function CustomerList() {
     <section aria-labelledby="list-h" className="card grid min-w-0 gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h2 id="list-h" ref={heading} tabIndex={-1} data-focus-fallback className="w-full text-xl font-semibold">Customer IDs</h2>
-        <AddCustomerForm onAdded={setJustAdded} />
+        <AddCustomerForm onAdded={(id, existed) => setMarked({ id, existed })} />
         <div className="flex gap-2 sm:pb-6">
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'import' })}>Import…</button>
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'export' })}>Export CSV…</button>
@@ -58,7 +59,7 @@ export function CustomerList() {
       {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
       {rows.length > 0 && (
         <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-          <CustomerTable rows={rows} highlight={justAdded} busy={list.isFetching}
+          <CustomerTable rows={rows} highlight={marked} busy={list.isFetching}
             onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={(id) => setOpen({ kind: 'delete', id })} />
         </div>
       )}

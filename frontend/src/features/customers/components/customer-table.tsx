@@ -5,7 +5,8 @@ import { formatTime } from '@/lib/format'
 
 type Props = {
   rows: Customer[]
-  highlight: string | null
+  /** The row the person just added, or tried to add and found already there. */
+  highlight: { id: string; existed: boolean } | null
   busy: boolean
   onDetails: (id: string) => void
   onDelete: (id: string) => void
@@ -26,11 +27,11 @@ export function CustomerTable({ rows, highlight, busy, onDetails, onDelete }: Pr
       </thead>
       <tbody>
         {rows.map((c) => (
-          <tr key={c.id} className={c.id === highlight ? 'row-new' : undefined}>
+          <tr key={c.id} className={c.id === highlight?.id ? 'row-new' : undefined}>
             <td className="id-cell">
               <div className="flex min-w-0 items-center gap-2">
                 <span className="id-text" title={c.id}>{c.id}</span>
-                {c.id === highlight && <span className="badge">just added</span>}
+                {c.id === highlight?.id && <span className="badge">{highlight.existed ? 'already there' : 'just added'}</span>}
               </div>
               <span className="id-tip" aria-hidden="true">{c.id}</span>
             </td>
