@@ -6,6 +6,10 @@ import { BATCH_MAX_IDS } from '@/types/limits'
 export type BatchResult = components['schemas']['BatchCreateResult']
 export type BatchProgress = { sent: number; total: number; chunk: number; chunks: number }
 
+// A chunk's retry (same key) skips the IDs its earlier attempts stored, so each one makes progress:
+// a 1,000-ID chunk on a slow data store may need several 503s before its answer. Cancel stays open.
+const CHUNK_ATTEMPTS = 8
+
 /** POST /customers/batch for one chunk; retried (bounded, with the same Idempotency-Key) while the
  *  API says it is busy or the reply was lost, so a retry never creates anything twice. */
 async function sendChunk(ids: string[], key: string, signal: AbortSignal): Promise<BatchResult> {
@@ -16,7 +20,7 @@ async function sendChunk(ids: string[], key: string, signal: AbortSignal): Promi
         baseUrl, signal, headers: { ...headers, ...idempotencyHeader(key) }, body: { ids },
       }))
     } catch (e) {
-      if (attempt >= 3 || !isRetryable(e) || signal.aborted) throw e
+      if (attempt >= CHUNK_ATTEMPTS || !isRetryable(e) || signal.aborted) throw e
       await new Promise((r) => setTimeout(r, Math.min(5, e.retryAfter ?? attempt) * 1000))
     }
   }
