@@ -13,11 +13,25 @@ Modes, switched at any time and applied to connections already open (botocore ke
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+from tests.conftest import free_port
+
+if TYPE_CHECKING:
+    from backend.devstack import DevStack
+
+ROOT = Path(__file__).resolve().parents[2]
 
 _CHUNK = 65536
 
@@ -134,3 +148,37 @@ def _reset(sock: socket.socket) -> None:
 def _close(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.close()
+
+
+@contextlib.contextmanager
+def app_behind_proxy(stack: DevStack) -> Iterator[tuple[str, FaultProxy]]:
+    """A second `chalice local` of the app on the stack's data and key (allowing the console's
+    origin), whose AWS traffic goes through a FaultProxy: (its URL, the proxy)."""
+    port = free_port()
+    with FaultProxy(stack.emulator_port) as proxy:
+        env = {**os.environ, **stack.aws_env(), "AWS_ENDPOINT_URL": proxy.url,
+               "LOCAL_API_KEY": stack.api_key, "WEB_PORT": str(stack.web_port), "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend.chalice_local", "--stage", "local", "--host", "127.0.0.1",
+             "--port", str(port), "--no-autoreload"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_for_health(url, proc)
+            yield url, proxy
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _wait_for_health(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the API behind the fault proxy exited"
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the API behind the fault proxy did not start")

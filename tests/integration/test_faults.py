@@ -9,10 +9,7 @@ Idempotency-Key gets the original outcome.
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -26,8 +23,8 @@ import httpx
 import pytest
 
 from backend.devstack import DevStack
-from tests.conftest import API_KEY, free_port, fresh_id
-from tests.integration.fault_proxy import FaultProxy
+from tests.conftest import fresh_id
+from tests.integration.fault_proxy import FaultProxy, app_behind_proxy
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 4.0  # .chalice/config.json REQUEST_BUDGET_SECONDS
@@ -55,37 +52,11 @@ class FaultyApi:
         return response, time.monotonic() - started
 
 
-def _wait_for_health(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the faulty API exited"
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("the faulty API did not start")
-
-
 @pytest.fixture(scope="module")
 def faulty(stack: DevStack) -> Iterator[FaultyApi]:
-    port = free_port()
-    with FaultProxy(stack.emulator_port) as proxy:
-        env = {**os.environ, **stack.aws_env(), "AWS_ENDPOINT_URL": proxy.url,
-               "LOCAL_API_KEY": API_KEY, "PYTHONUNBUFFERED": "1"}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "backend.chalice_local", "--stage", "local", "--host", "127.0.0.1",
-             "--port", str(port), "--no-autoreload"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_for_health(url, proc)
-            with httpx.Client(base_url=url, headers={"x-api-key": API_KEY}, timeout=30) as http:
-                yield FaultyApi(proxy, http)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with app_behind_proxy(stack) as (url, proxy), \
+            httpx.Client(base_url=url, headers={"x-api-key": stack.api_key}, timeout=30) as http:
+        yield FaultyApi(proxy, http)
 
 
 @pytest.fixture(autouse=True)
