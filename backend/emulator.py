@@ -18,6 +18,12 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
   every target it is delivered to (~1.2 ms each): a put_events of two status changes cost 34-50 ms
   of CPU (14-26 ms memoised), and the workflow glue announces every status change that way. The
   parser is a pure function of the path: it is memoised here.
+- moto's Step Functions sends no "Execution Status Change" events, which AWS puts on the default
+  bus when an execution starts and when it ends (the workflow's outcome handler and the
+  reconciler's tests rest on them). They are put here, in the emulator's process, at the two
+  moments the interpreter reaches: no polling, so nothing grows with the executions that have
+  run. (The workflow glue used to poll for them: each look described every unfinished execution,
+  5-10 ms of emulator CPU each, and after a burst of 1,000 it announced ends 80-100 s late.)
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -25,11 +31,17 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+
+from chalicelib.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
+
+log = logging.getLogger(__name__)
 
 _ITEM_OPERATIONS = (
     "put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item",
@@ -58,6 +70,7 @@ def prepare(port: int) -> None:
         if not getattr(method, "__serialised__", False):
             setattr(DynamoDBBackend, name, _serialised(method))
     _memoise_jsonpath_parser()
+    _announce_status_changes()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -68,3 +81,71 @@ def _memoise_jsonpath_parser() -> None:
 
     if vars(jsonpath_ng.ext).get("parse") is parse:
         vars(jsonpath_ng.ext)["parse"] = functools.lru_cache(maxsize=256)(parse)
+
+
+def status_change_event(execution: dict[str, Any], status: str) -> dict[str, Any]:
+    """A PutEvents entry shaped like the event Step Functions sends, from a DescribeExecution."""
+    final = status != "RUNNING"
+    output = execution.get("output") if final else None
+    detail = {
+        "executionArn": execution["executionArn"],
+        "stateMachineArn": execution["stateMachineArn"],
+        "name": execution["name"],
+        "status": status,
+        "startDate": _millis(execution.get("startDate")),
+        "stopDate": _millis(execution.get("stopDate")) if final else None,
+        "input": execution.get("input"),
+        "output": output,
+        "inputDetails": {"included": True},
+        "outputDetails": {"included": True} if output is not None else None,
+        "error": execution.get("error") if final else None,
+        "cause": execution.get("cause") if final else None,
+    }
+    return {
+        "Source": STATES_SOURCE,
+        "DetailType": EXECUTION_STATUS_CHANGE,
+        "Resources": [execution["executionArn"]],
+        "Detail": json.dumps(detail),
+    }
+
+
+def _millis(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def _announce_status_changes() -> None:
+    """RUNNING just before the interpreter's thread starts (so it always comes first, however
+    quickly the execution ends), and the final status once the interpreter has set it."""
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+
+    if getattr(Execution.start, "__announces__", False):
+        return
+    start, terminated = Execution.start, BaseExecutionWorkerCommunication.terminated
+
+    @functools.wraps(start)
+    def announced_start(execution: Any) -> None:
+        _put_status_change(execution, "RUNNING")
+        start(execution)
+
+    @functools.wraps(terminated)
+    def announced_end(communication: Any) -> None:
+        terminated(communication)
+        _put_status_change(communication.execution, communication.execution.exec_status.value)
+
+    announced_start.__announces__ = True  # type: ignore[attr-defined]
+    setattr(Execution, "start", announced_start)  # noqa: B010 (a patch, not an attribute of ours)
+    setattr(BaseExecutionWorkerCommunication, "terminated", announced_end)  # noqa: B010
+
+
+def _put_status_change(execution: Any, status: str) -> None:
+    from moto.events.models import events_backends
+
+    bus = events_backends[execution.account_id][execution.region_name]
+    event = status_change_event(execution.to_describe_output(), status)
+    try:
+        failed = [entry for entry in bus.put_events([event]) if "ErrorCode" in entry]
+    except Exception:  # an event lost here is what the reconciler is for; the execution goes on
+        log.exception("could not put the %s status change of %s", status, execution.exec_arn)
+        return
+    if failed:
+        log.error("the %s status change of %s was refused: %s", status, execution.exec_arn, failed)

@@ -2,10 +2,11 @@
 
 moto runs the state machine for real (its Step Functions interpreter executes the generated
 definition against its DynamoDB), but it cannot run Lambda code without Docker, its EventBridge
-fails on Lambda or Step Functions targets, it emits no execution status-change events, and it
-fires no schedules. This process, started by DevStack with the emulator's environment and the
-stage's variables (as `chalice local` gets them), fills exactly those gaps, for whatever handlers
-the Chalice app declares:
+fails on Lambda or Step Functions targets, and it fires no schedules. (Its missing execution
+status-change events are put by the emulator itself, as Step Functions would: backend/emulator.py.)
+This process, started by DevStack with the emulator's environment and the stage's variables (as
+`chalice local` gets them), fills exactly those gaps, for whatever handlers the Chalice app
+declares:
 
 1. It registers the checked-in definition (workflow/customers-workflow.asl.json), names filled in
    as CloudFormation's DefinitionSubstitutions would, with moto's interpreter, under the stage's
@@ -16,11 +17,7 @@ the Chalice app declares:
    asynchronous invocation would: a failed event is retried twice, then sent to the handler's
    on-failure destination, the SQS queue `<app>-<stage>-<handler>-dlq`, in the record format
    Lambda uses. Nothing is dropped.
-3. It puts on the default bus the "Step Functions Execution Status Change" events AWS would send,
-   where the rules of (2) pick them up. It looks only at what can change: the executions still
-   running, those a handler here just started, and every few seconds the newest page of the list
-   (for executions started elsewhere); so its cost stays flat however many executions have run.
-4. It runs every `@app.schedule` function every LOCAL_SCHEDULE_SECONDS (5) with a Scheduled Event,
+3. It runs every `@app.schedule` function every LOCAL_SCHEDULE_SECONDS (5) with a Scheduled Event,
    whatever its expression: "every minute" becomes every few seconds locally.
 
 Handlers run one at a time in this process, as in one warm Lambda container each (and the app's
@@ -43,20 +40,13 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
-
 ROOT = Path(__file__).resolve().parent.parent
-BUSY_POLL_SECONDS = 0.1  # how often the watcher looks while executions run
-IDLE_POLL_SECONDS = 0.5  # ... and when none does (a StartExecution made here wakes it at once)
-LISTING_SECONDS = 5.0  # how often it lists for executions started elsewhere (tests, the CLI)
-NEW_EXECUTIONS_PAGE = 20  # newest executions read per look
-NEWCOMER_WINDOW = timedelta(seconds=0.5)  # how far back a start may show up late in the list
 MAX_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and two retries
 RETRY_AFTER_SECONDS = 1  # the queue's visibility timeout: when a failed event comes back
 DEFAULT_SCHEDULE_SECONDS = 5.0
@@ -117,38 +107,8 @@ def _client(service: str) -> Any:
     return botocore.session.get_session().create_client(service, region_name=region, config=config)
 
 
-def _millis(moment: datetime | None) -> int | None:
-    return int(moment.timestamp() * 1000) if moment else None
-
-
 def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def status_change_event(execution: dict[str, Any], status: str) -> dict[str, Any]:
-    """A PutEvents entry shaped like the event Step Functions sends (detail fields and all)."""
-    final = status != "RUNNING"
-    output = execution.get("output") if final else None
-    detail = {
-        "executionArn": execution["executionArn"],
-        "stateMachineArn": execution["stateMachineArn"],
-        "name": execution["name"],
-        "status": status,
-        "startDate": _millis(execution.get("startDate")),
-        "stopDate": _millis(execution.get("stopDate")) if final else None,
-        "input": execution.get("input"),
-        "output": output,
-        "inputDetails": {"included": True},
-        "outputDetails": {"included": True} if output is not None else None,
-        "error": execution.get("error") if final else None,
-        "cause": execution.get("cause") if final else None,
-    }
-    return {
-        "Source": STATES_SOURCE,
-        "DetailType": EXECUTION_STATUS_CHANGE,
-        "Resources": [execution["executionArn"]],
-        "Detail": json.dumps(detail),
-    }
 
 
 def scheduled_event(account: str, region: str, rule_arn: str) -> dict[str, Any]:
@@ -173,90 +133,6 @@ def failure_record(event: dict[str, Any], function_arn: str, attempts: int,
         "responsePayload": {"errorMessage": str(error), "errorType": type(error).__name__,
                             "stackTrace": traceback.format_tb(error.__traceback__)},
     }
-
-
-class ExecutionWatcher:
-    """Announces the state machine's status changes, reading only what can have changed: the
-    executions still running (one DescribeExecution each), those a handler here just started
-    (`enroll`, from the StartExecution answer), and, every few seconds, the newest page of the
-    list for executions started elsewhere. moto's ListExecutions grows costly with history
-    (~30 ms of CPU a call after 200 executions), so it is not called on every look."""
-
-    def __init__(self, state_machine_arn: str) -> None:
-        self._arn = state_machine_arn
-        self._sfn, self._events = _client("stepfunctions"), _client("events")
-        self._recent: dict[str, datetime] = {}  # ARN -> start, of executions announced lately
-        self._unfinished: set[str] = set()  # announced RUNNING, final status not yet
-        self._enrolled: set[str] = set()  # started by a handler here, not announced yet
-        self._enrolled_lock = threading.Lock()
-        self._previous_listing: datetime | None = None  # None: nothing listed yet, list everything
-        self.wake = threading.Event()
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._unfinished or self._enrolled)
-
-    def enroll(self, execution_arn: str) -> None:
-        with self._enrolled_lock:
-            self._enrolled.add(execution_arn)
-        self.wake.set()
-
-    def look(self, list_newcomers: bool = True) -> None:
-        with self._enrolled_lock:
-            enrolled, self._enrolled = self._enrolled, set()
-        now = datetime.now(UTC)
-        try:
-            for arn in enrolled | set(self._unfinished):
-                self._announce(arn)
-        except Exception:
-            with self._enrolled_lock:
-                self._enrolled |= enrolled  # announced again next look: nothing is missed
-            raise
-        if list_newcomers:
-            for summary in self._newcomers():
-                self._announce(summary["executionArn"])
-            self._previous_listing = now  # only once all of it is announced: a failed look is redone
-            self._forget_before(now - NEWCOMER_WINDOW)
-
-    def _newcomers(self) -> list[dict[str, Any]]:
-        """Executions not announced yet. The list is newest first, and an execution is listed
-        within moments of its start, so none started well before the previous listing is new: read
-        only back to then (less a margin for starts that were still being listed)."""
-        found = []
-        horizon = self._previous_listing - NEWCOMER_WINDOW if self._previous_listing else None
-        pages = self._sfn.get_paginator("list_executions").paginate(
-            stateMachineArn=self._arn, PaginationConfig={"PageSize": NEW_EXECUTIONS_PAGE})
-        for summary in (summary for page in pages for summary in page["executions"]):
-            if horizon is not None and summary["startDate"] < horizon:
-                break
-            arn = summary["executionArn"]
-            if arn not in self._recent and arn not in self._unfinished:
-                found.append(summary)
-        return found
-
-    def _announce(self, arn: str) -> None:
-        execution = self._sfn.describe_execution(executionArn=arn)
-        status = execution["status"]
-        first = arn not in self._recent and arn not in self._unfinished
-        if not first and status == "RUNNING":
-            return
-        if not first and arn not in self._unfinished:
-            return  # final, and announced already
-        # Like Step Functions: RUNNING first, however quickly the execution ended.
-        statuses = (["RUNNING"] if first else []) + ([status] if status != "RUNNING" else [])
-        response = self._events.put_events(Entries=[status_change_event(execution, s) for s in statuses])
-        if response.get("FailedEntryCount"):
-            raise RuntimeError(f"put_events refused a status change: {response['Entries']}")
-        if status == "RUNNING":
-            self._unfinished.add(arn)
-        else:
-            self._unfinished.discard(arn)
-        self._recent[arn] = execution["startDate"]
-
-    def _forget_before(self, horizon: datetime) -> None:
-        """What the next look's list walk cannot reach any more needs no remembering."""
-        if len(self._recent) > NEW_EXECUTIONS_PAGE:
-            self._recent = {arn: start for arn, start in self._recent.items() if start >= horizon}
 
 
 class LocalWorkflow:
@@ -372,21 +248,7 @@ class LocalWorkflow:
             _client("sqs").send_message(QueueUrl=dead_letter_url, MessageBody=json.dumps(record))
         return True
 
-    # -- 3. execution status changes -----------------------------------------------------
-    def _watch_executions(self, watcher: ExecutionWatcher) -> None:
-        next_listing = 0.0
-        while not self._stop.is_set():
-            listing = time.monotonic() >= next_listing
-            try:
-                watcher.look(list_newcomers=listing)
-                if listing:
-                    next_listing = time.monotonic() + LISTING_SECONDS
-            except Exception:
-                log.exception("watching executions failed; trying again")
-            watcher.wake.wait(BUSY_POLL_SECONDS if watcher.busy else IDLE_POLL_SECONDS)
-            watcher.wake.clear()
-
-    # -- 4. schedules --------------------------------------------------------------------
+    # -- 3. schedules --------------------------------------------------------------------
     def _run_on_schedule(self, handler: LambdaHandler) -> None:
         rule_arn = f"arn:aws:events:{self._region}:{self._account}:rule/{self.function_name(handler)}-event"
         while not self._stop.wait(self._schedule_every):
@@ -407,16 +269,6 @@ class LocalWorkflow:
             log.info("%s <- a Scheduled Event every %g s (LOCAL_SCHEDULE_SECONDS)", handler.name,
                      self._schedule_every)
             self._spawn(f"schedule-{handler.name}", functools.partial(self._run_on_schedule, handler))
-        watcher = ExecutionWatcher(self.state_machine_arn)
-        # A StartExecution made by a handler here (through the app's client) is watched at once.
-        from chalicelib.aws import on_every_attempt
-
-        def started(parsed: dict[str, Any], **_: Any) -> None:
-            if parsed.get("executionArn"):
-                watcher.enroll(parsed["executionArn"])
-
-        on_every_attempt("stepfunctions", "after-call.sfn.StartExecution", started)
-        self._spawn("watch-executions", functools.partial(self._watch_executions, watcher))
         return self
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:

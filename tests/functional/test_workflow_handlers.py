@@ -20,7 +20,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from backend.workflow_local import status_change_event
+from backend.emulator import status_change_event
 from chalicelib.aws import client
 from chalicelib.events import SUBMITTED_PATTERN
 from chalicelib.handlers.workflow import record_workflow_end, start_workflow

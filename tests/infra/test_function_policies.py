@@ -127,7 +127,7 @@ def _exercise(recorder: Recorder, project: Path) -> None:
     import botocore.session
 
     from app import app
-    from backend.workflow_local import status_change_event
+    from backend.emulator import status_change_event
     from chalicelib.handlers import workflow as handlers
     from workflow.definition import load
 

@@ -1,12 +1,17 @@
-"""The emulator keeps the DynamoDB guarantees our code rests on (backend/emulator.py), checked over
-HTTP against the session's emulator: a write is all-or-nothing to any reader, as in DynamoDB."""
+"""The emulator keeps the AWS guarantees our code rests on (backend/emulator.py), checked over HTTP
+against the session's emulator: a write is all-or-nothing to any reader, as in DynamoDB, and every
+execution's start and end reach EventBridge as Step Functions' status-change events."""
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -14,6 +19,7 @@ from backend.devstack import DevStack
 from chalicelib.config import settings
 
 ROUNDS = 150
+DEADLINE_SECONDS = 20
 ATTRIBUTES = {f"a{n}": {"S": f"value {n}"} for n in range(12)}
 
 
@@ -57,3 +63,76 @@ def test_a_reader_never_sees_an_update_half_applied(stack: DevStack, frequent_th
         reader.join()
     # THEN the reader saw no item, or all of it
     assert torn == [], f"{len(torn)} of {ROUNDS} reads saw a partial item, e.g. {torn[0]}"
+
+
+# -- Step Functions' status-change events --------------------------------------------------------
+# Succeeds after a second, or fails at once when the input says so.
+MACHINE = json.dumps({"StartAt": "Route", "States": {
+    "Route": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "Fail"}],
+              "Default": "Wait"},
+    "Wait": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+    "Done": {"Type": "Succeed"},
+    "Fail": {"Type": "Fail", "Error": "Asked", "Cause": "the input said so"}}})
+
+
+@pytest.fixture
+def machine(stack: DevStack) -> Iterator[tuple[str, str]]:
+    """A state machine of its own and a queue its status-change events are routed to."""
+    name = f"emulator-events-{uuid.uuid4().hex[:8]}"
+    sfn, sqs, events = stack.client("stepfunctions"), stack.client("sqs"), stack.client("events")
+    arn = sfn.create_state_machine(name=name, definition=MACHINE,
+                                   roleArn="arn:aws:iam::123456789012:role/test")["stateMachineArn"]
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+    queue_arn = attributes["QueueArn"]
+    events.put_rule(Name=name, EventPattern=json.dumps({
+        "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
+        "detail": {"stateMachineArn": [arn]}}))
+    events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": queue_arn}])
+    yield arn, queue
+    events.remove_targets(Rule=name, Ids=["q"])
+    events.delete_rule(Name=name)
+
+
+def received(stack: DevStack, queue: str, expected: int) -> list[dict[str, Any]]:
+    """The details of the events the queue receives, in order, until `expected` or the deadline."""
+    sqs, details = stack.client("sqs"), []
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while len(details) < expected and time.monotonic() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+                "Messages", []):
+            details.append(json.loads(message["Body"])["detail"])
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    return details
+
+
+def test_every_execution_announces_running_then_its_final_status_once(
+    stack: DevStack, machine: tuple[str, str],
+) -> None:
+    # GIVEN 30 executions that succeed, 5 that fail and 1 stopped while it waits, started 8 at a time
+    arn, queue = machine
+    sfn = stack.client("stepfunctions")
+    succeeding = [f"ok-{n}-{uuid.uuid4().hex[:6]}" for n in range(30)]
+    failing = [f"fail-{n}-{uuid.uuid4().hex[:6]}" for n in range(5)]
+
+    def start(name: str) -> str:
+        started = sfn.start_execution(stateMachineArn=arn, name=name,
+                                      input=json.dumps({"fail": name.startswith("fail-")}))
+        return str(started["executionArn"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(start, succeeding + failing))
+    sfn.stop_execution(executionArn=start("stopped"))
+    # WHEN their events have been delivered (with no glue or poller running)
+    details = received(stack, queue, expected=2 * 36)
+    # THEN each one said RUNNING, then its final status, once each
+    statuses: dict[str, list[str]] = {}
+    for detail in details:
+        statuses.setdefault(detail["name"], []).append(detail["status"])
+    assert statuses == {**{n: ["RUNNING", "SUCCEEDED"] for n in succeeding},
+                        **{n: ["RUNNING", "FAILED"] for n in failing}, "stopped": ["RUNNING", "ABORTED"]}
+    # AND the final events carry what describe_execution says, as Step Functions' do
+    final = {d["name"]: d for d in details if d["status"] != "RUNNING"}
+    assert final[failing[0]]["error"] == "Asked" and final[failing[0]]["cause"] == "the input said so"
+    assert json.loads(final[succeeding[0]]["output"]) == {"fail": False}
+    assert all(d["stopDate"] >= d["startDate"] for d in final.values())

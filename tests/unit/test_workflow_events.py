@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from backend.workflow_local import event_handlers, status_change_event
+from backend.emulator import status_change_event
+from backend.workflow_local import event_handlers
 from chalicelib.config import settings
 from chalicelib.events import (
     EXECUTION_STATUS_CHANGE,
