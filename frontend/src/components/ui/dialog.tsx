@@ -1,7 +1,7 @@
 // A native modal <dialog>: the browser moves focus into it, traps Tab, closes on Escape and makes the
 // page behind it inert. `onClose` runs when the person closes it (Escape, the Close button); not when
 // `open` turned false (the native close event of that would arrive after, and undo, what came next).
-import { type ReactNode, useEffect, useId, useRef } from 'react'
+import { type ReactNode, useId, useLayoutEffect, useRef } from 'react'
 import { CloseIcon } from '@/components/ui/icons'
 
 type Props = { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean }
@@ -10,7 +10,9 @@ export function Dialog({ open, title, onClose, children, wide = false }: Props) 
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const isOpen = useRef(open)
-  useEffect(() => {
+  // A layout effect: a dialog open from the start (the settings on a first visit) shows in the first
+  // frame painted, not one frame after the page behind it (it was the page's largest paint, late).
+  useLayoutEffect(() => {
     isOpen.current = open
     const d = ref.current
     if (open && !d?.open) {
