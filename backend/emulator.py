@@ -24,6 +24,11 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
   moments the interpreter reaches: no polling, so nothing grows with the executions that have
   run. (The workflow glue used to poll for them: each look described every unfinished execution,
   5-10 ms of emulator CPU each, and after a burst of 1,000 it announced ends 80-100 s late.)
+- Under a burst of executions the emulator's one process is the bottleneck (py-spy, 300
+  submissions): per execution, moto's interpreter re-parsed the definition with ANTLR (15% of
+  the process's samples) and created a new boto3 client for each task's call back to the emulator
+  (10%), and per request its server scanned its package folder to route the request, under a
+  lock (10%). All three are pure functions of their input: they are memoised here.
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -71,6 +76,9 @@ def prepare(port: int) -> None:
             setattr(DynamoDBBackend, name, _serialised(method))
     _memoise_jsonpath_parser()
     _announce_status_changes()
+    _memoise_definition_parsing()
+    _reuse_interpreter_clients()
+    _memoise_request_routing()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -149,3 +157,80 @@ def _put_status_change(execution: Any, status: str) -> None:
         return
     if failed:
         log.error("the %s status change of %s was refused: %s", status, execution.exec_arn, failed)
+
+
+def _memoise_definition_parsing() -> None:
+    """The ANTLR parse tree of a definition is read-only: parse each definition once. The
+    components evaluated (which hold an execution's state) are still built afresh each time."""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+
+    original = AmazonStateLanguageParser.parse
+    if getattr(original, "__memoised__", False):
+        return
+
+    @functools.lru_cache(maxsize=64)
+    def tree_of(definition: str) -> Any:  # a definition with a syntax error raises, and is not kept
+        return original(definition)[1]
+
+    def parse(definition: str) -> tuple[Any, Any]:
+        tree = tree_of(definition)
+        return Preprocessor().visit(tree), tree
+
+    parse.__memoised__ = True  # type: ignore[attr-defined]
+    setattr(AmazonStateLanguageParser, "parse", staticmethod(parse))  # noqa: B010
+
+
+def _reuse_interpreter_clients() -> None:
+    """boto3 clients are thread-safe: one per region, service and emulator port, instead of one per
+    task. A task with credentials of its own still gets a client of its own."""
+    import sys
+
+    from moto.core.models import botocore_stubber
+    from moto.settings import moto_server_port
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: F401
+        state_task_service_dynamodb,  # imports what our definition's tasks call
+    )
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    original = boto_client.boto_client_for
+    clients: dict[tuple[str, str, bool, str], Any] = {}
+    creating = threading.Lock()  # a burst's first tasks all ask at once: create each client once
+
+    def shared(region: str, service: str, stubbed: bool, port: str) -> Any:
+        key = (region, service, stubbed, port)
+        if key not in clients:
+            with creating:
+                if key not in clients:
+                    clients[key] = original(region, service)
+        return clients[key]
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        if state_credentials is not None:
+            return original(region, service, state_credentials)
+        return shared(region, service, botocore_stubber.enabled, moto_server_port())
+
+    for module in list(sys.modules.values()):  # each service module imported the function by name
+        interpreter = module.__name__.startswith("moto.stepfunctions.parser")
+        if interpreter and vars(module).get("boto_client_for") is original:
+            setattr(module, "boto_client_for", boto_client_for)  # noqa: B010
+
+
+def _memoise_request_routing() -> None:
+    """moto finds the backend for a request's host by listing its package folder (an isdir per
+    service, ~150) and matching URL patterns, for every request, under the server's one lock."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    route = DomainDispatcherApplication.get_backend_for_host
+    if getattr(route, "__memoised__", False):
+        return
+    routes: dict[str | None, Any] = {}
+
+    @functools.wraps(route)
+    def get_backend_for_host(application: Any, host: str | None) -> Any:
+        if host not in routes:
+            routes[host] = route(application, host)
+        return routes[host]
+
+    get_backend_for_host.__memoised__ = True  # type: ignore[attr-defined]
+    setattr(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)  # noqa: B010
