@@ -237,6 +237,7 @@ class DevStack:
         self._logs: dict[str, Path] = {}  # name -> its output, when quiet
         self._scratch = Path(tempfile.mkdtemp(prefix="devstack-"))  # the glue's start/ready files
         self._web_started = False
+        self._clients: dict[str, Any] = {}
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
     def aws_env(self) -> dict[str, str]:
@@ -314,12 +315,16 @@ class DevStack:
         ).close()
 
     def client(self, service: str) -> Any:
+        """One client per service, kept: creating one costs tens of ms of this process's CPU,
+        which is also the emulator's."""
         import botocore.session
 
-        return botocore.session.get_session().create_client(
-            service, region_name=REGION, endpoint_url=self.emulator_url,
-            aws_access_key_id="local", aws_secret_access_key="local",
-        )
+        if service not in self._clients:
+            self._clients[service] = botocore.session.get_session().create_client(
+                service, region_name=REGION, endpoint_url=self.emulator_url,
+                aws_access_key_id="local", aws_secret_access_key="local",
+            )
+        return self._clients[service]
 
     def _provision(self) -> None:
         cloudformation = self.client("cloudformation")
