@@ -12,7 +12,7 @@ Against a local stack on free ports (the emulator, chalice local, the workflow g
    submittedAt to the last updatedAt, server-side), and each one's submittedAt -> updatedAt.
 4. API GET throughput (8 concurrent clients, GET /customers/{id}), the CPU each process spends per
    GET, and the idle CPU of each process, before and after 1,000 executions (those above, the rest
-   started directly on the state machine with an invalid ID), "after" once the glue has announced
+   started directly on the state machine with an invalid ID), "after" once the emulator has announced
    every one of them ended: flat means the local stack's work does not grow with history.
 
 Absolute times are the emulator's and the local glue's, not AWS's. Timings are noisy on 2 cores:
@@ -265,7 +265,7 @@ def idle_cpu(stack: DevStack) -> dict[str, float]:
 
 def start_directly(stack: DevStack, count: int) -> set[str]:
     """Executions of the workflow with the start handler's input, for an invalid ID (so nothing is
-    inserted), started 8 at a time: history for the glue to ignore, faster than the API path.
+    inserted), started 8 at a time: history the stack must not slow down with, faster than the API path.
     Returns their names."""
     from chalicelib.customers import utc_now
     from chalicelib.executions import workflow_input
@@ -287,7 +287,7 @@ def start_directly(stack: DevStack, count: int) -> set[str]:
 
 class FinalStatusLog:
     """A queue of its own behind a rule for the state machine's final status changes: which
-    executions the glue has announced as ended (its work is done only once all of them are)."""
+    executions announced as ended (the stack's work is done only once all of them are)."""
 
     NAME = "bench-final-status-changes"
 
@@ -353,7 +353,7 @@ def every_execution(stack: DevStack) -> set[str]:
 
 
 def flat_with_history(stack: DevStack, api: httpx.Client, ran: int, ended: FinalStatusLog) -> None:
-    # "Before" too is the idle stack: the glue may still be announcing the burst's executions.
+    # "Before" too is the idle stack: the burst's executions may still be running.
     ended.wait_for(every_execution(stack))
     handlers_idle(stack)
     customer_id = fresh_id("bench")
@@ -362,7 +362,7 @@ def flat_with_history(stack: DevStack, api: httpx.Client, ran: int, ended: Final
     started = time.monotonic()
     names = start_directly(stack, EXECUTIONS - ran)
     all_started = time.monotonic()
-    ended.wait_for(names)  # "after" is the idle stack, not the glue still announcing a backlog
+    ended.wait_for(names)  # "after" is the idle stack, not the emulator still running a backlog
     handlers_idle(stack)
     print(f"{len(names)} executions started directly in {all_started - started:.0f} s; the last "
           f"announced ended {time.monotonic() - all_started:.1f} s after the last start", flush=True)
