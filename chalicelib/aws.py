@@ -164,7 +164,8 @@ class BudgetedClient:
 
 def on_every_attempt(service: str, event: str, handler: Callable[..., Any]) -> Callable[[], None]:
     """Register a botocore event handler on the client of every read-timeout tier (an attempt
-    may use any of them); returns what unregisters it. For hooks such as the local glue's."""
+    may use any of them); returns what unregisters it. Tests and benchmarks use it to inject
+    faults and count calls."""
     tiers = [raw_client(service, read_timeout) for read_timeout in READ_TIMEOUTS]
     for tier in tiers:
         tier.meta.events.register(event, handler)
