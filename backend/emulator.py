@@ -16,13 +16,12 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
   table holds writes back for as long as it takes.
 - moto's EventBridge builds a jsonpath parser (PLY) for each of eight paths, for every event and
   every target it is delivered to (~1.2 ms each): a put_events of two status changes cost 34-50 ms
-  of CPU (14-26 ms memoised), and the workflow glue announces every status change that way. The
+  of CPU (14-26 ms memoised), and every execution's status changes are put that way. The
   parser is a pure function of the path: it is memoised here.
 - moto's Step Functions sends no "Execution Status Change" events, which AWS puts on the default
-  bus when an execution starts and when it ends (the workflow's outcome handler and the
-  reconciler's tests rest on them). They are put here, in the emulator's process, at the two
-  moments the interpreter reaches: no polling, so nothing grows with the executions that have
-  run. (The workflow glue used to poll for them: each look described every unfinished execution,
+  bus when an execution starts and when it ends (the workflow's outcome handler rests on them).
+  They are put here, in the emulator's process, at the two moments the interpreter reaches: no
+  polling, so nothing grows with the executions that have run. (The workflow glue used to poll for them: each look described every unfinished execution,
   5-10 ms of emulator CPU each, and after a burst of 1,000 it announced ends 80-100 s late.)
 - Under a burst of executions the emulator's one process is the bottleneck (py-spy, 300
   submissions): per execution, moto's interpreter re-parsed the definition with ANTLR (15% of
@@ -194,6 +193,8 @@ def _reuse_interpreter_clients() -> None:
     from moto.stepfunctions.parser.asl.utils import boto_client
 
     original = boto_client.boto_client_for
+    if getattr(original, "__shared__", False):
+        return
     clients: dict[tuple[str, str, bool, str], Any] = {}
     creating = threading.Lock()  # a burst's first tasks all ask at once: create each client once
 
@@ -210,6 +211,7 @@ def _reuse_interpreter_clients() -> None:
             return original(region, service, state_credentials)
         return shared(region, service, botocore_stubber.enabled, moto_server_port())
 
+    boto_client_for.__shared__ = True  # type: ignore[attr-defined]
     for module in list(sys.modules.values()):  # each service module imported the function by name
         interpreter = module.__name__.startswith("moto.stepfunctions.parser")
         if interpreter and vars(module).get("boto_client_for") is original:
