@@ -21,8 +21,9 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
 - moto's Step Functions sends no "Execution Status Change" events, which AWS puts on the default
   bus when an execution starts and when it ends (the workflow's outcome handler rests on them).
   They are put here, in the emulator's process, at the two moments the interpreter reaches: no
-  polling, so nothing grows with the executions that have run. (The workflow glue used to poll for them: each look described every unfinished execution,
-  5-10 ms of emulator CPU each, and after a burst of 1,000 it announced ends 80-100 s late.)
+  polling, so nothing grows with the executions that have run. (The workflow glue used to poll
+  for them: each look described every unfinished execution, 5-10 ms of emulator CPU each, and
+  after a burst of 1,000 it announced ends 80-100 s late.)
 - Under a burst of executions the emulator's one process is the bottleneck (py-spy, 300
   submissions): per execution, moto's interpreter re-parsed the definition with ANTLR (15% of
   the process's samples) and created a new boto3 client for each task's call back to the emulator
