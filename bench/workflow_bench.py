@@ -91,11 +91,16 @@ def submit_until_succeeded(api: httpx.Client) -> dict[str, Any]:
     return {"total": finished - started, "post": posted - started, **body}
 
 
+def workflow_arn(sfn: Any) -> str:
+    """The local stage's state machine, as the glue registered it."""
+    return str(next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
+                    if m["name"] == "customers-workflow"))
+
+
 def execution_times(stack: DevStack, submission: dict[str, Any]) -> tuple[float, float]:
     """(submitted -> execution started, execution duration), in seconds, from the emulator."""
     sfn = stack.client("stepfunctions")
-    machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
-                   if m["name"] == "customers-workflow")
+    machine = workflow_arn(sfn)
     arn = machine.replace(":stateMachine:", ":execution:") + f":{submission['submissionId']}"
     execution = sfn.describe_execution(executionArn=arn)
     submitted = datetime.fromisoformat(submission["submittedAt"])
@@ -272,8 +277,7 @@ def start_directly(stack: DevStack, count: int) -> set[str]:
     from chalicelib.submissions import WorkflowRequest
 
     sfn = stack.client("stepfunctions")
-    machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
-                   if m["name"] == "customers-workflow")
+    machine = workflow_arn(sfn)
 
     def start(_: int) -> str:
         name, now = str(uuid.uuid4()), utc_now()
@@ -346,8 +350,7 @@ def served(stack: DevStack, customer_id: str) -> tuple[float, dict[str, float]]:
 
 def every_execution(stack: DevStack) -> set[str]:
     sfn = stack.client("stepfunctions")
-    machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
-                   if m["name"] == "customers-workflow")
+    machine = workflow_arn(sfn)
     pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine)
     return {execution["name"] for page in pages for execution in page["executions"]}
 
