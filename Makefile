@@ -44,7 +44,7 @@ chromium: ## install Debian's Chromium for the browser tests, when missing
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs)
-	@$(PY) -m backend.devstack $(if $(filter 1,$(SEED)),--seed)
+	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed)
 
 lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .
@@ -52,7 +52,7 @@ lint: deps ## ruff and mypy (strict) on the Python
 
 # Redocly's info-license rule is skipped: the project publishes no license the document could name.
 lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules
-	$(PY) -m openapi_spec_validator backend/openapi.json
+	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
 	@if [ -f $(FRONTEND)/package.json ]; then cd $(FRONTEND) && npm run --silent lint:api; fi
 
 test-frontend: deps ## the console: generated types up to date, tsc, ESLint, Vitest
@@ -67,8 +67,8 @@ bench: deps ## benchmarks; figures go in the README
 	$(PY) bench/api_bench.py
 	@for b in bench/workflow_bench.py bench/frontend_bench.py; do [ ! -f $$b ] || $(PY) $$b; done
 
-openapi: deps ## regenerate backend/openapi.json and the console's types from the models
-	$(PY) -m chalicelib.openapi
+openapi: deps ## regenerate chalicelib/api/openapi.json and the console's types from the models
+	$(PY) -m chalicelib.api.openapi
 	@if [ -f $(FRONTEND)/package.json ]; then cd $(FRONTEND) && npm run --silent gen:api; fi
 
 deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod

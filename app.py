@@ -10,9 +10,11 @@ gc.disable()
 
 from chalice.app import Chalice
 
-from chalicelib.api import customers, http, meta, workflow
-from chalicelib.handlers import workflow as workflow_events
+from chalicelib.api import install, meta
+from chalicelib.customers import routes as customers
 from chalicelib.observability import start_tracing
+from chalicelib.workflow import handlers as workflow_events
+from chalicelib.workflow import routes as workflow
 
 start_tracing()
 
@@ -23,7 +25,7 @@ app.register_blueprint(workflow.bp)
 app.register_blueprint(workflow_events.bp)  # EventBridge -> Lambda: no HTTP
 
 # Last, once every route exists: CORS, preflights, local API key, error shape, logs, metrics.
-http.install(app)
+install.install(app)
 
 gc.freeze()
 gc.enable()

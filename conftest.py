@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from tests.conftest import API_KEY, free_port  # importing it also pins fake AWS credentials
 
 

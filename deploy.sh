@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploy one stage of customer-ids to AWS (backend/DEPLOY.md explains it step by step).
+# Deploy one stage of customer-ids to AWS (backend/deploy/DEPLOY.md explains it step by step).
 #
 #   ./deploy.sh [--stage dev|prod] [--dry-run]        (make deploy STAGE=prod)
 #
@@ -27,7 +27,7 @@ die() { echo "deploy.sh: $*" >&2; exit 1; }
 step() { printf '\n==> %s\n' "$*"; }
 
 python="${PYTHON:-.venv/bin/python}"
-[[ -x "$python" ]] || die "no Python at $python: create the venv first (see backend/DEPLOY.md), or set PYTHON"
+[[ -x "$python" ]] || die "no Python at $python: create the venv first (see backend/deploy/DEPLOY.md), or set PYTHON"
 [[ -x "$(dirname "$python")/chalice" ]] || die "chalice is not installed next to $python: pip install -r requirements-dev.txt"
 deploy() { "$python" -m backend.deploy "$@" --stage "$stage"; }
 

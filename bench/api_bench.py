@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.devstack import DevStack  # noqa: E402
-from chalicelib.store import SHARDS  # noqa: E402
+from backend.local.devstack import DevStack  # noqa: E402
+from chalicelib.customers.store import SHARDS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.events import LambdaContext, rest_request  # noqa: E402
 

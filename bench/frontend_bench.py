@@ -5,7 +5,7 @@ Run from the repository root: `.venv/bin/python bench/frontend_bench.py` (`make 
 1. Builds the console (frontend/) and the bare React page (frontend/bench-baseline/: React + ReactDOM
    + Tailwind, same Vite, same plugins, same build defaults) and prints, one line per figure, JS and
    CSS raw and gzip bytes, totals, and the console/bare ratio of total gzip (target <= 1.5).
-2. Starts the local API (emulator + chalice local, via backend.devstack, web=False) with a few IDs,
+2. Starts the local API (emulator + chalice local, via backend.local.devstack, web=False) with a few IDs,
    serves the console's build with `vite preview` on a port the API allows, and runs Lighthouse
    (frontend's pinned devDependency) in headless Debian Chromium: mobile (its default) and desktop,
    each in the light and the dark theme: performance and accessibility scores (targets >= 95 and 100).
@@ -101,7 +101,7 @@ def wait_for(url: str, timeout: float = 30) -> None:
 def local_api(web_port: int) -> Iterator[Any]:
     """The real local API, allowing the preview's origin (its CORS list follows WEB_PORT)."""
     sys.path.insert(0, str(ROOT))
-    from backend.devstack import DevStack
+    from backend.local.devstack import DevStack
 
     with DevStack(
         api_port=free_port(), emulator_port=free_port(), web_port=web_port, web=False, quiet=True

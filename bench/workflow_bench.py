@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from backend.devstack import DevStack  # noqa: E402
-from backend.workflow_local import schedule_seconds, scheduled_handlers  # noqa: E402
+from backend.local.devstack import DevStack  # noqa: E402
+from backend.local.glue import schedule_seconds, scheduled_handlers  # noqa: E402
 from tests.conftest import free_port, fresh_id  # noqa: E402
 
 RUNS = 20
@@ -272,9 +272,9 @@ def start_directly(stack: DevStack, count: int) -> set[str]:
     """Executions of the workflow with the start handler's input, for an invalid ID (so nothing is
     inserted), started 8 at a time: history the stack must not slow down with, faster than the API path.
     Returns their names."""
-    from chalicelib.customers import utc_now
-    from chalicelib.executions import workflow_input
-    from chalicelib.submissions import WorkflowRequest
+    from chalicelib.customers.domain import utc_now
+    from chalicelib.workflow.executions import workflow_input
+    from chalicelib.workflow.submissions import WorkflowRequest
 
     sfn = stack.client("stepfunctions")
     machine = workflow_arn(sfn)

@@ -35,9 +35,8 @@ def fresh_id(prefix: str = "t") -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
-    from chalicelib import aws, config
-    from chalicelib.api import deps
+    from chalicelib import aws, config, wiring
 
     config.reset()
     aws.reset()
-    deps.reset()
+    wiring.reset()

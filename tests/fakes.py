@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.customers import Customer, Listing
+from chalicelib.customers.domain import Customer, Listing
 
 
 class InMemoryCustomerStore:

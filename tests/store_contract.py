@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import deadline
-from chalicelib.customers import Customer
-from chalicelib.store import SHARDS, DynamoCustomerStore
+from chalicelib.customers.domain import Customer
+from chalicelib.customers.store import SHARDS, DynamoCustomerStore
 from tests.conftest import fresh_id
 
 

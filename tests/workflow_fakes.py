@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chalicelib.events import PublishError
-from chalicelib.submissions import Outcome, Status, Submission, WorkflowRequest
+from chalicelib.workflow.events import PublishError
+from chalicelib.workflow.submissions import Outcome, Status, Submission, WorkflowRequest
 
 
 class InMemorySubmissionStore:

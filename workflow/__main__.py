@@ -1,4 +1,5 @@
-"""`python -m workflow` writes the definition and its template; `--check` only says if they are stale."""
+"""`python -m workflow` writes the state machine's definition and the template that deploys it;
+`--check` only says if they are stale."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from workflow import definition, template
+from backend.infra import workflow_template as template
+from workflow import definition
 
 
 def generated() -> dict[Path, str]:

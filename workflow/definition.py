@@ -11,7 +11,7 @@
 
 Every step only calls DynamoDB, so each is a direct Step Functions integration: no Lambda to pay
 for, cold-start or keep warm. What ASL cannot do (a regular expression; the item's derived
-attributes) our Python did before the start and passed in the input (chalicelib/executions.py).
+attributes) our Python did before the start and passed in the input (chalicelib/workflow/executions.py).
 
 Riding out blips: any task failure or timeout is retried with exponential backoff for
 RETRY_BUDGET_SECONDS (no jitter, so the budget is a guarantee, not an average), enough for a
@@ -26,7 +26,7 @@ Each Record* step writes the submission's final status, only while the submissio
 is that status (the status handler and the reconciler read it when they have to record the end).
 
 Stage-specific names are `${Placeholders}`: CloudFormation fills them from DefinitionSubstitutions
-(backend/infra/workflow.json), the local stack fills them the same way (backend/workflow_local.py).
+(backend/infra/workflow.json), the local stack fills them the same way (backend/local/glue.py).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chalicelib.submission_store import UNFINISHED_ATTRIBUTE
+from chalicelib.workflow.store import UNFINISHED_ATTRIBUTE
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED_IN = ROOT / "workflow" / "customers-workflow.asl.json"
@@ -52,7 +52,7 @@ RETRY_BACKOFF_RATE = 2
 RETRY_MAX_DELAY_SECONDS = 30
 RETRY_MAX_ATTEMPTS = 8
 # Every step may sit out one 60-second blip with room to spare; the reconciler resolves a
-# submission whose execution timed out (chalicelib/reconciler.py).
+# submission whose execution timed out (chalicelib/workflow/reconciler.py).
 EXECUTION_TIMEOUT_SECONDS = 180
 
 # Step Functions names a DynamoDB error "DynamoDB.<exception>". These say the request itself is
@@ -110,7 +110,7 @@ def _catch_all() -> dict[str, Any]:
 
 
 def _record(status: str, outcome: str | None, error_path: str | None, **rest: Any) -> dict[str, Any]:
-    """Write the submission's final status (the same attributes chalicelib/submission_store.py
+    """Write the submission's final status (the same attributes chalicelib/workflow/store.py
     writes) and make it this step's output."""
     sets = ["#status = :status", "updatedAt = :updatedAt"]
     removes = [UNFINISHED_ATTRIBUTE]

@@ -20,7 +20,7 @@ from backend.deploy.stage import ROOT, Stage, deployable_stages, load_stage
 
 Statement = dict[str, Any]
 
-# Chalice's names: the REST API's handler, and the functions of chalicelib/handlers/workflow.py.
+# Chalice's names: the REST API's handler, and the functions of chalicelib/workflow/handlers.py.
 API_HANDLER = "api_handler"
 EVENT_HANDLERS = ("start_workflow", "record_workflow_end")  # invoked asynchronously: each has a DLQ
 RECONCILER = "reconcile_submissions"
@@ -80,11 +80,11 @@ def _ground(n: Names, function: str) -> list[Statement]:
 
 def _api(n: Names) -> list[Statement]:
     return [
-        # chalicelib/store.py: create, read, delete, batch; list pages by shard.
+        # chalicelib/customers/store.py: create, read, delete, batch; list pages by shard.
         _allow("CustomersTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
                                   "dynamodb:BatchGetItem"], [n.table("CUSTOMERS_TABLE")]),
         _allow("CustomersTableShardIndex", ["dynamodb:Query"], [n.table("CUSTOMERS_TABLE", "by_shard")]),
-        # chalicelib/submission_store.py: submit (create; left PENDING when unpublished), read, list.
+        # chalicelib/workflow/store.py: submit (create; left PENDING when unpublished), read, list.
         _allow("SubmissionsTable", ["dynamodb:GetItem", "dynamodb:PutItem"],
                [n.table("SUBMISSIONS_TABLE")]),
         _allow("SubmissionsTableRecentIndex", ["dynamodb:Query"],

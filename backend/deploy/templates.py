@@ -27,7 +27,7 @@ from typing import Any
 from backend.deploy import monitoring
 from backend.deploy.policies import EVENT_HANDLERS, dead_letter_queue_name
 from backend.deploy.stage import LambdaFunction, Stage
-from chalicelib.api.http import ALLOWED_HEADERS, EXPOSED_HEADERS
+from chalicelib.http.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
 
 Json = Any
 

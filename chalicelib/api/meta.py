@@ -18,6 +18,6 @@ def health() -> dict[str, str]:
 
 @bp.route("/openapi.json", methods=["GET"])
 def openapi_document() -> dict[str, Any]:
-    from chalicelib.openapi import document
+    from chalicelib.api.openapi import document
 
     return document()

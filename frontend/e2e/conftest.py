@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from faulty_api import FaultyApi, running_faulty_api  # noqa: E402
 
-from backend.devstack import DevStack  # noqa: E402
+from backend.local.devstack import DevStack  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_FLAGS = [

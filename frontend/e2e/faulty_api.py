@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from tests.integration.fault_proxy import FaultProxy, app_behind_proxy
 
 

@@ -20,7 +20,7 @@ from e2e_checks import assert_focus_meaningful, assert_layout_sound, axe_violati
 from faulty_api import FaultyApi
 from playwright.sync_api import Locator, Page, Request, expect
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 
 Opener = Callable[..., Page]
 Screenshot = Callable[[Page, str], Path]

@@ -19,9 +19,9 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from chalicelib import config, errors
+from chalicelib.api.openapi import OPERATIONS, Operation, document
 from chalicelib.aws import on_every_attempt
 from chalicelib.config import settings
-from chalicelib.openapi import OPERATIONS, Operation, document
 from tests.conftest import fresh_id
 from tests.functional.conftest import Api
 

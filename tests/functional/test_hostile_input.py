@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib import config
 from chalicelib.aws import client
-from chalicelib.cursor import CursorCodec, _b64
+from chalicelib.customers.cursor import CursorCodec, _b64
 from chalicelib.errors import ServiceUnavailableError
 from tests.functional.conftest import Api
 

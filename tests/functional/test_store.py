@@ -11,8 +11,8 @@ from botocore.awsrequest import AWSResponse
 
 from chalicelib import deadline
 from chalicelib.aws import BudgetedClient, client, raw_client
+from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
-from chalicelib.store import DynamoCustomerStore
 from tests.conftest import free_port
 from tests.store_contract import StoreContract
 

@@ -1,7 +1,7 @@
 """The workflow routes through chalice.test.Client, against in-process moto.
 
 The published event is caught the way a rule would see it: an EventBridge rule with the app's own
-pattern (chalicelib/events.py) sends it to an SQS queue the test reads.
+pattern (chalicelib/workflow/events.py) sends it to an SQS queue the test reads.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from chalicelib.aws import client
-from chalicelib.events import SUBMITTED, SUBMITTED_PATTERN
+from chalicelib.workflow.events import SUBMITTED, SUBMITTED_PATTERN
 from tests.conftest import fresh_id
 from tests.functional.conftest import Api
 from tests.functional.test_customers_api import ORIGIN, assert_error

@@ -20,10 +20,10 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from backend.emulator import status_change_event
+from backend.local.emulator import status_change_event
 from chalicelib.aws import client
-from chalicelib.events import SUBMITTED_PATTERN
-from chalicelib.handlers.workflow import record_workflow_end, start_workflow
+from chalicelib.workflow.events import SUBMITTED_PATTERN
+from chalicelib.workflow.handlers import record_workflow_end, start_workflow
 from tests.conftest import API_KEY, fresh_id
 from tests.functional.conftest import Api
 from workflow.definition import load
@@ -215,9 +215,9 @@ def test_a_failing_step_is_caught_recorded_and_fails_the_execution(flow: Flow) -
     event = flow.submit(fresh_id())
     sid = event["detail"]["submissionId"]
 
-    from chalicelib.api import deps
+    from chalicelib import wiring
 
-    deps.submissions().start(event["detail"], broken)
+    wiring.submissions().start(event["detail"], broken)
     execution = flow.end(sid, broken)
 
     assert (execution["status"], execution["error"]) == ("FAILED", "SubmissionFailed")
@@ -232,9 +232,9 @@ def test_an_end_the_state_machine_could_not_record_is_recorded_by_the_status_han
                                                       "SubmissionsTableName": "nope_either"})
     event = flow.submit(fresh_id())
     sid = event["detail"]["submissionId"]
-    from chalicelib.api import deps
+    from chalicelib import wiring
 
-    deps.submissions().start(event["detail"], lost)
+    wiring.submissions().start(event["detail"], lost)
     assert flow.submission(sid)["status"] == "RUNNING"
 
     # WHEN its status change arrives (once an insert it may have sent could have landed)

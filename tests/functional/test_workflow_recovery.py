@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
-from backend import emulator
-from chalicelib.api import deps
+from backend.local import emulator
+from chalicelib import wiring
 from chalicelib.aws import client, on_every_attempt
 from chalicelib.errors import ServiceUnavailableError
-from chalicelib.events import submitted_detail
-from chalicelib.handlers.workflow import reconcile_submissions, start_workflow
+from chalicelib.workflow.events import submitted_detail
+from chalicelib.workflow.handlers import reconcile_submissions, start_workflow
 from tests.conftest import fresh_id
 from tests.functional.test_workflow_handlers import (
     CONTEXT,
@@ -202,14 +202,14 @@ def test_a_record_step_failing_after_the_insert_reads_inserted_not_failed(flow: 
     cid = fresh_id()
     event = flow.submit(cid)
     sid = event["detail"]["submissionId"]
-    deps.submissions().start(event["detail"], broken)
+    wiring.submissions().start(event["detail"], broken)
 
     # WHEN the execution fails after its insert, and its status-change event is lost
     execution = flow.execution(sid, broken)
     assert execution["status"] == "FAILED"
     assert flow.submission(sid)["status"] == "RUNNING"
     wait_until_stale()
-    done = deps.reconciler().run(broken)
+    done = wiring.reconciler().run(broken)
 
     # THEN the submission says what the customers table says: inserted, by this submission
     assert done.resolved == [sid]
@@ -255,12 +255,12 @@ def test_an_execution_that_timed_out_before_inserting_is_recorded_failed(flow: F
     cid = fresh_id()
     event = flow.submit(cid)
     sid = event["detail"]["submissionId"]
-    deps.submissions().start(event["detail"], machine)
+    wiring.submissions().start(event["detail"], machine)
 
     # WHEN it times out and its status change is lost
     assert flow.execution(sid, machine)["status"] == "TIMED_OUT"
     wait_until_stale()
-    done = deps.reconciler().run(machine)
+    done = wiring.reconciler().run(machine)
 
     # THEN the reconciler records FAILED: nothing was inserted
     assert done.resolved == [sid]
@@ -299,7 +299,7 @@ def test_a_60_second_outage_of_the_data_store_delays_a_submission_but_does_not_f
 def test_the_reconciler_never_touches_a_submission_the_api_recorded_failed(flow: Flow) -> None:
     # GIVEN a submission recorded FAILED by the API (it could not publish), whose event got out
     sid = flow.submit(fresh_id())["detail"]["submissionId"]
-    store = deps._submission_store()
+    store = wiring._submission_store()
     assert store.finish(sid, "FAILED", None, "the submission could not be published", "2026-11-25T09:00:00Z")
     detail = submitted_detail(sid, "whatever", "2026-11-25T09:00:00Z")
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from chalicelib.aws import client
-from chalicelib.submission_store import LIST_SHARDS, DynamoSubmissionStore, list_shard
-from chalicelib.submissions import Submission, SubmissionStore
+from chalicelib.workflow.store import LIST_SHARDS, DynamoSubmissionStore, list_shard
+from chalicelib.workflow.submissions import Submission, SubmissionStore
 from tests.conftest import fresh_id
 from tests.workflow_fakes import InMemorySubmissionStore
 

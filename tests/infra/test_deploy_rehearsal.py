@@ -3,7 +3,7 @@
 What moto can host is rehearsed for real: the console publish (S3 + CloudFront invalidation), the
 cursor secret, the Chalice state hand-over, the gateway responses and a CloudFormation deploy
 (data.json). What it cannot (SAM, CloudWatch alarms, API keys in CloudFormation) is covered by
-test_templates.py; backend/DEPLOY.md lists what only a real account can show.
+test_templates.py; backend/deploy/DEPLOY.md lists what only a real account can show.
 """
 
 from __future__ import annotations

@@ -127,8 +127,8 @@ def _exercise(recorder: Recorder, project: Path) -> None:
     import botocore.session
 
     from app import app
-    from backend.emulator import status_change_event
-    from chalicelib.handlers import workflow as handlers
+    from backend.local.emulator import status_change_event
+    from chalicelib.workflow import handlers
     from workflow.definition import load
 
     admin = botocore.session.get_session()
@@ -224,15 +224,14 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Call]]:
         mp.setenv("LOCAL_API_KEY", API_KEY)
         mp.delenv("CURSOR_SECRET", raising=False)  # tests/conftest.py sets one for other tests
         mp.setenv("RECONCILE_AFTER_SECONDS", "0")
-        from chalicelib import aws, config
-        from chalicelib.api import deps
+        from chalicelib import aws, config, wiring
 
-        config.reset(), aws.reset(), deps.reset()
+        config.reset(), aws.reset(), wiring.reset()
         recorder = Recorder()
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             aws._session().register("before-parameter-build", recorder)
             _exercise(recorder, _project_reading_the_cursor_secret_from_ssm(tmp_path_factory.mktemp("app")))
-        config.reset(), aws.reset(), deps.reset()
+        config.reset(), aws.reset(), wiring.reset()
         return recorder.calls
     finally:
         mp.undo()

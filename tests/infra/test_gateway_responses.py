@@ -16,7 +16,7 @@ from backend.deploy import aws as steps
 from backend.deploy import templates
 from backend.deploy.stage import load_stage
 from chalicelib import errors
-from chalicelib.openapi import OPERATIONS, document
+from chalicelib.api.openapi import OPERATIONS, document
 
 # Every gateway response type and the status API Gateway gives it (its developer guide,
 # "Gateway response types for API Gateway"); None: the status of whatever error fell back to it.

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from tests.conftest import API_KEY
 
 pytestmark = pytest.mark.integration

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from tests.conftest import free_port
 
 if TYPE_CHECKING:
-    from backend.devstack import DevStack
+    from backend.local.devstack import DevStack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,7 +159,7 @@ def app_behind_proxy(stack: DevStack) -> Iterator[tuple[str, FaultProxy]]:
         env = {**os.environ, **stack.aws_env(), "AWS_ENDPOINT_URL": proxy.url,
                "LOCAL_API_KEY": stack.api_key, "WEB_PORT": str(stack.web_port), "PYTHONUNBUFFERED": "1"}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "backend.chalice_local", "--stage", "local", "--host", "127.0.0.1",
+            [sys.executable, "-m", "backend.local.gateway", "--stage", "local", "--host", "127.0.0.1",
              "--port", str(port), "--no-autoreload"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

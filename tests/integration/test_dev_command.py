@@ -94,7 +94,7 @@ def dev_stack(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen
 def test_dev_prints_a_working_curl_line_and_ctrl_c_stops_quietly(tmp_path: Path) -> None:
     api_port, emulator_port = free_port(), free_port()
     env = {**dev_env(API_PORT=api_port, EMULATOR_PORT=emulator_port), "SEED": "1"}
-    with dev_stack([sys.executable, "-m", "backend.devstack", "--no-web"], env) as proc:
+    with dev_stack([sys.executable, "-m", "backend.local.devstack", "--no-web"], env) as proc:
         banner = read_banner(proc)
         assert f"http://127.0.0.1:{api_port}" in banner and "dev-test-key" in banner, banner
         assert "Seeded 5 sample IDs" in banner
@@ -127,7 +127,7 @@ def test_a_taken_port_is_a_clear_error_naming_its_variable_and_the_other_program
 
         # WHEN make dev starts
         started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "backend.devstack"], cwd=ROOT,
+        result = subprocess.run([sys.executable, "-m", "backend.local.devstack"], cwd=ROOT,
                                 env=dev_env(**ports), capture_output=True, text=True, timeout=60)
 
         # THEN it stops at once, says which variable to change, and never connected to the port
@@ -141,12 +141,12 @@ def test_a_taken_port_is_a_clear_error_naming_its_variable_and_the_other_program
 
 def test_a_dying_child_stops_everything_and_exits_non_zero_with_the_reason() -> None:
     api_port, emulator_port = free_port(), free_port()
-    with dev_stack([sys.executable, "-m", "backend.devstack", "--no-web"],
+    with dev_stack([sys.executable, "-m", "backend.local.devstack", "--no-web"],
                    dev_env(API_PORT=api_port, EMULATOR_PORT=emulator_port)) as proc:
         assert BANNER_END in read_banner(proc)
         children = descendants(proc.pid)
         (glue,) = [pid for pid in children
-                   if b"backend.workflow_local" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+                   if b"backend.local.glue" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
         os.kill(glue, signal.SIGKILL)
         _, err = proc.communicate(timeout=60)

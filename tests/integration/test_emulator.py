@@ -1,4 +1,4 @@
-"""The emulator keeps the AWS guarantees our code rests on (backend/emulator.py), checked over HTTP
+"""The emulator keeps the AWS guarantees our code rests on (backend/local/emulator.py), checked over HTTP
 against the session's emulator: a write is all-or-nothing to any reader, as in DynamoDB, and every
 execution's start and end reach EventBridge as Step Functions' status-change events."""
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from chalicelib.config import settings
 
 ROUNDS = 150

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from tests.conftest import fresh_id
 from tests.integration.fault_proxy import FaultProxy, app_behind_proxy
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from tests.conftest import API_KEY
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

@@ -1,4 +1,4 @@
-"""A client generated from backend/openapi.json (openapi-python-client) works end to end.
+"""A client generated from chalicelib/api/openapi.json (openapi-python-client) works end to end.
 
 Against the running stack it completes a round trip through every operation, strictly
 (`raise_on_unexpected_status`): an answer the document omits would raise UnexpectedStatus. Against
@@ -26,8 +26,8 @@ import pytest
 
 from backend.deploy import templates
 from backend.deploy.stage import load_stage
-from backend.devstack import DevStack
-from chalicelib.openapi import CHECKED_IN, OPERATIONS, Operation
+from backend.local.devstack import DevStack
+from chalicelib.api.openapi import CHECKED_IN, OPERATIONS, Operation
 from tests.conftest import API_KEY, fresh_id
 
 PACKAGE = "customer_ids_client"

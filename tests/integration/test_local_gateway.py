@@ -1,4 +1,4 @@
-"""The local gateway (backend/chalice_local.py) behaves like API Gateway wherever a caller can tell.
+"""The local gateway (backend/local/gateway.py) behaves like API Gateway wherever a caller can tell.
 
 Requests go over raw HTTP (http.client or a socket), so that no client library normalises the
 path or refuses to send what a careless or hostile client would.
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from backend.devstack import DevStack
+from backend.local.devstack import DevStack
 from tests.conftest import API_KEY, fresh_id
 
 pytestmark = pytest.mark.integration

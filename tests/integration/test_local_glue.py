@@ -1,4 +1,4 @@
-"""The workflow glue (backend/workflow_local.py), driven against the session's emulator with a small
+"""The workflow glue (backend/local/glue.py), driven against the session's emulator with a small
 Chalice app of its own: schedules and the dead-letter queue. (The status-change events its handlers
 receive are the emulator's: tests/integration/test_emulator.py.)
 
@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from chalice.app import Chalice, CloudWatchEvent, Rate
 
-from backend import workflow_local
-from backend.devstack import DevStack
-from backend.workflow_local import LocalWorkflow
+from backend.local import glue as local_glue
+from backend.local.devstack import DevStack
+from backend.local.glue import LocalWorkflow
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +36,7 @@ def emulator(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> DevStack:
     monkeypatch.setenv("WORKFLOW_NAME", f"glue-test-{uuid.uuid4().hex[:8]}")
     config.reset()
     aws.reset()
-    workflow_local._client.cache_clear()
+    local_glue._client.cache_clear()
     return stack
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from backend.devstack import DevStack
-from chalicelib.store import DynamoCustomerStore
+from backend.local.devstack import DevStack
+from chalicelib.customers.store import DynamoCustomerStore
 from tests.conftest import fresh_id
 from tests.store_contract import StoreContract
 

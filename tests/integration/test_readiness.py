@@ -59,7 +59,7 @@ def test_a_submission_sent_at_the_first_health_200_succeeds() -> None:
     api_port, web_port = free_port(), free_port()
     env = {**os.environ, "API_PORT": str(api_port), "EMULATOR_PORT": str(free_port()),
            "WEB_PORT": str(web_port), "LOCAL_API_KEY": KEY}
-    proc = subprocess.Popen([sys.executable, "-m", "backend.devstack"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "backend.local.devstack"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{api_port}", headers={"x-api-key": KEY},

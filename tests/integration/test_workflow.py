@@ -2,7 +2,7 @@
 
 API (chalice local) -> moto's EventBridge -> our start handler -> moto's Step Functions
 interpreter running the checked-in definition against moto's DynamoDB -> the status-change event
--> our status handler. backend/workflow_local.py does the delivering that moto cannot.
+-> our status handler. backend/local/glue.py does the delivering that moto cannot.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.devstack import DevStack
-from chalicelib.customers import utc_now
-from chalicelib.events import SOURCE, SUBMITTED, submitted_detail
+from backend.local.devstack import DevStack
+from chalicelib.customers.domain import utc_now
+from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
 from tests.conftest import fresh_id
 
 pytestmark = pytest.mark.integration
@@ -196,14 +196,13 @@ def run_reconciler(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> None:
     """`reconcile_submissions` as its schedule would invoke it, pointed at the stack's emulator."""
     from types import SimpleNamespace
 
-    from chalicelib import aws, config
-    from chalicelib.api import deps
-    from chalicelib.handlers.workflow import reconcile_submissions
+    from chalicelib import aws, config, wiring
+    from chalicelib.workflow.handlers import reconcile_submissions
 
     for key, value in stack.aws_env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("RECONCILE_AFTER_SECONDS", "0")
-    config.reset(), aws.reset(), deps.reset()
+    config.reset(), aws.reset(), wiring.reset()
     account = stack.client("sts").get_caller_identity()["Account"]
     context = SimpleNamespace(invoked_function_arn=f"arn:aws:lambda:us-east-1:{account}:function:"
                                                    "customer-ids-local-reconcile_submissions")
@@ -213,4 +212,4 @@ def run_reconciler(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         reconcile_submissions(event, context)
     finally:
-        config.reset(), aws.reset(), deps.reset()
+        config.reset(), aws.reset(), wiring.reset()

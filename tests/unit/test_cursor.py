@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from chalicelib.cursor import CursorCodec
+from chalicelib.customers.cursor import CursorCodec
 from chalicelib.errors import InvalidCursorError
 
 codec = CursorCodec(lambda: b"secret")

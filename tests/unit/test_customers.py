@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from chalicelib.cursor import CursorCodec
-from chalicelib.customers import Customers, Listing, id_problem
+from chalicelib.customers.cursor import CursorCodec
+from chalicelib.customers.domain import Customers, Listing, id_problem
 from chalicelib.errors import (
     AlreadyExistsError,
     InvalidCursorError,

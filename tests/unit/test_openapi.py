@@ -8,9 +8,9 @@ import pytest
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from chalicelib.customers import ID_PATTERN
+from chalicelib.api.openapi import CHECKED_IN, document, render
+from chalicelib.customers.domain import ID_PATTERN
 from chalicelib.errors import AppError
-from chalicelib.openapi import CHECKED_IN, document, render
 
 
 def test_checked_in_document_is_current() -> None:

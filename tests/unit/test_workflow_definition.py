@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib.events import SUBMITTED_PATTERN
-from chalicelib.submission_store import _to_item as submission_item
-from chalicelib.submissions import Submission
+from backend.infra import workflow_template as cfn
+from chalicelib.workflow.events import SUBMITTED_PATTERN
+from chalicelib.workflow.store import _to_item as submission_item
+from chalicelib.workflow.submissions import Submission
 from workflow import __main__ as generator
 from workflow import definition as asl
-from workflow import template as cfn
 
 STATES: dict[str, dict[str, Any]] = asl.definition()["States"]
 
@@ -104,7 +104,7 @@ def test_the_retry_budget_rides_out_a_60_second_outage_within_the_execution_time
 def test_the_insert_never_overwrites_and_a_failed_condition_checks_whose_item_it_is() -> None:
     insert = STATES["Insert"]
     assert insert["Parameters"]["ConditionExpression"] == "attribute_not_exists(id)"
-    assert insert["Parameters"]["Item.$"] == "$.item"  # built by chalicelib/executions.py
+    assert insert["Parameters"]["Item.$"] == "$.item"  # built by chalicelib/workflow/executions.py
     first, last = insert["Catch"]
     assert first == {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": None,
                      "Next": "CheckOwnInsert"}

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from backend.emulator import status_change_event
-from backend.workflow_local import event_handlers
+from backend.local.emulator import status_change_event
+from backend.local.glue import event_handlers
 from chalicelib.config import settings
-from chalicelib.events import (
+from chalicelib.workflow.events import (
     EXECUTION_STATUS_CHANGE,
     SOURCE,
     STATES_SOURCE,

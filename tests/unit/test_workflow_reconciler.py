@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.reconciler import Reconciler
-from chalicelib.submissions import Submissions
+from chalicelib.workflow.reconciler import Reconciler
+from chalicelib.workflow.submissions import Submissions
 from tests.workflow_fakes import (
     InMemoryLedger,
     InMemorySubmissionStore,

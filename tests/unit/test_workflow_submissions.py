@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from chalicelib.customers import Customer
+from chalicelib.customers.domain import Customer
+from chalicelib.customers.store import to_item
 from chalicelib.errors import (
     IdempotencyKeyReusedError,
     InvalidIdError,
     InvalidRequestError,
     NotFoundError,
 )
-from chalicelib.executions import state_machine_arn, workflow_input
-from chalicelib.store import to_item
-from chalicelib.submissions import Submission, Submissions, WorkflowRequest, canonical_time
+from chalicelib.workflow.executions import state_machine_arn, workflow_input
+from chalicelib.workflow.submissions import Submission, Submissions, WorkflowRequest, canonical_time
 from tests.workflow_fakes import (
     InMemoryLedger,
     InMemorySubmissionStore,

@@ -6,12 +6,12 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api import deps
-from chalicelib.api.body import parse_body
-from chalicelib.api.http import query_int
-from chalicelib.api.idempotency import replayable, write_token
+from chalicelib import wiring
+from chalicelib.http.body import parse_body
+from chalicelib.http.idempotency import replayable, write_token
+from chalicelib.http.params import query_int
 from chalicelib.observability import count, logger
-from chalicelib.submissions import DEFAULT_RECENT
+from chalicelib.workflow.submissions import DEFAULT_RECENT
 
 bp = Blueprint(__name__)
 
@@ -19,11 +19,11 @@ bp = Blueprint(__name__)
 @bp.route("/workflow/submit", methods=["POST"], api_key_required=True)
 @replayable(bp)
 def submit() -> Response:
-    from chalicelib.api.schemas import SubmitRequest
+    from chalicelib.workflow.schemas import SubmitRequest
 
     request = bp.current_request
     body = parse_body(request, SubmitRequest)
-    accepted = deps.submissions().submit(body.id, write_token(request))
+    accepted = wiring.submissions().submit(body.id, write_token(request))
     submission = accepted.submission
     count("WorkflowSubmitted")
     if not accepted.announced:
@@ -42,10 +42,10 @@ def submit() -> Response:
 
 @bp.route("/workflow/submissions/{submissionId}", methods=["GET"], api_key_required=True)
 def get_submission(submissionId: str) -> dict[str, str | None]:
-    return deps.submissions().get(submissionId).to_json()
+    return wiring.submissions().get(submissionId).to_json()
 
 
 @bp.route("/workflow/submissions", methods=["GET"], api_key_required=True)
 def list_submissions() -> dict[str, Any]:
     limit = query_int(bp.current_request, "limit", DEFAULT_RECENT)
-    return {"items": [s.to_json() for s in deps.submissions().recent(limit)]}
+    return {"items": [s.to_json() for s in wiring.submissions().recent(limit)]}

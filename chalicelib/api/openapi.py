@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of every route, body and error, generated from the pydantic models.
 
-`python -m chalicelib.openapi` writes it to backend/openapi.json, from which the console's
+`python -m chalicelib.api.openapi` writes it to chalicelib/api/openapi.json, from which the console's
 TypeScript types are generated; a test fails when the checked-in copy is stale.
 """
 
@@ -19,7 +19,8 @@ from pydantic.json_schema import models_json_schema
 
 from chalicelib import __version__
 from chalicelib.api import schemas
-from chalicelib.customers import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_BATCH_SIZE, MAX_PAGE_SIZE
+from chalicelib.customers import schemas as customers
+from chalicelib.customers.domain import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_BATCH_SIZE, MAX_PAGE_SIZE
 from chalicelib.errors import (
     AlreadyExistsError,
     AppError,
@@ -41,14 +42,15 @@ from chalicelib.errors import (
     TooManyRequestsError,
     UnsupportedMediaTypeError,
 )
-from chalicelib.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
+from chalicelib.workflow import schemas as workflow
+from chalicelib.workflow.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
 
 OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
-CHECKED_IN = Path(__file__).resolve().parent.parent / "backend" / "openapi.json"
+CHECKED_IN = Path(__file__).resolve().parent / "openapi.json"
 
 Errors = tuple[type[AppError], ...]
 
-# What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/http.py, Chalice)
+# What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/install.py, Chalice)
 # and API Gateway in front of it (backend/infra/gateway-responses.json).
 _PUBLIC_ERRORS: Errors = (
     MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError,
@@ -136,9 +138,9 @@ OPERATIONS = (
 )
 
 _MODELS: tuple[type[BaseModel], ...] = (
-    schemas.Customer, schemas.CustomerPage, schemas.BatchCreateRequest, schemas.BatchCreateResult,
-    schemas.Health, schemas.Error, schemas.SubmitRequest, schemas.SubmissionAccepted, schemas.Submission,
-    schemas.SubmissionList,
+    customers.Customer, customers.CustomerPage, customers.BatchCreateRequest, customers.BatchCreateResult,
+    schemas.Health, schemas.Error, workflow.SubmitRequest, workflow.SubmissionAccepted, workflow.Submission,
+    workflow.SubmissionList,
 )
 
 # What each code means to a caller; the codes and statuses themselves come from chalicelib/errors.py.
@@ -182,7 +184,7 @@ def _component_schemas() -> dict[str, Any]:
         [(m, "validation") for m in _MODELS], ref_template="#/components/schemas/{model}"
     )
     found: dict[str, Any] = top["$defs"]
-    found["CustomerId"] = TypeAdapter(schemas.CustomerId).json_schema()
+    found["CustomerId"] = TypeAdapter(customers.CustomerId).json_schema()
     # The rule, documented once; a submission breaking it is still parsed, then refused as invalid_id.
     for model in ("Customer", "SubmitRequest", "SubmissionAccepted"):
         found[model]["properties"]["id"] = _ref("CustomerId")

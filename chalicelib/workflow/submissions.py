@@ -6,7 +6,7 @@ No HTTP and no AWS client in here. The life of a submission:
     start()    an event handler    RUNNING, and an execution named after the submission
     (the state machine's last step records SUCCEEDED or FAILED and the outcome itself)
     finish()   an event handler    the execution's end, when the machine could not record it
-    start() / finish() again       the reconciler (chalicelib/reconciler.py), for a submission
+    start() / finish() again       the reconciler (chalicelib/workflow/reconciler.py), for a submission
                                    left unfinished because one of the steps above was lost
 
 Each step is safe to repeat: events arrive at least once and sometimes out of order, and the
@@ -25,13 +25,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol, get_args
 
-from chalicelib.customers import id_problem, require_valid_id, utc_now
+from chalicelib.customers.domain import id_problem, require_valid_id, utc_now
 from chalicelib.errors import (
     IdempotencyKeyReusedError,
     InvalidRequestError,
     NotFoundError,
 )
-from chalicelib.events import FINAL_EXECUTION_STATUSES, PublishError
+from chalicelib.workflow.events import FINAL_EXECUTION_STATUSES, PublishError
 
 Status = Literal["PENDING", "RUNNING", "SUCCEEDED", "FAILED"]
 Outcome = Literal["inserted", "already_exists", "invalid"]

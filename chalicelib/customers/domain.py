@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
-from chalicelib.cursor import CursorCodec
+from chalicelib.customers.cursor import CursorCodec
 from chalicelib.errors import AlreadyExistsError, InvalidIdError, InvalidRequestError, NotFoundError
 
 ID_MIN_LENGTH = 3

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from chalicelib.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
+from chalicelib.workflow.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 moto runs the state machine for real (its Step Functions interpreter executes the generated
 definition against its DynamoDB), but it cannot run Lambda code without Docker, its EventBridge
 fails on Lambda or Step Functions targets, and it fires no schedules. (Its missing execution
-status-change events are put by the emulator itself, as Step Functions would: backend/emulator.py.)
+status-change events are put by the emulator itself, as Step Functions would: backend/local/emulator.py.)
 This process, started by DevStack with the emulator's environment and the stage's variables (as
 `chalice local` gets them), fills exactly those gaps, for whatever handlers the Chalice app
 declares:
@@ -23,7 +23,7 @@ declares:
 Handlers run one at a time in this process, as in one warm Lambda container each (and the app's
 log context is per process). Nothing here ships: the Lambda bundle is app.py and chalicelib/.
 
-Alone (with AWS_ENDPOINT_URL etc. set): python -m backend.workflow_local --stage local
+Alone (with AWS_ENDPOINT_URL etc. set): python -m backend.local.glue --stage local
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAX_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and two retries
 RETRY_AFTER_SECONDS = 1  # the queue's visibility timeout: when a failed event comes back
 DEFAULT_SCHEDULE_SECONDS = 5.0
@@ -285,7 +285,7 @@ class LocalWorkflow:
 
 
 def main() -> None:
-    from backend.devstack import exit_with_parent
+    from backend.local.devstack import exit_with_parent
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="local")

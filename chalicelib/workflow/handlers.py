@@ -1,5 +1,5 @@
 """The workflow's event handlers. Each becomes its own Lambda function behind an EventBridge rule
-that Chalice creates from the pattern; locally, backend/workflow_local.py delivers the same events
+that Chalice creates from the pattern; locally, backend/local/glue.py delivers the same events
 to these same functions.
 
 - start_workflow: CustomerIdSubmitted -> an execution named after the submission. Routed through
@@ -9,7 +9,7 @@ to these same functions.
   (when the state machine could not write it: timed out, aborted, a step that kept failing),
   and the workflow's metrics.
 - reconcile_submissions: every minute, submissions left unfinished by a lost step are re-driven
-  or resolved (chalicelib/reconciler.py); it reports how many, and how old the oldest is.
+  or resolved (chalicelib/workflow/reconciler.py); it reports how many, and how old the oldest is.
 
 Lambda retries a failed asynchronous invocation twice; after that the event goes to the
 function's on-failure destination, an SQS dead-letter queue (backend/infra/workflow.json) whose
@@ -25,12 +25,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Blueprint, CloudWatchEvent, Rate
 
-from chalicelib import deadline
-from chalicelib.api import deps
+from chalicelib import deadline, wiring
 from chalicelib.config import settings
-from chalicelib.events import SUBMITTED_PATTERN, execution_end_pattern
-from chalicelib.executions import state_machine_arn
 from chalicelib.observability import count, flush_metrics, logger, metrics
+from chalicelib.workflow.events import SUBMITTED_PATTERN, execution_end_pattern
+from chalicelib.workflow.executions import state_machine_arn
 
 bp = Blueprint(__name__)
 
@@ -83,7 +82,7 @@ def _state_machine_arn(event: CloudWatchEvent) -> str:
 @bp.on_cw_event(SUBMITTED_PATTERN)
 def start_workflow(event: CloudWatchEvent) -> None:
     with _handling(event):
-        started = deps.submissions().start(event.detail, _state_machine_arn(event))
+        started = wiring.submissions().start(event.detail, _state_machine_arn(event))
         logger.append_keys(submission_id=started.submission_id)
         log = logger.warning if started.result == "rejected" else logger.info
         log("workflow start", result=started.result, reason=started.reason)
@@ -95,7 +94,7 @@ def start_workflow(event: CloudWatchEvent) -> None:
 @bp.on_cw_event(execution_end_pattern(settings().workflow_name))
 def record_workflow_end(event: CloudWatchEvent) -> None:
     with _handling(event):
-        ended = deps.submissions().finish(event.detail)
+        ended = wiring.submissions().finish(event.detail)
         if ended is None:
             logger.warning("not a final status change of a submission's execution")
             return
@@ -126,7 +125,7 @@ def record_workflow_end(event: CloudWatchEvent) -> None:
 @bp.schedule(Rate(1, unit=Rate.MINUTES))
 def reconcile_submissions(event: CloudWatchEvent) -> None:
     with _handling(event):
-        done = deps.reconciler().run(_state_machine_arn(event))
+        done = wiring.reconciler().run(_state_machine_arn(event))
         if done.redriven or done.resolved:
             logger.info("submissions reconciled", redriven=done.redriven, resolved=done.resolved)
         count("SubmissionsRedriven", len(done.redriven))

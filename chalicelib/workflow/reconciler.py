@@ -1,6 +1,6 @@
 """The reconciler: every submission reaches SUCCEEDED or FAILED, whichever single step was lost.
 
-Run every minute (chalicelib/handlers/workflow.py). It reads the submissions that are still
+Run every minute (chalicelib/workflow/handlers.py). It reads the submissions that are still
 PENDING or RUNNING some time after they were submitted (the sparse index `by_unfinished`, so it
 never scans the table) and, for each, asks Step Functions about the execution named after it:
 
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from chalicelib import deadline
-from chalicelib.customers import utc_now
-from chalicelib.events import submitted_detail
-from chalicelib.submissions import (
+from chalicelib.customers.domain import utc_now
+from chalicelib.workflow.events import submitted_detail
+from chalicelib.workflow.submissions import (
     ExecutionStarter,
     Submissions,
     SubmissionStore,

@@ -2,7 +2,7 @@
 
 - the AWS emulator (moto server, in this process) on EMULATOR_PORT (5000);
 - every resource, provisioned into it from the same CloudFormation templates production deploys;
-- the workflow's glue (backend/workflow_local.py): EventBridge -> our Chalice event handlers, Step
+- the workflow's glue (backend/local/glue.py): EventBridge -> our Chalice event handlers, Step
   Functions' status-change events, and the app's `@app.schedule` functions, none of which the
   emulator can run itself;
 - the console (Vite dev server) on WEB_PORT (5173), pointed at the API with the local key;
@@ -35,7 +35,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "backend" / "infra"
 FRONTEND = ROOT / "frontend"
 REGION = "us-east-1"
@@ -303,10 +303,10 @@ class DevStack:
 
     # -- the pieces ------------------------------------------------------------------------
     def _start_emulator(self) -> None:
-        from backend import emulator
+        from backend.local import emulator
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per call otherwise
-        emulator.prepare(self.emulator_port)  # see backend/emulator.py: each fix is measured
+        emulator.prepare(self.emulator_port)  # see backend/local/emulator.py: each fix is measured
         self._emulator = _Emulator(self.emulator_port)
         config = json.dumps({"stepfunctions": {"execute_state_machine": True},
                              "lambda": {"use_docker": False}}).encode()
@@ -376,7 +376,7 @@ class DevStack:
                "PYTHONUNBUFFERED": "1"}
         if self.api_aws_endpoint_url:
             env["AWS_ENDPOINT_URL"] = self.api_aws_endpoint_url
-        self._spawn("API", [sys.executable, "-m", "backend.chalice_local", "--stage", "local", "--host",
+        self._spawn("API", [sys.executable, "-m", "backend.local.gateway", "--stage", "local", "--host",
                             "127.0.0.1", "--port", str(self.api_port), "--no-autoreload"],
                     cwd=ROOT, env=env)
         self._wait_until(lambda: _answers(f"{self.api_url}/health"), "API", f"{self.api_url}/health")
@@ -388,7 +388,7 @@ class DevStack:
         env = {**self.aws_env(), "PYTHONUNBUFFERED": "1"}
         if self.schedule_seconds is not None:
             env["LOCAL_SCHEDULE_SECONDS"] = str(self.schedule_seconds)
-        self._spawn("workflow glue", [sys.executable, "-m", "backend.workflow_local", "--stage", "local",
+        self._spawn("workflow glue", [sys.executable, "-m", "backend.local.glue", "--stage", "local",
                                       "--ready-file", str(ready), "--start-when",
                                       str(ready.parent / "provisioned")], cwd=ROOT, env=env)
         return ready

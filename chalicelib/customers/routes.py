@@ -6,11 +6,11 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api import deps
-from chalicelib.api.body import parse_body
-from chalicelib.api.http import query_int, query_text
-from chalicelib.api.idempotency import replayable, write_token
-from chalicelib.customers import DEFAULT_PAGE_SIZE
+from chalicelib import wiring
+from chalicelib.customers.domain import DEFAULT_PAGE_SIZE
+from chalicelib.http.body import parse_body
+from chalicelib.http.idempotency import replayable, write_token
+from chalicelib.http.params import query_int, query_text
 from chalicelib.observability import count
 
 bp = Blueprint(__name__)
@@ -19,7 +19,7 @@ bp = Blueprint(__name__)
 @bp.route("/customers/{id}", methods=["PUT"], api_key_required=True)
 @replayable(bp)
 def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
-    customer = deps.customers().create(id, write_token(bp.current_request))
+    customer = wiring.customers().create(id, write_token(bp.current_request))
     count("CustomerCreated")
     location = bp.current_request.context.get("path") or f"/customers/{customer.id}"
     return Response(customer.to_json(), status_code=201, headers={"Location": location})
@@ -27,13 +27,13 @@ def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is 
 
 @bp.route("/customers/{id}", methods=["GET"], api_key_required=True)
 def get_customer(id: str) -> dict[str, str]:  # noqa: A002
-    return deps.customers().get(id).to_json()
+    return wiring.customers().get(id).to_json()
 
 
 @bp.route("/customers/{id}", methods=["DELETE"], api_key_required=True)
 @replayable(bp)
 def delete_customer(id: str) -> Response:  # noqa: A002
-    deps.customers().delete(id)
+    wiring.customers().delete(id)
     count("CustomerDeleted")
     return Response(body="", status_code=204)
 
@@ -41,7 +41,7 @@ def delete_customer(id: str) -> Response:  # noqa: A002
 @bp.route("/customers", methods=["GET"], api_key_required=True)
 def list_customers() -> dict[str, Any]:
     request = bp.current_request
-    page = deps.customers().list_page(
+    page = wiring.customers().list_page(
         limit=query_int(request, "limit", DEFAULT_PAGE_SIZE),
         cursor=query_text(request, "cursor"),
         prefix=query_text(request, "prefix"),
@@ -52,10 +52,10 @@ def list_customers() -> dict[str, Any]:
 @bp.route("/customers/batch", methods=["POST"], api_key_required=True)
 @replayable(bp)
 def batch_create() -> Response:
-    from chalicelib.api.schemas import BatchCreateRequest
+    from chalicelib.customers.schemas import BatchCreateRequest
 
     body = parse_body(bp.current_request, BatchCreateRequest)
-    outcome = deps.customers().create_many(body.ids, write_token(bp.current_request))
+    outcome = wiring.customers().create_many(body.ids, write_token(bp.current_request))
     count("CustomerCreated", len(outcome.created))
     count("BatchExisting", len(outcome.existing))
     return Response({

@@ -32,8 +32,8 @@ from urllib.parse import unquote
 from chalice import local
 from chalice.cli import main as chalice_main
 
-from chalicelib.api.http import cors_headers
 from chalicelib.errors import error_body
+from chalicelib.http.cors import cors_headers
 
 _handle_request = local.LocalGateway.handle_request
 _match_route = local.RouteMatcher.match_route
@@ -122,7 +122,7 @@ def _log_once() -> None:
 
 
 def main() -> None:
-    from backend.devstack import exit_with_parent
+    from backend.local.devstack import exit_with_parent
 
     exit_with_parent()  # under DevStack: never outlive it holding the port
     _log_once()

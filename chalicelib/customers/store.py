@@ -12,7 +12,7 @@ Retry-safe writes: every item carries the `writeToken` of the request that creat
 conditional put fails, DynamoDB hands back the item it found (ALL_OLD): our own token means an
 earlier attempt of this same request landed and only its answer was lost, so it is a success,
 with the stored `createdAt`. A retried request that sends the same Idempotency-Key sends the same
-token (chalicelib/api/idempotency.py), so it too finds its own item.
+token (chalicelib/http/idempotency.py), so it too finds its own item.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib import deadline
-from chalicelib.customers import Customer, Listing, Source
+from chalicelib.customers.domain import Customer, Listing, Source
 from chalicelib.dynamo import (
     after_lost_answer,
     is_condition_failure,

@@ -26,16 +26,14 @@ from chalicelib.errors import (
     STATUS_FALLBACK,
     AppError,
     ForbiddenError,
-    InvalidRequestError,
     MethodNotAllowedError,
     PayloadTooLargeError,
     error_body,
 )
+from chalicelib.http.cors import ALLOWED_HEADERS, cors_headers
 from chalicelib.observability import count, flush_metrics, logger, trace
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
-ALLOWED_HEADERS = "content-type, x-api-key, idempotency-key"
-EXPOSED_HEADERS = "Location, Retry-After, Idempotent-Replayed"
 _LOG_KEYS = ["request_id", "route", "method", "customer_id"]
 
 View = Callable[..., Any]
@@ -47,17 +45,6 @@ def error_response(error: AppError, headers: dict[str, str] | None = None) -> Re
         all_headers["Retry-After"] = str(error.retry_after_seconds)
     body = error_body(error.code, error.message)
     return Response(body, headers=all_headers, status_code=error.status)
-
-
-def cors_headers(origin: str | None) -> dict[str, str]:
-    """CORS headers for a response to a request from `origin`: granted only to allowed origins."""
-    if origin is None or origin not in settings().cors_allowed_origins:
-        return {"Vary": "Origin"}
-    return {
-        "Access-Control-Allow-Origin": origin,
-        "Access-Control-Expose-Headers": EXPOSED_HEADERS,
-        "Vary": "Origin",
-    }
 
 
 def _preflight(methods: list[str]) -> Response:
@@ -208,21 +195,3 @@ def install(app: Chalice) -> None:
                       name=f"{method.lower()}_not_allowed")(_method_not_allowed(app, path))
         app.route(path, methods=["OPTIONS"], name="preflight")(_preflight_view)
     app.register_middleware(_middleware(app), "http")
-
-
-def query_text(request: Request, name: str) -> str | None:
-    """A query parameter, with an empty value treated as absent."""
-    params: Any = request.query_params or {}
-    value: str | None = params.get(name) or None
-    return value
-
-
-def query_int(request: Request, name: str, default: int) -> int:
-    params: Any = request.query_params or {}
-    raw: str | None = params.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidRequestError(f"{name} must be a whole number") from None

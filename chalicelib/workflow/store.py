@@ -27,7 +27,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_outage, written_by
-from chalicelib.submissions import Outcome, Status, Submission, canonical_time
+from chalicelib.workflow.submissions import Outcome, Status, Submission, canonical_time
 
 RECENT_INDEX = "by_submitted_at"
 UNFINISHED_INDEX = "by_unfinished"

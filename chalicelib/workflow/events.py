@@ -1,8 +1,8 @@
 """Event names and patterns, defined once, and the publisher of the API's own events.
 
 Everything that names an event takes it from here: the publisher below, the Chalice rules
-(chalicelib/handlers/workflow.py), the local event glue (backend/workflow_local.py) and the
-templates (workflow/template.py).
+(chalicelib/workflow/handlers.py), the local event glue (backend/local/glue.py) and the
+templates (backend/infra/workflow_template.py).
 """
 
 from __future__ import annotations

@@ -6,14 +6,14 @@ from functools import cache
 
 from chalicelib.aws import client
 from chalicelib.config import cursor_secret, settings
-from chalicelib.cursor import CursorCodec
-from chalicelib.customers import Customers
-from chalicelib.events import EventBridgePublisher
-from chalicelib.executions import DynamoInsertLedger, StepFunctionsStarter
-from chalicelib.reconciler import Reconciler
-from chalicelib.store import DynamoCustomerStore
-from chalicelib.submission_store import DynamoSubmissionStore
-from chalicelib.submissions import Submissions
+from chalicelib.customers.cursor import CursorCodec
+from chalicelib.customers.domain import Customers
+from chalicelib.customers.store import DynamoCustomerStore
+from chalicelib.workflow.events import EventBridgePublisher
+from chalicelib.workflow.executions import DynamoInsertLedger, StepFunctionsStarter
+from chalicelib.workflow.reconciler import Reconciler
+from chalicelib.workflow.store import DynamoSubmissionStore
+from chalicelib.workflow.submissions import Submissions
 
 
 @cache

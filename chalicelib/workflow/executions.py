@@ -4,7 +4,7 @@ Step Functions calls, and the one question the customers table answers (did this
 The state machine (workflow/definition.py) reads exactly the fields `workflow_input` writes. It
 gets from our Python what Amazon States Language cannot work out: the verdict of the ID rule
 (ASL has no regular expressions) and the item to insert, in the very shape the API stores
-(chalicelib/store.py), so a customer created by the workflow is indistinguishable from one
+(chalicelib/customers/store.py), so a customer created by the workflow is indistinguishable from one
 created by `PUT /customers/{id}` except for `source`.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.customers import Customer
+from chalicelib.customers.domain import Customer
+from chalicelib.customers.store import to_item
 from chalicelib.dynamo import unavailable_on_outage
-from chalicelib.store import to_item
-from chalicelib.submissions import WorkflowRequest
+from chalicelib.workflow.submissions import WorkflowRequest
 
 
 def state_machine_arn(function_arn: str, name: str) -> str:

@@ -2,7 +2,7 @@
 and the dead-letter queues of the event handlers (their on-failure destinations: backend/deploy).
 
 Generated (not hand-edited) so that the definition inside it is the checked-in ASL file, and the
-archive's pattern is the one the publisher and the Chalice rule use (chalicelib/events.py).
+archive's pattern is the one the publisher and the Chalice rule use (chalicelib/workflow/events.py).
 The tables come from data.json and the event handlers from Chalice; this stack only needs the
 table names. deploy.sh passes StateMachineName and the table names per stage.
 """
@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from backend.deploy.policies import EVENT_HANDLERS, dead_letter_queue_name
-from chalicelib.events import SUBMITTED_PATTERN
+from chalicelib.workflow.events import SUBMITTED_PATTERN
 from workflow.definition import ROOT, SUBSTITUTIONS, definition
 
 CHECKED_IN = ROOT / "backend" / "infra" / "workflow.json"

@@ -1,0 +1,1 @@
+"""Customer IDs: the ID rule and its use cases, their DynamoDB store and list cursors, the routes."""

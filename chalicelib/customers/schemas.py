@@ -1,0 +1,55 @@
+"""Customer bodies as pydantic models: they validate input and generate OpenAPI.
+
+Imported only by the routes that parse a body and by the OpenAPI generator, so the GET path
+pays no pydantic cost at cold start.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.customers.domain import ID_MAX_LENGTH, ID_MIN_LENGTH, ID_PATTERN, MAX_BATCH_SIZE
+
+CustomerId = Annotated[
+    str,
+    StringConstraints(min_length=ID_MIN_LENGTH, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN),
+    Field(description="Case-sensitive; stored exactly as given.", examples=["cust_0001"]),
+]
+
+Timestamp = Annotated[
+    str, Field(json_schema_extra={"format": "date-time"}, examples=["2026-11-25T09:30:00.123Z"])
+]
+
+
+class Customer(BaseModel):
+    id: CustomerId
+    createdAt: Timestamp = Field(description="When it was stored (UTC)")
+    source: Literal["api", "batch", "workflow"]
+
+
+class CustomerPage(BaseModel):
+    items: list[Customer]
+    nextCursor: str | None = Field(
+        description="Pass back as `cursor` for the next page; null on the last page."
+    )
+
+
+class BatchCreateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Plain strings here: an ID that breaks the rule is an outcome ("invalid"), not a 400.
+    ids: list[Annotated[str, Field(strict=True)]] = Field(min_length=1, max_length=MAX_BATCH_SIZE)
+
+
+class InvalidId(BaseModel):
+    id: str
+    reason: str
+
+
+class BatchCreateResult(BaseModel):
+    created: list[str]
+    existing: list[str]
+    invalid: list[InvalidId]
+
+

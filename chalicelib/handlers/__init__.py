@@ -1,1 +1,0 @@
-"""Event entry points: Chalice blueprints whose handlers EventBridge rules invoke (no HTTP)."""

@@ -1,0 +1,2 @@
+"""The customers-workflow: submissions, their store, events, executions, the reconciler, routes and
+event handlers."""
