@@ -10,13 +10,10 @@ gc.disable()
 
 from chalice.app import Chalice
 
-from chalicelib.api import install, meta
+from chalicelib.api import edge, meta
 from chalicelib.customers import routes as customers
-from chalicelib.observability import start_tracing
 from chalicelib.workflow import handlers as workflow_events
 from chalicelib.workflow import routes as workflow
-
-start_tracing()
 
 app = Chalice(app_name="customer-ids")
 app.register_blueprint(meta.bp)
@@ -24,8 +21,8 @@ app.register_blueprint(customers.bp)
 app.register_blueprint(workflow.bp)
 app.register_blueprint(workflow_events.bp)  # EventBridge -> Lambda: no HTTP
 
-# Last, once every route exists: CORS, preflights, local API key, error shape, logs, metrics.
-install.install(app)
+# Last, once every route exists: logs, traces, metrics, CORS, preflights, local API key, error shape.
+edge.install(app)
 
 gc.freeze()
 gc.enable()

@@ -13,7 +13,6 @@ Plain botocore, not boto3: importing boto3 pulls in s3transfer and costs ~80 ms 
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -32,6 +31,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as SdkConnectionError
 
 from chalicelib import deadline
+from chalicelib.config import region
 from chalicelib.errors import ServiceUnavailableError
 
 # The longest and shortest read timeout one attempt gets; a tier in between fits what is left.
@@ -57,10 +57,6 @@ _NAMES = {"dynamodb": "the data store", "events": "the event bus", "ssm": "the p
 
 class LostAnswerError(ClientError):
     """An error answer that came after an earlier attempt whose answer was lost (maybe done)."""
-
-
-def _region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
 @cache
@@ -90,7 +86,7 @@ def _new_raw_client(service: str, read_timeout: float) -> Any:
         read_timeout=read_timeout,
         max_pool_connections=32,
     )
-    return _session().create_client(service, region_name=_region(), config=config)
+    return _session().create_client(service, region_name=region(), config=config)
 
 
 def _tier(seconds_left: float) -> float | None:

@@ -1,4 +1,7 @@
-"""The only module that reads the environment. Values are read lazily, at first use."""
+"""The only module of the app that reads the environment. Values are read lazily, at first use.
+
+(Powertools and botocore read their own variables too: POWERTOOLS_LOG_LEVEL, AWS_ENDPOINT_URL, ...)
+"""
 
 from __future__ import annotations
 
@@ -32,6 +35,9 @@ class Settings:
     request_budget_seconds: float
     idempotency_table: str
     reconcile_after_seconds: int
+    service_name: str
+    metrics_namespace: str
+    tracing: bool
 
 
 def _flag(name: str) -> bool:
@@ -71,7 +77,16 @@ def settings() -> Settings:
         # How long a submission may stay unfinished before the reconciler takes it up, and how long
         # after an execution stopped abnormally its in-flight insert is waited for.
         reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "60")),
+        service_name=os.environ.get("POWERTOOLS_SERVICE_NAME", "customer-ids"),
+        metrics_namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CustomerIds"),
+        # The stages that trace (`xray` in .chalice/config.json) set it; never locally.
+        tracing=_flag("TRACING_ENABLED"),
     )
+
+
+def region() -> str:
+    """The region clients are built for: Lambda's own (AWS_REGION), else the SDK's default."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
 @cache

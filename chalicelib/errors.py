@@ -1,6 +1,6 @@
-"""Every error the service can answer with, and its one mapping to HTTP.
+"""Every error the service can answer with: its status and stable code, declared once per class.
 
-Domain code raises these without knowing HTTP; the API edge turns them into
+Domain code raises these without knowing HTTP; chalicelib/http/responses.py turns them into
 `{"error": {"code", "message"}}` with the status below.
 """
 
@@ -111,29 +111,3 @@ class GatewayTimeoutError(AppError):
 
     status, code = 504, "gateway_timeout"
     retry_after_seconds = 1
-
-
-# Chalice answers some requests itself (405, 415, its own 500); their codes map onto ours.
-CHALICE_CODES: dict[str, type[AppError]] = {
-    "MethodNotAllowedError": MethodNotAllowedError,
-    "UnsupportedMediaType": UnsupportedMediaTypeError,
-    "BadRequestError": InvalidRequestError,
-    "BadRequest": InvalidRequestError,
-    "NotFoundError": NotFoundError,
-}
-
-STATUS_FALLBACK: dict[int, type[AppError]] = {
-    400: InvalidRequestError,
-    403: ForbiddenError,
-    404: NotFoundError,
-    405: MethodNotAllowedError,
-    409: AlreadyExistsError,
-    413: PayloadTooLargeError,
-    415: UnsupportedMediaTypeError,
-    422: IdempotencyKeyReusedError,
-    503: ServiceUnavailableError,
-}
-
-
-def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
-    return {"error": {"code": code, "message": message}}

@@ -1,59 +1,75 @@
-"""Structured JSON logs, EMF metrics and X-Ray tracing, set up once per Lambda container."""
+"""Structured JSON logs, EMF metrics and X-Ray traces: Powertools' Logger, Metrics and Tracer.
+
+`instrument(app)` applies them to every entry point as Chalice middleware, so no handler does it
+by hand:
+- Logger.inject_lambda_context(clear_state=True): every line of an invocation carries the Lambda
+  context and a correlation ID (API Gateway's request ID, or the EventBridge event's ID), and keys
+  added during the previous invocation are gone.
+- Tracer.capture_lambda_handler: a subsegment per invocation, every botocore call inside it; only
+  in the stages that trace (TRACING_ENABLED), as aws_xray_sdk costs ~90 ms of cold start to import.
+- Metrics.log_metrics: what an invocation counted is flushed as one EMF line when it ends.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from functools import cache
+import warnings
+from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.metrics import Metrics, MetricUnit
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from chalice.app import Chalice, ConvertToMiddleware
 
-# Powertools reads POWERTOOLS_SERVICE_NAME, _LOG_LEVEL and _METRICS_NAMESPACE from the stage config.
-logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "customer-ids"))
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CustomerIds"))
+from chalicelib.config import settings
+
+logger = Logger(service=settings().service_name)
+metrics = Metrics(namespace=settings().metrics_namespace, service=settings().service_name)
+
+# A request that counted nothing (most GETs) is normal, not worth a warning.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+Handler = Callable[[Any, Any], Any]
+
+
+def _tracer() -> Any:
+    if not settings().tracing:
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=settings().service_name, patch_modules=("botocore",))
+
+
+tracer = _tracer()
 
 
 def count(name: str, value: int = 1) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
-def flush_metrics() -> None:
-    """Emit this request's metrics as one EMF log line (CloudWatch turns it into metrics)."""
-    if metrics.metric_set:
-        metrics.flush_metrics()
-
-
-def tracing_enabled() -> bool:
-    return os.environ.get("TRACING_ENABLED", "").lower() == "true"
-
-
-@cache
-def _recorder() -> Any:
-    # Imported only when tracing is on: aws_xray_sdk builds its own client at import (~90 ms).
-    from aws_xray_sdk.core import patch, xray_recorder
-
-    xray_recorder.configure(service=logger.service, context_missing="LOG_ERROR")
-    patch(["botocore"])  # every DynamoDB call becomes a subsegment
-    return xray_recorder
-
-
-def start_tracing() -> None:
-    """Patch AWS SDK calls for X-Ray when the stage turns tracing on (never locally)."""
-    if tracing_enabled():
-        _recorder()
-
-
-@contextmanager
-def _traced(name: str, annotations: dict[str, str]) -> Iterator[None]:
-    with _recorder().in_subsegment(name) as subsegment:
+def annotate(**annotations: str) -> None:
+    """Make this invocation's trace searchable by these values (nothing when not tracing)."""
+    if tracer is not None:
         for key, value in annotations.items():
-            subsegment.put_annotation(key, value)
-        yield
+            tracer.put_annotation(key=key, value=value)
 
 
-def trace(name: str, **annotations: str) -> AbstractContextManager[None]:
-    """A subsegment around one request, annotated so traces can be searched by route or ID."""
-    return _traced(name, annotations) if tracing_enabled() else nullcontext()
+def _traced(handler: Handler) -> Handler:
+    handler.__name__ = "handler"  # X-Ray names the subsegment "## handler", not Chalice's "wrapped"
+    traced: Handler = tracer.capture_lambda_handler(handler, capture_response=False)
+    return traced
+
+
+def instrument(app: Chalice) -> None:
+    """Register the middleware; the first registered runs outermost, so logs carry context first and
+    metrics are flushed last, after every other middleware has counted."""
+    for event_type, correlation_id in (
+        ("http", correlation_paths.API_GATEWAY_REST),
+        ("cloudwatch", correlation_paths.EVENT_BRIDGE),
+        ("scheduled", correlation_paths.EVENT_BRIDGE),
+    ):
+        log_context = logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_id)
+        app.register_middleware(ConvertToMiddleware(log_context), event_type)
+    if tracer is not None:
+        app.register_middleware(ConvertToMiddleware(_traced), "all")
+    app.register_middleware(ConvertToMiddleware(metrics.log_metrics), "all")

@@ -32,8 +32,8 @@ from urllib.parse import unquote
 from chalice import local
 from chalice.cli import main as chalice_main
 
-from chalicelib.errors import error_body
 from chalicelib.http.cors import cors_headers
+from chalicelib.http.responses import error_body
 
 _handle_request = local.LocalGateway.handle_request
 _match_route = local.RouteMatcher.match_route

@@ -50,7 +50,7 @@ CHECKED_IN = Path(__file__).resolve().parent / "openapi.json"
 
 Errors = tuple[type[AppError], ...]
 
-# What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/install.py, Chalice)
+# What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/edge.py, Chalice)
 # and API Gateway in front of it (backend/infra/gateway-responses.json).
 _PUBLIC_ERRORS: Errors = (
     MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError,

@@ -8,6 +8,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import wiring
 from chalicelib.customers.domain import DEFAULT_PAGE_SIZE
+from chalicelib.errors import AlreadyExistsError
 from chalicelib.http.body import parse_body
 from chalicelib.http.idempotency import replayable, write_token
 from chalicelib.http.params import query_int, query_text
@@ -19,7 +20,11 @@ bp = Blueprint(__name__)
 @bp.route("/customers/{id}", methods=["PUT"], api_key_required=True)
 @replayable(bp)
 def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
-    customer = wiring.customers().create(id, write_token(bp.current_request))
+    try:
+        customer = wiring.customers().create(id, write_token(bp.current_request))
+    except AlreadyExistsError:
+        count("Conflicts")
+        raise
     count("CustomerCreated")
     location = bp.current_request.context.get("path") or f"/customers/{customer.id}"
     return Response(customer.to_json(), status_code=201, headers={"Location": location})

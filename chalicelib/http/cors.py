@@ -1,6 +1,6 @@
 """Which browser origins may read the API's answers: the stage's console, and locally its dev server.
 
-The API answers CORS itself (chalicelib/api/install.py) and so do API Gateway's own error answers
+The API answers CORS itself (chalicelib/api/edge.py) and so do API Gateway's own error answers
 (backend/infra/gateway-responses.json, built by backend/deploy/templates.py) and the local gateway.
 """
 

@@ -33,8 +33,8 @@ from chalicelib.errors import (
     IdempotencyKeyInvalidError,
     IdempotencyKeyReusedError,
     ServiceUnavailableError,
-    error_body,
 )
+from chalicelib.http.responses import error_response
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -106,7 +106,7 @@ def _answer_of(view: View, params: dict[str, str]) -> Answer:
     except AppError as error:
         if error.status >= 500:
             raise  # not stored: a retry runs again
-        return {"status": error.status, "body": error_body(error.code, error.message), "headers": {}}
+        response = error_response(error)
     return {"status": response.status_code, "body": response.body, "headers": dict(response.headers)}
 
 

@@ -27,7 +27,7 @@ from chalice.app import Blueprint, CloudWatchEvent, Rate
 
 from chalicelib import deadline, wiring
 from chalicelib.config import settings
-from chalicelib.observability import count, flush_metrics, logger, metrics
+from chalicelib.observability import count, logger, metrics
 from chalicelib.workflow.events import SUBMITTED_PATTERN, execution_end_pattern
 from chalicelib.workflow.executions import state_machine_arn
 
@@ -53,16 +53,12 @@ _OUTCOME_METRIC = {
 
 
 @contextmanager
-def _handling(event: CloudWatchEvent) -> Iterator[None]:
-    logger.append_keys(event_id=event.event_id, detail_type=event.detail_type)
-    try:
-        # All calls share what the function has left, less a second to log and flush: a hung
-        # service ends in an error Lambda retries, not in the function being killed mid-step.
-        with deadline.budget(_seconds_left(event) - 1.0):
-            yield
-    finally:
-        flush_metrics()
-        logger.remove_keys(["event_id", "detail_type", "submission_id"])
+def _within_lambda_time(event: CloudWatchEvent) -> Iterator[None]:
+    """All calls share what the function has left, less a second to log and flush: a hung service
+    ends in an error Lambda retries, not in the function being killed mid-step."""
+    logger.append_keys(detail_type=event.detail_type)
+    with deadline.budget(_seconds_left(event) - 1.0):
+        yield
 
 
 def _seconds_left(event: CloudWatchEvent) -> float:
@@ -81,7 +77,7 @@ def _state_machine_arn(event: CloudWatchEvent) -> str:
 
 @bp.on_cw_event(SUBMITTED_PATTERN)
 def start_workflow(event: CloudWatchEvent) -> None:
-    with _handling(event):
+    with _within_lambda_time(event):
         started = wiring.submissions().start(event.detail, _state_machine_arn(event))
         logger.append_keys(submission_id=started.submission_id)
         log = logger.warning if started.result == "rejected" else logger.info
@@ -93,7 +89,7 @@ def start_workflow(event: CloudWatchEvent) -> None:
 # the stage's environment variables set.
 @bp.on_cw_event(execution_end_pattern(settings().workflow_name))
 def record_workflow_end(event: CloudWatchEvent) -> None:
-    with _handling(event):
+    with _within_lambda_time(event):
         ended = wiring.submissions().finish(event.detail)
         if ended is None:
             logger.warning("not a final status change of a submission's execution")
@@ -124,7 +120,7 @@ def record_workflow_end(event: CloudWatchEvent) -> None:
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES))
 def reconcile_submissions(event: CloudWatchEvent) -> None:
-    with _handling(event):
+    with _within_lambda_time(event):
         done = wiring.reconciler().run(_state_machine_arn(event))
         if done.redriven or done.resolved:
             logger.info("submissions reconciled", redriven=done.redriven, resolved=done.resolved)

@@ -30,8 +30,11 @@ from workflow.definition import load
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT, REGION = "123456789012", "us-east-1"
+FUNCTION = "customer-ids-local-start_workflow"
+# What Lambda's context object always has (Powertools' log context reads these).
 CONTEXT = SimpleNamespace(
-    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:customer-ids-local-start_workflow")
+    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}", function_name=FUNCTION,
+    memory_limit_in_mb=256, aws_request_id="9a1c2b3d-0000-4000-8000-000000000001")
 TABLES = {"CustomersTableName": "customer_ids", "SubmissionsTableName": "customer_id_submissions"}
 
 
