@@ -9,8 +9,8 @@ from chalicelib.config import cursor_secret, settings
 from chalicelib.customers.cursor import CursorCodec
 from chalicelib.customers.domain import Customers
 from chalicelib.customers.store import DynamoCustomerStore
-from chalicelib.workflow.events import EventBridgePublisher
 from chalicelib.workflow.executions import DynamoInsertLedger, StepFunctionsStarter
+from chalicelib.workflow.publisher import EventBridgePublisher
 from chalicelib.workflow.reconciler import Reconciler
 from chalicelib.workflow.store import DynamoSubmissionStore
 from chalicelib.workflow.submissions import Submissions

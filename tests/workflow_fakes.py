@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chalicelib.workflow.events import PublishError
-from chalicelib.workflow.submissions import Outcome, Status, Submission, WorkflowRequest
+from chalicelib.workflow.submissions import Outcome, PublishError, Status, Submission, WorkflowRequest
 
 
 class InMemorySubmissionStore:

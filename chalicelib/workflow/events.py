@@ -1,17 +1,15 @@
-"""Event names and patterns, defined once, and the publisher of the API's own events.
+"""Event names, patterns and details, defined once (no AWS client here: the publisher is publisher.py).
 
-Everything that names an event takes it from here: the publisher below, the Chalice rules
+Everything that names an event takes it from here: the publisher (publisher.py), the Chalice rules
 (chalicelib/workflow/handlers.py), the local event glue (backend/local/glue.py) and the
 templates (backend/infra/workflow_template.py).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from chalicelib.workflow.submissions import FINAL_EXECUTION_STATUSES
 
 SOURCE = "customers.api"
 SUBMITTED = "CustomerIdSubmitted"
@@ -20,7 +18,6 @@ SUBMITTED_PATTERN: dict[str, Any] = {"source": [SOURCE], "detail-type": [SUBMITT
 # What Step Functions itself sends to the default bus when an execution changes status.
 STATES_SOURCE = "aws.states"
 EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
-FINAL_EXECUTION_STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 
 def execution_end_pattern(state_machine_name: str) -> dict[str, Any]:
@@ -41,30 +38,3 @@ def execution_end_pattern(state_machine_name: str) -> dict[str, Any]:
 
 def submitted_detail(submission_id: str, customer_id: str, submitted_at: str) -> dict[str, str]:
     return {"submissionId": submission_id, "id": customer_id, "submittedAt": submitted_at}
-
-
-class PublishError(Exception):
-    """EventBridge did not take the event (throttled, unreachable or refused)."""
-
-
-class EventBridgePublisher:
-    """Puts the API's events on the default bus, where Chalice's `on_cw_event` rules live."""
-
-    def __init__(self, client: Callable[[], Any], bus_name: str = "default") -> None:
-        self._client = client  # a getter: only the functions that publish build an events client
-        self._bus = bus_name
-
-    def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
-        entry = {
-            "Source": SOURCE,
-            "DetailType": SUBMITTED,
-            "Detail": json.dumps(submitted_detail(submission_id, customer_id, submitted_at)),
-            "EventBusName": self._bus,
-        }
-        try:
-            response = self._client().put_events(Entries=[entry])
-        except (BotoCoreError, ClientError) as error:
-            raise PublishError(str(error)) from error
-        if response.get("FailedEntryCount"):
-            failed = response["Entries"][0]
-            raise PublishError(f"{failed.get('ErrorCode')}: {failed.get('ErrorMessage')}")

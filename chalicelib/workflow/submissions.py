@@ -31,9 +31,10 @@ from chalicelib.errors import (
     InvalidRequestError,
     NotFoundError,
 )
-from chalicelib.workflow.events import FINAL_EXECUTION_STATUSES, PublishError
 
 Status = Literal["PENDING", "RUNNING", "SUCCEEDED", "FAILED"]
+# How a Step Functions execution can end (its status-change events say so too).
+FINAL_EXECUTION_STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 Outcome = Literal["inserted", "already_exists", "invalid"]
 FINAL_STATUSES: frozenset[Status] = frozenset({"SUCCEEDED", "FAILED"})
 OUTCOMES: frozenset[str] = frozenset(get_args(Outcome))
@@ -132,6 +133,10 @@ class SubmissionStore(Protocol):
     def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
                updated_at: str) -> bool:
         """Record a final status unless one is recorded already; False when it was not written."""
+
+
+class PublishError(Exception):
+    """The event bus did not take the event (throttled, unreachable or refused)."""
 
 
 class Publisher(Protocol):

@@ -19,10 +19,10 @@ from chalicelib.workflow.events import (
     STATES_SOURCE,
     SUBMITTED,
     SUBMITTED_PATTERN,
-    EventBridgePublisher,
-    PublishError,
     execution_end_pattern,
 )
+from chalicelib.workflow.publisher import EventBridgePublisher
+from chalicelib.workflow.submissions import PublishError
 
 
 class FakeEvents:

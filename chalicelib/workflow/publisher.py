@@ -1,0 +1,35 @@
+"""The API's events onto EventBridge's default bus, where Chalice's `on_cw_event` rules live."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
+from chalicelib.workflow.submissions import PublishError
+
+
+class EventBridgePublisher:
+    """Puts the API's events on the default bus, where Chalice's `on_cw_event` rules live."""
+
+    def __init__(self, client: Callable[[], Any], bus_name: str = "default") -> None:
+        self._client = client  # a getter: only the functions that publish build an events client
+        self._bus = bus_name
+
+    def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
+        entry = {
+            "Source": SOURCE,
+            "DetailType": SUBMITTED,
+            "Detail": json.dumps(submitted_detail(submission_id, customer_id, submitted_at)),
+            "EventBusName": self._bus,
+        }
+        try:
+            response = self._client().put_events(Entries=[entry])
+        except (BotoCoreError, ClientError) as error:
+            raise PublishError(str(error)) from error
+        if response.get("FailedEntryCount"):
+            failed = response["Entries"][0]
+            raise PublishError(f"{failed.get('ErrorCode')}: {failed.get('ErrorMessage')}")
