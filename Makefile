@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAGE ?= prod
 FRONTEND := frontend
 
-.PHONY: help dev test lint lint-openapi typecheck test-python test-frontend bench openapi deploy clean
+.PHONY: help deps chromium dev lint lint-openapi test-frontend test bench generate deploy clean
 
 # The variables `make help` lists (each a "#:" line):
 #: API_PORT=8000                 make dev: the API (chalice local)
@@ -35,7 +35,7 @@ $(FRONTEND)/node_modules/.synced: $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(VENV)/.synced $(if $(wildcard $(FRONTEND)/package-lock.json),$(FRONTEND)/node_modules/.synced)
+deps: $(VENV)/.synced $(FRONTEND)/node_modules/.synced
 
 chromium: ## install Debian's Chromium for the browser tests, when missing
 	@command -v chromium >/dev/null || { \
@@ -53,11 +53,10 @@ lint: deps ## ruff and mypy (strict) on the Python
 # Redocly's info-license rule is skipped: the project publishes no license the document could name.
 lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules
 	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
-	@if [ -f $(FRONTEND)/package.json ]; then cd $(FRONTEND) && npm run --silent lint:api; fi
+	cd $(FRONTEND) && npm run --silent lint:api
 
 test-frontend: deps ## the console: generated types up to date, tsc, ESLint, Vitest
-	@if [ -f $(FRONTEND)/package.json ]; then \
-	  cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test; fi
+	cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 
 test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, functional, integration, infra, browser
 	$(PY) -m backend.deploy.checkov install  # checkov's own venv (.venv-checkov): it pins another boto3
@@ -65,11 +64,14 @@ test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, f
 
 bench: deps ## benchmarks; figures go in the README
 	$(PY) bench/api_bench.py
-	@for b in bench/workflow_bench.py bench/frontend_bench.py; do [ ! -f $$b ] || $(PY) $$b; done
+	$(PY) bench/workflow_bench.py
+	$(PY) bench/frontend_bench.py
 
-openapi: deps ## regenerate chalicelib/api/openapi.json and the console's types from the models
+generate: deps ## rewrite every generated file from its source (a test fails while one is stale)
 	$(PY) -m chalicelib.api.openapi
-	@if [ -f $(FRONTEND)/package.json ]; then cd $(FRONTEND) && npm run --silent gen:api; fi
+	cd $(FRONTEND) && npm run --silent gen:api
+	$(PY) -m workflow
+	$(PY) -m backend.deploy.policies
 
 deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
 	./deploy.sh --stage $(STAGE)

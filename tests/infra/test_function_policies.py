@@ -308,4 +308,4 @@ def test_the_api_cannot_start_executions_and_the_handlers_cannot_delete_customer
 
 
 def test_the_policy_files_are_current() -> None:
-    assert policies.stale() == [], "run: .venv/bin/python -m backend.deploy.policies"
+    assert policies.stale() == [], "run: make generate"

@@ -14,7 +14,7 @@ from chalicelib.errors import AppError
 
 
 def test_checked_in_document_is_current() -> None:
-    assert CHECKED_IN.read_text() == render(), "run: make openapi"
+    assert CHECKED_IN.read_text() == render(), "run: make generate"
 
 
 def test_document_is_valid_openapi_3_1() -> None:

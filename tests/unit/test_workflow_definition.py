@@ -31,7 +31,7 @@ def targets(state: dict[str, Any]) -> set[str]:
 
 
 def test_the_checked_in_definition_and_template_are_current() -> None:
-    assert generator.stale() == [], "run: .venv/bin/python -m workflow"
+    assert generator.stale() == [], "run: make generate"
 
 
 def test_generation_is_deterministic() -> None:
