@@ -9,6 +9,8 @@
   a store can tell "my own earlier attempt did this" from "someone else did" (see store.py).
 
 Plain botocore, not boto3: importing boto3 pulls in s3transfer and costs ~80 ms of cold start.
+To mypy, `client("dynamodb")` is a DynamoDBClient (and so on for each service the app calls): the
+mypy-boto3 stubs are a dev dependency, imported for type checking only.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ def _session() -> Session:
 _building = threading.RLock()
 
 
+# botocore builds each service's client class at run time from the service model; the stubs
+# describe those classes, and these overloads say which one each service name gets.
 @overload
 def raw_client(service: Literal["dynamodb"], read_timeout: float = ...) -> DynamoDBClient: ...
 @overload
