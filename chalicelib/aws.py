@@ -39,8 +39,10 @@ from chalicelib.errors import ServiceUnavailableError
 if TYPE_CHECKING:  # the mypy-boto3 stubs are a dev dependency: never imported at run time
     from botocore.client import BaseClient
     from botocore.session import Session
+    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_ssm import SSMClient
     from mypy_boto3_stepfunctions import SFNClient
 
@@ -84,11 +86,16 @@ _building = threading.RLock()
 
 
 # botocore builds each service's client class at run time from the service model; the stubs
-# describe those classes, and these overloads say which one each service name gets.
+# describe those classes, and these overloads say which one each service name gets: the app's
+# services, and cloudformation and sqs, which the tests use to set up and watch the emulator.
+@overload
+def raw_client(service: Literal["cloudformation"], read_timeout: float = ...) -> CloudFormationClient: ...
 @overload
 def raw_client(service: Literal["dynamodb"], read_timeout: float = ...) -> DynamoDBClient: ...
 @overload
 def raw_client(service: Literal["events"], read_timeout: float = ...) -> EventBridgeClient: ...
+@overload
+def raw_client(service: Literal["sqs"], read_timeout: float = ...) -> SQSClient: ...
 @overload
 def raw_client(service: Literal["ssm"], read_timeout: float = ...) -> SSMClient: ...
 @overload
@@ -200,9 +207,13 @@ def on_every_attempt(service: str, event: str, handler: Callable[..., Any]) -> C
 
 
 @overload
+def client(service: Literal["cloudformation"]) -> CloudFormationClient: ...
+@overload
 def client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
 @overload
 def client(service: Literal["events"]) -> EventBridgeClient: ...
+@overload
+def client(service: Literal["sqs"]) -> SQSClient: ...
 @overload
 def client(service: Literal["ssm"]) -> SSMClient: ...
 @overload
