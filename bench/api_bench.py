@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +34,9 @@ from backend.local.devstack import DevStack  # noqa: E402
 from chalicelib.customers.store import SHARDS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.events import LambdaContext, rest_request  # noqa: E402
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
 PROBE_ID = "cust-0001"
 
@@ -179,7 +182,7 @@ def warm_requests(stack: DevStack, runs: int = 200) -> None:
 def _fill(stack: DevStack, count: int, start: int) -> None:
     ddb = stack.client("dynamodb")
     for first in range(start, start + count, 25):
-        batch = []
+        batch: list[WriteRequestTypeDef] = []
         for n in range(first, min(first + 25, start + count)):
             cid = f"{SHARDS[n % len(SHARDS)]}{n:07d}"
             batch.append({"PutRequest": {"Item": {

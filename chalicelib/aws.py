@@ -9,6 +9,8 @@
   a store can tell "my own earlier attempt did this" from "someone else did" (see store.py).
 
 Plain botocore, not boto3: importing boto3 pulls in s3transfer and costs ~80 ms of cold start.
+To mypy, `client("dynamodb")` is a DynamoDBClient (and so on for each service the app calls): the
+mypy-boto3 stubs are a dev dependency, imported for type checking only.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from botocore.config import Config
 from botocore.exceptions import (
@@ -33,6 +35,16 @@ from botocore.exceptions import ConnectionError as SdkConnectionError
 from chalicelib import deadline
 from chalicelib.config import region
 from chalicelib.errors import ServiceUnavailableError
+
+if TYPE_CHECKING:  # the mypy-boto3 stubs are a dev dependency: never imported at run time
+    from botocore.client import BaseClient
+    from botocore.session import Session
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
+    from mypy_boto3_stepfunctions import SFNClient
 
 # The longest and shortest read timeout one attempt gets; a tier in between fits what is left.
 READ_TIMEOUTS = (2.0, 1.0, 0.5, 0.25)
@@ -60,7 +72,7 @@ class LostAnswerError(ClientError):
 
 
 @cache
-def _session() -> Any:
+def _session() -> Session:
     import botocore.session
 
     return botocore.session.get_session()
@@ -69,7 +81,24 @@ def _session() -> Any:
 _building = threading.RLock()
 
 
-def raw_client(service: str, read_timeout: float = READ_TIMEOUTS[0]) -> Any:
+# botocore builds each service's client class at run time from the service model; the stubs
+# describe those classes, and these overloads say which one each service name gets: the app's
+# services, and cloudformation and sqs, which the tests use to set up and watch the emulator.
+@overload
+def raw_client(service: Literal["cloudformation"], read_timeout: float = ...) -> CloudFormationClient: ...
+@overload
+def raw_client(service: Literal["dynamodb"], read_timeout: float = ...) -> DynamoDBClient: ...
+@overload
+def raw_client(service: Literal["events"], read_timeout: float = ...) -> EventBridgeClient: ...
+@overload
+def raw_client(service: Literal["sqs"], read_timeout: float = ...) -> SQSClient: ...
+@overload
+def raw_client(service: Literal["ssm"], read_timeout: float = ...) -> SSMClient: ...
+@overload
+def raw_client(service: Literal["stepfunctions"], read_timeout: float = ...) -> SFNClient: ...
+@overload
+def raw_client(service: str, read_timeout: float = ...) -> BaseClient: ...
+def raw_client(service: str, read_timeout: float = READ_TIMEOUTS[0]) -> BaseClient:
     """A plain botocore client with one try per call; AWS_ENDPOINT_URL is honoured by botocore.
 
     Built once per (service, tier). Under a lock: 50 threads of `chalice local` meeting a cold
@@ -79,7 +108,7 @@ def raw_client(service: str, read_timeout: float = READ_TIMEOUTS[0]) -> Any:
 
 
 @cache
-def _new_raw_client(service: str, read_timeout: float) -> Any:
+def _new_raw_client(service: str, read_timeout: float) -> BaseClient:
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 1},
         connect_timeout=min(_CONNECT_TIMEOUT, read_timeout),
@@ -125,7 +154,7 @@ def _unavailable(service: str, last: Exception | None) -> ServiceUnavailableErro
 class BudgetedClient:
     """Calls `service` within the request's budget; everything else is the botocore client's."""
 
-    def __init__(self, service: str, make: Callable[[str, float], Any] = raw_client) -> None:
+    def __init__(self, service: str, make: Callable[[str, float], BaseClient] = raw_client) -> None:
         self._service = service
         self._make = make
         self._base = make(service, READ_TIMEOUTS[0])
@@ -173,15 +202,32 @@ def on_every_attempt(service: str, event: str, handler: Callable[..., Any]) -> C
     return undo
 
 
-def client(service: str) -> Any:
+@overload
+def client(service: Literal["cloudformation"]) -> CloudFormationClient: ...
+@overload
+def client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
+@overload
+def client(service: Literal["events"]) -> EventBridgeClient: ...
+@overload
+def client(service: Literal["sqs"]) -> SQSClient: ...
+@overload
+def client(service: Literal["ssm"]) -> SSMClient: ...
+@overload
+def client(service: Literal["stepfunctions"]) -> SFNClient: ...
+@overload
+def client(service: str) -> BaseClient: ...
+def client(service: str) -> BaseClient:
     """The budgeted client for `service`, built at first use and reused by the container."""
     with _building:
         return _budgeted(service)
 
 
 @cache
-def _budgeted(service: str) -> Any:
-    return BudgetedClient(service)
+def _budgeted(service: str) -> BaseClient:
+    # BudgetedClient hands every operation, with its parameters, answer and errors, to the
+    # botocore client, and everything else it asks the client itself (__getattr__): it has the
+    # client's interface, which a type checker cannot see through __getattr__.
+    return cast("BaseClient", BudgetedClient(service))
 
 
 def reset() -> None:

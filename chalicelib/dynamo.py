@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws import LostAnswerError
 from chalicelib.errors import ServiceUnavailableError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+    # An item as the client writes and reads it: attribute name -> typed value ({"S": "..."}).
+    Item = Mapping[str, AttributeValueTypeDef]
 
 _UNAVAILABLE_CODES = {
     "ProvisionedThroughputExceededException",
@@ -47,12 +55,12 @@ def after_lost_answer(error: ClientError) -> bool:
     return isinstance(error, LostAnswerError)
 
 
-def old_item(error: ClientError) -> dict[str, Any] | None:
+def old_item(error: ClientError) -> Item | None:
     """The item a failed conditional write found (ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
     item = error.response.get("Item")
     return item if isinstance(item, dict) else None
 
 
-def written_by(item: dict[str, Any] | None, write_token: str) -> bool:
+def written_by(item: Item | None, write_token: str) -> bool:
     """Was `item` stored by the request that carries `write_token`?"""
     return item is not None and item.get("writeToken", {}).get("S") == write_token

@@ -13,16 +13,19 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backend.deploy import lint, spa, templates
 from backend.deploy.aws import DeployError
 from backend.deploy.stage import Stage, StageError, check_settings, lambda_functions, load_stage
 
+if TYPE_CHECKING:
+    from boto3.session import Session
+
 PACKAGE_REGION_FALLBACK = "us-east-1"  # chalice package insists on a region; the template uses none
 
 
-def _session() -> Any:
+def _session() -> Session:
     import boto3
 
     return boto3.session.Session()

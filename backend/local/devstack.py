@@ -33,7 +33,17 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+if TYPE_CHECKING:  # stubs: dev-only, for mypy
+    from botocore.client import BaseClient
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
+    from mypy_boto3_stepfunctions import SFNClient
+    from mypy_boto3_sts import STSClient
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "backend" / "infra"
@@ -237,7 +247,7 @@ class DevStack:
         self._logs: dict[str, Path] = {}  # name -> its output, when quiet
         self._scratch = Path(tempfile.mkdtemp(prefix="devstack-"))  # the glue's start/ready files
         self._web_started = False
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[str, BaseClient] = {}
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
     def aws_env(self) -> dict[str, str]:
@@ -314,7 +324,23 @@ class DevStack:
             urllib.request.Request(f"{self.emulator_url}/moto-api/config", data=config, method="POST")
         ).close()
 
-    def client(self, service: str) -> Any:
+    @overload
+    def client(self, service: Literal["cloudformation"]) -> CloudFormationClient: ...
+    @overload
+    def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
+    @overload
+    def client(self, service: Literal["events"]) -> EventBridgeClient: ...
+    @overload
+    def client(self, service: Literal["sqs"]) -> SQSClient: ...
+    @overload
+    def client(self, service: Literal["ssm"]) -> SSMClient: ...
+    @overload
+    def client(self, service: Literal["stepfunctions"]) -> SFNClient: ...
+    @overload
+    def client(self, service: Literal["sts"]) -> STSClient: ...
+    @overload
+    def client(self, service: str) -> BaseClient: ...
+    def client(self, service: str) -> BaseClient:
         """One client per service, kept: creating one costs tens of ms of this process's CPU,
         which is also the emulator's."""
         import botocore.session

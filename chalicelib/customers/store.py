@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextvars
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from botocore.exceptions import ClientError
 
@@ -34,6 +34,18 @@ from chalicelib.dynamo import (
     written_by,
 )
 from chalicelib.errors import ServiceUnavailableError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        KeysAndAttributesUnionTypeDef,
+        QueryInputTypeDef,
+    )
+
+    from chalicelib.dynamo import Item
 
 SHARD_INDEX = "by_shard"
 # Every character an ID may start with, in byte order: walking shards in this order lists IDs
@@ -55,7 +67,7 @@ def _shard(customer_id: str) -> str:
     return customer_id[0]
 
 
-def to_item(customer: Customer, write_token: str) -> dict[str, Any]:
+def to_item(customer: Customer, write_token: str) -> dict[str, AttributeValueTypeDef]:
     """The stored item; the workflow's state machine writes exactly this shape too.
 
     `writeToken` names the request that wrote it (the workflow's: the submission ID), so a writer
@@ -70,13 +82,13 @@ def to_item(customer: Customer, write_token: str) -> dict[str, Any]:
     }
 
 
-def _from_item(item: dict[str, Any]) -> Customer:
-    source: Source = item["source"]["S"]
+def _from_item(item: Item) -> Customer:
+    source = cast(Source, item["source"]["S"])  # only this module writes items, with a Source
     return Customer(item["id"]["S"], item["createdAt"]["S"], source)
 
 
 class DynamoCustomerStore:
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
@@ -150,7 +162,7 @@ class DynamoCustomerStore:
         mine: set[str] = set()
         for start in range(0, len(ids), _BATCH_GET_SIZE):
             keys = [{"id": {"S": i}} for i in ids[start : start + _BATCH_GET_SIZE]]
-            request: dict[str, Any] = {self._table: {
+            request: Mapping[str, KeysAndAttributesUnionTypeDef] = {self._table: {
                 "Keys": keys, "ProjectionExpression": "id, writeToken", "ConsistentRead": True,
             }}
             for attempt in range(_UNPROCESSED_RETRIES + 1):
@@ -187,12 +199,12 @@ class DynamoCustomerStore:
     ) -> list[Customer]:
         condition = "#shard = :shard"
         names = {"#shard": "shard"}
-        values: dict[str, Any] = {":shard": {"S": shard}}
+        values: dict[str, AttributeValueTypeDef] = {":shard": {"S": shard}}
         if prefix:
             condition += " AND begins_with(#id, :prefix)"
             names["#id"] = "id"
             values[":prefix"] = {"S": prefix}
-        query: dict[str, Any] = {
+        query: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": SHARD_INDEX,
             "KeyConditionExpression": condition,
@@ -204,7 +216,8 @@ class DynamoCustomerStore:
         found: list[Customer] = []
         while len(found) < limit:
             with unavailable_on_outage():
-                response = self._client.query(**query, Limit=limit - len(found))
+                query["Limit"] = limit - len(found)
+                response = self._client.query(**query)
             found.extend(_from_item(item) for item in response["Items"])
             if "LastEvaluatedKey" not in response:
                 break

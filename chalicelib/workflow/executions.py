@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -21,6 +21,10 @@ from chalicelib.customers.domain import Customer
 from chalicelib.customers.store import to_item
 from chalicelib.dynamo import unavailable_on_outage
 from chalicelib.workflow.submissions import WorkflowRequest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_stepfunctions import SFNClient
 
 
 def state_machine_arn(function_arn: str, name: str) -> str:
@@ -56,7 +60,7 @@ def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
 
 
 class StepFunctionsStarter:
-    def __init__(self, client: Callable[[], Any]) -> None:
+    def __init__(self, client: Callable[[], SFNClient]) -> None:
         self._client = client  # a getter: only the function that starts executions builds the client
 
     def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
@@ -96,7 +100,7 @@ class StepFunctionsStarter:
 class DynamoInsertLedger:
     """Reads the customers table's `writeToken`: the one witness of who inserted an ID."""
 
-    def __init__(self, client: Any, customers_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, customers_table: str) -> None:
         self._client = client
         self._table = customers_table
 

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
 from chalicelib.workflow.submissions import PublishError
 
+if TYPE_CHECKING:
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
+
 
 class EventBridgePublisher:
     """Puts the API's events on the default bus, where Chalice's `on_cw_event` rules live."""
 
-    def __init__(self, client: Callable[[], Any], bus_name: str = "default") -> None:
+    def __init__(self, client: Callable[[], EventBridgeClient], bus_name: str = "default") -> None:
         self._client = client  # a getter: only the functions that publish build an events client
         self._bus = bus_name
 
     def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
-        entry = {
+        entry: PutEventsRequestEntryTypeDef = {
             "Source": SOURCE,
             "DetailType": SUBMITTED,
             "Detail": json.dumps(submitted_detail(submission_id, customer_id, submitted_at)),

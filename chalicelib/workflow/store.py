@@ -22,12 +22,18 @@ below and there are the same, and a unit test holds them together.
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from botocore.exceptions import ClientError
 
 from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_outage, written_by
 from chalicelib.workflow.submissions import Outcome, Status, Submission, canonical_time
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+    from chalicelib.dynamo import Item
 
 RECENT_INDEX = "by_submitted_at"
 UNFINISHED_INDEX = "by_unfinished"
@@ -41,8 +47,8 @@ def list_shard(submission_id: str) -> str:
     return str(zlib.crc32(submission_id.encode()) % LIST_SHARDS)
 
 
-def _to_item(submission: Submission, expires_at: int) -> dict[str, Any]:
-    item: dict[str, Any] = {
+def _to_item(submission: Submission, expires_at: int) -> dict[str, AttributeValueTypeDef]:
+    item: dict[str, AttributeValueTypeDef] = {
         "submissionId": {"S": submission.submission_id},
         "id": {"S": submission.customer_id},
         "status": {"S": submission.status},
@@ -60,14 +66,15 @@ def _to_item(submission: Submission, expires_at: int) -> dict[str, Any]:
     return item
 
 
-def _text(item: dict[str, Any], name: str) -> str | None:
+def _text(item: Item, name: str) -> str | None:
     value = item.get(name, {}).get("S")
     return value if isinstance(value, str) else None
 
 
-def _from_item(item: dict[str, Any]) -> Submission:
-    status: Status = item["status"]["S"]
-    outcome: Outcome | None = item.get("outcome", {}).get("S")
+def _from_item(item: Item) -> Submission:
+    # Only this module and the state machine write these, with a Status and an Outcome.
+    status = cast(Status, item["status"]["S"])
+    outcome = cast("Outcome | None", item.get("outcome", {}).get("S"))
     return Submission(
         submission_id=item["submissionId"]["S"],
         customer_id=_text(item, "id") or "",
@@ -81,7 +88,7 @@ def _from_item(item: dict[str, Any]) -> Submission:
 
 
 class DynamoSubmissionStore:
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
@@ -133,7 +140,7 @@ class DynamoSubmissionStore:
         The index is eventually consistent and keeps keys only: callers read each one back.
         """
         condition = "unfinishedShard = :shard"
-        values: dict[str, Any] = {}
+        values: dict[str, AttributeValueTypeDef] = {}
         if submitted_before is not None:
             condition += " AND submittedAt < :before"
             values[":before"] = {"S": submitted_before}
@@ -177,7 +184,7 @@ class DynamoSubmissionStore:
                updated_at: str) -> bool:
         sets = ["#status = :status", "updatedAt = :updatedAt"]
         removes: list[str] = [UNFINISHED_ATTRIBUTE]
-        values: dict[str, Any] = {
+        values: dict[str, AttributeValueTypeDef] = {
             ":status": {"S": status},
             ":updatedAt": {"S": updated_at},
             ":pending": {"S": "PENDING"},
@@ -198,7 +205,7 @@ class DynamoSubmissionStore:
         )
 
     def _update(self, submission_id: str, expression: str, condition: str,
-                values: dict[str, Any]) -> bool:
+                values: dict[str, AttributeValueTypeDef]) -> bool:
         with unavailable_on_outage():
             try:
                 self._client.update_item(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -15,6 +15,9 @@ from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
 from tests.conftest import free_port
 from tests.store_contract import StoreContract
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class TestMotoStore(StoreContract):
@@ -39,7 +42,9 @@ class _Throttle:
 def _throttled_clients(throttle: _Throttle) -> Callable[[str, float], Any]:
     def make(service: str, read_timeout: float) -> Any:
         made = raw_client(service, read_timeout)
-        made.meta.events.register("before-send.dynamodb.GetItem", throttle, unique_id="throttle")
+        # botocore-stubs types handlers as returning None; a before-send handler may answer instead.
+        made.meta.events.register("before-send.dynamodb.GetItem", throttle,  # type: ignore[arg-type]
+                                  unique_id="throttle")
         return made
 
     return make
@@ -48,7 +53,8 @@ def _throttled_clients(throttle: _Throttle) -> Callable[[str, float], Any]:
 def test_a_throttle_is_retried_within_the_request_budget_then_503(aws: None) -> None:
     # GIVEN DynamoDB throttling every call, and a request with one second left
     throttle = _Throttle()
-    store = DynamoCustomerStore(BudgetedClient("dynamodb", _throttled_clients(throttle)), "customer_ids")
+    budgeted = BudgetedClient("dynamodb", _throttled_clients(throttle))
+    store = DynamoCustomerStore(cast("DynamoDBClient", budgeted), "customer_ids")
     started = time.monotonic()
     # WHEN the store reads, THEN it retries with backoff while the budget lasts, then gives up
     with deadline.budget(1.0), pytest.raises(ServiceUnavailableError, match="busy"):
@@ -59,6 +65,6 @@ def test_a_throttle_is_retried_within_the_request_budget_then_503(aws: None) -> 
 
 def test_an_unreachable_store_is_unavailable_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
-    store = DynamoCustomerStore(BudgetedClient("dynamodb"), "customer_ids")
+    store = DynamoCustomerStore(cast("DynamoDBClient", BudgetedClient("dynamodb")), "customer_ids")
     with deadline.budget(1.0), pytest.raises(ServiceUnavailableError, match="unreachable"):
         store.get("abc")

@@ -76,7 +76,7 @@ class Flow:
         arn = (machine or self.machine).replace(":stateMachine:", ":execution:") + f":{submission_id}"
         deadline = time.monotonic() + 20
         while True:
-            described: dict[str, Any] = client("stepfunctions").describe_execution(executionArn=arn)
+            described = dict(client("stepfunctions").describe_execution(executionArn=arn))
             if described["status"] != "RUNNING" or time.monotonic() > deadline:
                 return described
             time.sleep(0.02)
@@ -95,9 +95,8 @@ class Flow:
         return dict(body)
 
     def executions(self) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = client("stepfunctions").list_executions(
-            stateMachineArn=self.machine)["executions"]
-        return found
+        found = client("stepfunctions").list_executions(stateMachineArn=self.machine)["executions"]
+        return [dict(execution) for execution in found]
 
 
 @contextmanager

@@ -229,7 +229,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Call]]:
         config.reset(), aws.reset(), wiring.reset()
         recorder = Recorder()
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-            aws._session().register("before-parameter-build", recorder)
+            # botocore calls a handler with keyword arguments, `params` and `model` among them.
+            aws._session().register("before-parameter-build", recorder)  # type: ignore[arg-type]
             _exercise(recorder, _project_reading_the_cursor_secret_from_ssm(tmp_path_factory.mktemp("app")))
         config.reset(), aws.reset(), wiring.reset()
         return recorder.calls

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -35,7 +35,7 @@ def frequent_thread_switches() -> Iterator[None]:
 def test_a_reader_never_sees_an_update_half_applied(stack: DevStack, frequent_thread_switches: None) -> None:
     # GIVEN an update that creates an item with 12 attributes, and a reader polling that key meanwhile
     dynamodb, table = stack.client("dynamodb"), settings().submissions_table
-    torn: list[dict[str, object]] = []
+    torn: list[Mapping[str, object]] = []
     for _ in range(ROUNDS):
         key = {"submissionId": {"S": f"emulator-{uuid.uuid4().hex}"}}
         done = threading.Event()

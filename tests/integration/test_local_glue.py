@@ -11,7 +11,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -114,7 +114,7 @@ def test_an_event_failing_past_its_retries_lands_on_the_dead_letter_queue(
 
     # THEN after three attempts (Lambda's two retries) the event is on its dead-letter queue, in
     # the record format of Lambda's on-failure destination
-    messages: list[dict[str, Any]] = []
+    messages: list[Mapping[str, Any]] = []
     wait_for(lambda: messages.extend(sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1).get(
         "Messages", [])) or messages, "dead-letter message")
     record = json.loads(messages[0]["Body"])

@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -20,6 +20,9 @@ from backend.local.devstack import DevStack
 from chalicelib.customers.domain import utc_now
 from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
 from tests.conftest import fresh_id
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +61,7 @@ def executions_named(stack: DevStack, name: str) -> list[dict[str, Any]]:
                   if m["name"] == "customers-workflow"]
     found = [e for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=machine)
              for e in page["executions"] if e["name"] == name]
-    return found
+    return [dict(execution) for execution in found]
 
 
 def wait_until_delivered(stack: DevStack) -> None:
@@ -115,8 +118,8 @@ def test_the_same_event_delivered_twice_runs_one_execution_and_inserts_once(
 ) -> None:
     # GIVEN one CustomerIdSubmitted event, put on the bus twice (as an at-least-once redelivery)
     cid, sid = fresh_id("wf"), str(uuid.uuid4())
-    entry = {"Source": SOURCE, "DetailType": SUBMITTED,
-             "Detail": json.dumps(submitted_detail(sid, cid, utc_now()))}
+    entry: PutEventsRequestEntryTypeDef = {"Source": SOURCE, "DetailType": SUBMITTED,
+                                           "Detail": json.dumps(submitted_detail(sid, cid, utc_now()))}
     response = stack.client("events").put_events(Entries=[entry, entry])
     assert response["FailedEntryCount"] == 0
 
@@ -135,8 +138,10 @@ def test_a_redelivery_after_the_end_changes_nothing(stack: DevStack, api: httpx.
     sid = submit(api, cid)
     done = final(api, sid)
     customer = api.get(f"/customers/{cid}").json()
-    entry = {"Source": SOURCE, "DetailType": SUBMITTED,
-             "Detail": json.dumps(submitted_detail(sid, cid, done["submittedAt"]))}
+    entry: PutEventsRequestEntryTypeDef = {
+        "Source": SOURCE, "DetailType": SUBMITTED,
+        "Detail": json.dumps(submitted_detail(sid, cid, done["submittedAt"])),
+    }
 
     stack.client("events").put_events(Entries=[entry])
     wait_until_delivered(stack)

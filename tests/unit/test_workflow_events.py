@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -24,6 +24,9 @@ from chalicelib.workflow.events import (
 from chalicelib.workflow.publisher import EventBridgePublisher
 from chalicelib.workflow.submissions import PublishError
 
+if TYPE_CHECKING:
+    from mypy_boto3_events import EventBridgeClient
+
 
 class FakeEvents:
     def __init__(self, response: dict[str, Any] | None = None, error: Exception | None = None) -> None:
@@ -36,6 +39,10 @@ class FakeEvents:
         if self._error:
             raise self._error
         return self._response
+
+
+def _as_client(events: FakeEvents) -> EventBridgeClient:
+    return cast("EventBridgeClient", events)  # the fake has the one method the publisher calls
 
 
 def test_the_app_subscribes_its_handlers_with_the_patterns_defined_once() -> None:
@@ -59,7 +66,9 @@ def test_the_status_pattern_takes_only_final_changes_of_this_state_machine() -> 
 def test_the_publisher_puts_one_event_with_the_names_the_rule_matches() -> None:
     events = FakeEvents()
 
-    EventBridgePublisher(lambda: events).submitted("sub-1", "cust-001", "2026-11-25T09:00:00.000Z")
+    publisher = EventBridgePublisher(lambda: _as_client(events))
+
+    publisher.submitted("sub-1", "cust-001", "2026-11-25T09:00:00.000Z")
 
     ((entry,),) = events.calls
     assert entry["Source"] in SUBMITTED_PATTERN["source"] and entry["Source"] == SOURCE
@@ -75,7 +84,7 @@ def test_the_publisher_puts_one_event_with_the_names_the_rule_matches() -> None:
 ])
 def test_an_event_the_bus_did_not_take_is_a_publish_error(events: FakeEvents) -> None:
     with pytest.raises(PublishError):
-        EventBridgePublisher(lambda: events).submitted("sub-1", "cust-001", "t")
+        EventBridgePublisher(lambda: _as_client(events)).submitted("sub-1", "cust-001", "t")
 
 
 def test_the_local_status_change_event_has_step_functions_shape() -> None:
