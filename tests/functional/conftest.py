@@ -11,7 +11,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from tests.conftest import API_KEY
+from tests.conftest import API_KEY, STACK_RUNNING
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,6 +44,17 @@ class Api:
 
     def delete(self, path: str, **kw: Any) -> tuple[int, Any, dict[str, str]]:
         return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture(autouse=True)
+def _no_local_stack_running(request: pytest.FixtureRequest) -> None:
+    """moto's in-process backends are the running stack's too: `mock_aws` would wipe its tables, and its
+    glue would act on this test's submissions. The root conftest.py runs the stack's tests last; this
+    catches an order it did not choose (a plugin that shuffles tests)."""
+    if request.config.stash.get(STACK_RUNNING, False):
+        pytest.fail("functional tests cannot run once the session's local stack is up (it shares moto's "
+                    "in-process state): run them before tests/integration, or in their own pytest run",
+                    pytrace=False)
 
 
 @pytest.fixture
