@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from backend.local.unique import fresh_id
 from chalicelib import config, errors
 from chalicelib.api.openapi import OPERATIONS, Operation, document
 from chalicelib.aws import on_every_attempt
 from chalicelib.config import settings
-from tests.conftest import fresh_id
 from tests.functional.conftest import Api
 
 Answer = tuple[int, Any, dict[str, str]]

@@ -1,4 +1,5 @@
-"""The store against in-process moto, plus what happens when DynamoDB throttles or is down."""
+"""The customer store on in-process moto: the port's contract (tests/contracts.py), and what happens
+when DynamoDB throttles or is down."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from backend.local.unique import free_port
 from chalicelib import deadline
 from chalicelib.aws import BudgetedClient, client, raw_client
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
-from tests.conftest import free_port
-from tests.store_contract import StoreContract
+from tests.contracts import DynamoCustomerStoreContract
 
 
-class TestMotoStore(StoreContract):
+class TestMotoCustomerStore(DynamoCustomerStoreContract):
     @pytest.fixture
     def store(self, aws: None) -> DynamoCustomerStore:
         return DynamoCustomerStore(client("dynamodb"), "customer_ids")

@@ -27,7 +27,8 @@ from moto import mock_aws
 
 from backend.deploy import policies
 from backend.deploy.stage import load_stage
-from tests.conftest import API_KEY, fresh_id
+from backend.local.unique import fresh_id
+from tests.conftest import API_KEY
 from tests.infra.conftest import ROOT, STAGES
 
 REGION, ACCOUNT = "us-east-1", "123456789012"

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from backend.local.devstack import DevStack
+from backend.local.unique import fresh_id
 from chalicelib.customers.domain import utc_now
 from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
-from tests.conftest import fresh_id
 
 pytestmark = pytest.mark.integration
 
