@@ -35,7 +35,9 @@ class CustomerStoreContract:
     def store(self) -> CustomerStore:
         raise NotImplementedError
 
-    def test_insert_is_conditional(self, store: CustomerStore) -> None:
+    def test_an_insert_never_overwrites_someone_else_s_customer(self, store: CustomerStore) -> None:
+        # GIVEN a customer stored by one writer, WHEN another inserts the same ID
+        # THEN the other gets nothing and the first customer stays as stored
         cid = fresh_id()
         assert store.insert(customer(cid), "mine") == customer(cid)
         assert store.insert(Customer(cid, "later", "batch"), "theirs") is None
@@ -83,7 +85,7 @@ class CustomerStoreContract:
             after = page[-1].id
         assert listed == ids
 
-    def test_prefix_queries_one_shard(self, store: CustomerStore) -> None:
+    def test_a_prefix_lists_only_its_ids_in_order_from_any_position(self, store: CustomerStore) -> None:
         tag = fresh_id("p")
         ids = [f"{tag}-{n}" for n in range(5)]
         store.insert_many([customer(i) for i in ids], "mine")
@@ -107,7 +109,7 @@ class DynamoCustomerStoreContract(CustomerStoreContract):
         # each position in turn still yields every ID once, in order
         assert listing.resume_after is not None
         seen = [c.id for c in listing.items]
-        after = listing.resume_after
+        after: str | None = listing.resume_after
         while after is not None:
             with deadline.budget(0.5):
                 listing = store.list_after(after, None, 100)
@@ -141,7 +143,7 @@ class SubmissionStoreContract:
         assert store.create(later, 1, "token-2") is None
         assert store.get(sid) == pending(sid)
 
-    def test_running_only_from_pending(self, store: SubmissionStore) -> None:
+    def test_a_submission_is_marked_running_only_while_pending(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
         store.create(pending(sid), 1, "token-1")
         running = Submission(sid, "cust-001", "RUNNING", None, None, T0, "2026-11-25T09:00:01.000Z")

@@ -28,8 +28,8 @@ class Api:
         sent = {"content-type": "application/json", **(headers or {})}
         if self._key is not None:
             sent.setdefault("x-api-key", self._key)
-        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        response = self._client.http.request(method, path, headers=sent, body=payload or b"")
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else "")
+        response = self._client.http.request(method, path, headers=sent, body=payload.encode())
         text = response.body.decode() if response.body else ""
         return response.status_code, json.loads(text) if text else None, dict(response.headers)
 
@@ -61,9 +61,9 @@ def _no_local_stack_running(request: pytest.FixtureRequest) -> None:
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
     with mock_aws():
-        import botocore.session
+        import boto3
 
-        cloudformation = botocore.session.get_session().create_client("cloudformation")
+        cloudformation = boto3.client("cloudformation")
         for template in ("data.json",):
             cloudformation.create_stack(
                 StackName=template.split(".")[0],

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 from backend.local.unique import fresh_id
 from chalicelib import config, errors
@@ -38,9 +39,10 @@ _NOT_REACHABLE_HERE = {
 
 def _throttling(request: Any, **_: Any) -> AWSResponse:
     """What DynamoDB and EventBridge answer when they throttle: the store is unavailable."""
+    headers = HTTPHeaders.from_dict({"x-amzn-ErrorType": "ThrottlingException"})
     body = b'{"__type":"ThrottlingException","message":"slow down"}'
     raw = type("Raw", (), {"stream": lambda self, **_: iter([body])})()
-    return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
+    return AWSResponse(request.url, 400, headers, raw)
 
 
 def _with_store_down(api: Api, op: Operation) -> Answer:

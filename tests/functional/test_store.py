@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 from backend.local.unique import free_port
 from chalicelib import deadline
@@ -32,9 +33,10 @@ class _Throttle:
 
     def __call__(self, request: Any, **_: Any) -> AWSResponse:
         self.attempts += 1
+        headers = HTTPHeaders.from_dict({"x-amzn-ErrorType": "ThrottlingException"})
         body = b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}'
         raw = type("Raw", (), {"stream": lambda self, **_: iter([body])})()
-        return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
+        return AWSResponse(request.url, 400, headers, raw)
 
 
 def _throttled_clients(throttle: _Throttle) -> Callable[[str, float], Any]:

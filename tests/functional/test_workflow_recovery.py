@@ -162,8 +162,9 @@ class Throttle:
 
     def __call__(self, **_: Any) -> tuple[Any, dict[str, Any]]:
         from botocore.awsrequest import AWSResponse
+        from botocore.compat import HTTPHeaders
 
-        response = AWSResponse("https://states.us-east-1.amazonaws.com/", 400, {}, None)
+        response = AWSResponse("https://states.us-east-1.amazonaws.com/", 400, HTTPHeaders(), None)
         return response, {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
                           "ResponseMetadata": {"HTTPStatusCode": 400}}
 

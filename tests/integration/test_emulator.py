@@ -94,7 +94,7 @@ def machine(stack: DevStack) -> Iterator[tuple[str, str]]:
 
 def received(stack: DevStack, queue: str, expected: int) -> list[dict[str, Any]]:
     """The details of the events the queue receives, in order, until `expected` or the deadline."""
-    sqs, details = stack.client("sqs"), []
+    sqs, details = stack.client("sqs"), list[dict[str, Any]]()
     deadline = time.monotonic() + DEADLINE_SECONDS
     while len(details) < expected and time.monotonic() < deadline:
         details += [event["detail"] for event in take_events(sqs, queue)]
