@@ -28,7 +28,6 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from backend.local.unique import free_port  # noqa: E402
+
 FRONTEND = ROOT / "frontend"
 BIN = FRONTEND / "node_modules" / ".bin"
 RATIO_TARGET = 1.5
@@ -52,13 +55,6 @@ CHROME_FLAGS = (
 
 def line(label: str, value: object, unit: str = "") -> None:
     print(f"{label:<46} {value!s:>10} {unit}".rstrip(), flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> None:
@@ -100,7 +96,6 @@ def wait_for(url: str, timeout: float = 30) -> None:
 @contextmanager
 def local_api(web_port: int) -> Iterator[Any]:
     """The real local API, allowing the preview's origin (its CORS list follows WEB_PORT)."""
-    sys.path.insert(0, str(ROOT))
     from backend.local.devstack import DevStack
 
     with DevStack(

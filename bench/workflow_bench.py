@@ -40,8 +40,9 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from backend.local.devstack import DevStack  # noqa: E402
+from backend.local.event_queue import route_to_queue, take_events  # noqa: E402
 from backend.local.glue import schedule_seconds, scheduled_handlers  # noqa: E402
-from tests.conftest import free_port, fresh_id  # noqa: E402
+from backend.local.unique import free_port, fresh_id  # noqa: E402
 
 RUNS = 20
 POLL_SECONDS = 0.01
@@ -296,24 +297,17 @@ class FinalStatusLog:
     NAME = "bench-final-status-changes"
 
     def __init__(self, stack: DevStack) -> None:
-        self._sqs, events = stack.client("sqs"), stack.client("events")
-        self._queue = self._sqs.create_queue(QueueName=self.NAME)["QueueUrl"]
-        queue_arn = self._sqs.get_queue_attributes(
-            QueueUrl=self._queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events.put_rule(Name=self.NAME, EventPattern=json.dumps({
+        self._sqs = stack.client("sqs")
+        self._queue = route_to_queue(self._sqs, stack.client("events"), self.NAME, {
             "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
-            "detail": {"status": ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]}}))
-        events.put_targets(Rule=self.NAME, Targets=[{"Id": "bench", "Arn": queue_arn}])
+            "detail": {"status": ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]}})
 
     def wait_for(self, names: set[str], timeout: float = 900) -> None:
         pending, deadline = set(names), time.monotonic() + timeout
         while pending:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{len(pending)} executions not announced ended after {timeout:.0f} s")
-            for message in self._sqs.receive_message(QueueUrl=self._queue, MaxNumberOfMessages=10,
-                                                     WaitTimeSeconds=1).get("Messages", []):
-                pending.discard(json.loads(message["Body"])["detail"]["name"])
-                self._sqs.delete_message(QueueUrl=self._queue, ReceiptHandle=message["ReceiptHandle"])
+            pending -= {event["detail"]["name"] for event in take_events(self._sqs, self._queue)}
 
 
 def handlers_idle(stack: DevStack, timeout: float = 900) -> None:

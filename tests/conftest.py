@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
-import uuid
 
 import pytest
+
+# Moved to backend.local.unique (bench/ needs them and may not import tests/). Still importable from
+# here only for bench/api_bench.py and tests/functional/test_workflow_handlers.py, whose owners change
+# their imports; then drop these two lines.
+from backend.local.unique import free_port as free_port
+from backend.local.unique import fresh_id as fresh_id
 
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
@@ -19,18 +23,8 @@ os.environ.update(
 )
 
 API_KEY = "test-api-key"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def fresh_id(prefix: str = "t") -> str:
-    """A random valid customer ID, so tests never collide with each other or with old data."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+# True while the session's local stack (root conftest.py) runs its emulator in this process.
+STACK_RUNNING = pytest.StashKey[bool]()
 
 
 @pytest.fixture(autouse=True)

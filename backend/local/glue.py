@@ -46,6 +46,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from backend.local.event_queue import route_to_queue
+from backend.local.lambda_events import LambdaContext
+
 ROOT = Path(__file__).resolve().parents[2]
 MAX_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and two retries
 RETRY_AFTER_SECONDS = 1  # the queue's visibility timeout: when a failed event comes back
@@ -183,16 +186,11 @@ class LocalWorkflow:
     # -- 2. EventBridge rule -> SQS -> handler, failures -> its dead-letter queue --------
     def _subscribe(self, handler: LambdaHandler) -> tuple[str, str]:
         """Returns the URLs of the handler's event queue and of its dead-letter queue."""
-        sqs, events = _client("sqs"), _client("events")
         queue_name = self.function_name(handler)
-        queue_url: str = sqs.create_queue(
-            QueueName=queue_name, Attributes={"VisibilityTimeout": str(RETRY_AFTER_SECONDS)}
-        )["QueueUrl"]
-        dead_letter_url: str = sqs.create_queue(QueueName=self.dead_letter_queue_name(handler))["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
-        events.put_rule(Name=queue_name, EventPattern=json.dumps(handler.pattern), State="ENABLED")
-        events.put_targets(Rule=queue_name, Targets=[{"Id": "local-lambda", "Arn": queue_arn}])
+        queue_url = route_to_queue(_client("sqs"), _client("events"), queue_name, handler.pattern or {},
+                                   queue_attributes={"VisibilityTimeout": str(RETRY_AFTER_SECONDS)})
+        dead_letter_url: str = _client("sqs").create_queue(
+            QueueName=self.dead_letter_queue_name(handler))["QueueUrl"]
         log.info("%s <- %s events (rule %s; failures go to %s)", handler.name, _describe(handler.pattern),
                  queue_name, self.dead_letter_queue_name(handler))
         return queue_url, dead_letter_url
@@ -200,12 +198,9 @@ class LocalWorkflow:
     def _function_arn(self, handler: LambdaHandler) -> str:
         return f"arn:aws:lambda:{self._region}:{self._account}:function:{self.function_name(handler)}"
 
-    def _context(self, handler: LambdaHandler) -> Any:
-        from chalice.local import LambdaContext
-
-        context = LambdaContext(self.function_name(handler), memory_size=512, max_runtime_ms=60_000)
-        context.invoked_function_arn = self._function_arn(handler)
-        return context
+    def _context(self, handler: LambdaHandler) -> LambdaContext:
+        return LambdaContext(self.function_name(handler), region=self._region, account=self._account,
+                             timeout_ms=60_000)
 
     def _invoke(self, handler: LambdaHandler, event: dict[str, Any]) -> None:
         # moto's delivered events lack `account`; Lambda always gets the full envelope.

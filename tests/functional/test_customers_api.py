@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import fresh_id
+from backend.local.unique import fresh_id
 from tests.functional.conftest import Api
 
 ORIGIN = "http://127.0.0.1:5173"

@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
+from backend.local.unique import fresh_id
 from chalicelib import config, errors
 from chalicelib.api.openapi import OPERATIONS, Operation, document
 from chalicelib.aws import on_every_attempt
 from chalicelib.config import settings
-from tests.conftest import fresh_id
 from tests.functional.conftest import Api
 
 Answer = tuple[int, Any, dict[str, str]]
@@ -38,9 +39,10 @@ _NOT_REACHABLE_HERE = {
 
 def _throttling(request: Any, **_: Any) -> AWSResponse:
     """What DynamoDB and EventBridge answer when they throttle: the store is unavailable."""
+    headers = HTTPHeaders.from_dict({"x-amzn-ErrorType": "ThrottlingException"})
     body = b'{"__type":"ThrottlingException","message":"slow down"}'
     raw = type("Raw", (), {"stream": lambda self, **_: iter([body])})()
-    return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
+    return AWSResponse(request.url, 400, headers, raw)
 
 
 def _with_store_down(api: Api, op: Operation) -> Answer:

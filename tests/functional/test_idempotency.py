@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import fresh_id
+from backend.local.unique import fresh_id
 from tests.functional.conftest import Api
 
 

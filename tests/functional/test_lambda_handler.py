@@ -6,7 +6,7 @@ import json
 
 from chalice.test import Client
 
-from tests.events import LambdaContext, rest_request
+from backend.local.lambda_events import LambdaContext, rest_request
 
 
 def test_the_handler_answers_api_gateway_events(chalice_client: Client) -> None:

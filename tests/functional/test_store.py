@@ -1,4 +1,5 @@
-"""The store against in-process moto, plus what happens when DynamoDB throttles or is down."""
+"""The customer store on in-process moto: the port's contract (tests/contracts.py), and what happens
+when DynamoDB throttles or is down."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
+from backend.local.unique import free_port
 from chalicelib import deadline
 from chalicelib.aws import BudgetedClient, client, raw_client
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
-from tests.conftest import free_port
-from tests.store_contract import StoreContract
+from tests.contracts import DynamoCustomerStoreContract
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-class TestMotoStore(StoreContract):
+class TestMotoCustomerStore(DynamoCustomerStoreContract):
     @pytest.fixture
     def store(self, aws: None) -> DynamoCustomerStore:
         return DynamoCustomerStore(client("dynamodb"), "customer_ids")
@@ -34,9 +36,10 @@ class _Throttle:
 
     def __call__(self, request: Any, **_: Any) -> AWSResponse:
         self.attempts += 1
+        headers = HTTPHeaders.from_dict({"x-amzn-ErrorType": "ThrottlingException"})
         body = b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}'
         raw = type("Raw", (), {"stream": lambda self, **_: iter([body])})()
-        return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
+        return AWSResponse(request.url, 400, headers, raw)
 
 
 def _throttled_clients(throttle: _Throttle) -> Callable[[str, float], Any]:

@@ -6,15 +6,15 @@ pattern (chalicelib/workflow/events.py) sends it to an SQS queue the test reads.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from backend.local.event_queue import route_to_queue, take_events
+from backend.local.unique import fresh_id
 from chalicelib.aws import client
 from chalicelib.workflow.events import SUBMITTED, SUBMITTED_PATTERN
-from tests.conftest import fresh_id
 from tests.functional.conftest import Api
 from tests.functional.test_customers_api import ORIGIN, assert_error
 
@@ -23,15 +23,10 @@ class Bus:
     """Every event a rule with the submitted pattern would match."""
 
     def __init__(self) -> None:
-        sqs, events = client("sqs"), client("events")
-        self._url = sqs.create_queue(QueueName="submitted-events")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])["Attributes"]
-        events.put_rule(Name="submitted-events", EventPattern=json.dumps(SUBMITTED_PATTERN))
-        events.put_targets(Rule="submitted-events", Targets=[{"Id": "q", "Arn": arn["QueueArn"]}])
+        self._url = route_to_queue(client("sqs"), client("events"), "submitted-events", SUBMITTED_PATTERN)
 
     def events(self) -> list[dict[str, Any]]:
-        found = client("sqs").receive_message(QueueUrl=self._url, MaxNumberOfMessages=10)
-        return [json.loads(m["Body"]) for m in found.get("Messages", [])]
+        return take_events(client("sqs"), self._url, wait_seconds=0)
 
 
 @pytest.fixture

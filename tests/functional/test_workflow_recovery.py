@@ -26,12 +26,12 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from backend.local import emulator
+from backend.local.unique import fresh_id
 from chalicelib import wiring
 from chalicelib.aws import client, on_every_attempt
 from chalicelib.errors import ServiceUnavailableError
 from chalicelib.workflow.events import submitted_detail
 from chalicelib.workflow.handlers import reconcile_submissions, start_workflow
-from tests.conftest import fresh_id
 from tests.functional.test_workflow_handlers import (
     CONTEXT,
     ROOT,
@@ -162,8 +162,9 @@ class Throttle:
 
     def __call__(self, **_: Any) -> tuple[Any, dict[str, Any]]:
         from botocore.awsrequest import AWSResponse
+        from botocore.compat import HTTPHeaders
 
-        response = AWSResponse("https://states.us-east-1.amazonaws.com/", 400, {}, None)
+        response = AWSResponse("https://states.us-east-1.amazonaws.com/", 400, HTTPHeaders(), None)
         return response, {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
                           "ResponseMetadata": {"HTTPStatusCode": 400}}
 

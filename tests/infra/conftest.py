@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import free_port
+from backend.local.unique import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")

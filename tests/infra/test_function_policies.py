@@ -27,7 +27,8 @@ from moto import mock_aws
 
 from backend.deploy import policies
 from backend.deploy.stage import load_stage
-from tests.conftest import API_KEY, fresh_id
+from backend.local.unique import fresh_id
+from tests.conftest import API_KEY
 from tests.infra.conftest import ROOT, STAGES
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
@@ -44,7 +45,7 @@ NOT_OUR_CALLS = {
     "IdempotencyTable": "Powertools' idempotency utility calls DynamoDB through its own boto3 client",
     "OnFailureDestination": "Lambda itself sends a failed asynchronous event to the DLQ with this role",
 }
-Call = tuple[str, str, dict[str, str]]  # IAM action, resource ARN, condition keys
+Call = tuple[str, str, tuple[tuple[str, str], ...]]  # IAM action, resource ARN, condition keys (sorted)
 
 
 def _table_arn(name: str, index: str | None = None) -> str:
@@ -55,17 +56,17 @@ def iam_calls(service: str, operation: str, params: dict[str, Any]) -> list[Call
     """The IAM actions and resources one botocore call is authorised against."""
     if service == "dynamodb":
         if operation == "BatchGetItem":
-            return [(f"dynamodb:{operation}", _table_arn(t), {}) for t in params["RequestItems"]]
-        return [(f"dynamodb:{operation}", _table_arn(params["TableName"], params.get("IndexName")), {})]
+            return [(f"dynamodb:{operation}", _table_arn(t), ()) for t in params["RequestItems"]]
+        return [(f"dynamodb:{operation}", _table_arn(params["TableName"], params.get("IndexName")), ())]
     if service == "eventbridge":
         return [(f"events:{operation}",
                  f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{e.get('EventBusName', 'default')}",
-                 {"events:source": e["Source"]}) for e in params["Entries"]]
+                 (("events:source", e["Source"]),)) for e in params["Entries"]]
     if service == "ssm":
-        return [(f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}", {})]
+        return [(f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}", ())]
     if service == "sfn":
         arn = params.get("stateMachineArn") or params["executionArn"]
-        return [(f"states:{operation}", arn, {})]
+        return [(f"states:{operation}", arn, ())]
     raise AssertionError(f"no IAM mapping for {service}.{operation}: add one")
 
 
@@ -80,8 +81,7 @@ class Recorder:
         assert self.function is not None, f"an AWS call outside any function: {model.name}"
         service = model.service_model.service_id.hyphenize()
         for action, resource, condition in iam_calls(service, model.name, params):
-            self.calls.setdefault(self.function, set()).add(
-                (action, resource, tuple(sorted(condition.items()))))  # type: ignore[arg-type]
+            self.calls.setdefault(self.function, set()).add((action, resource, condition))
 
     @contextmanager
     def running(self, function: str) -> Iterator[None]:
@@ -124,19 +124,19 @@ def _project_reading_the_cursor_secret_from_ssm(tmp: Path) -> Path:
 
 def _exercise(recorder: Recorder, project: Path) -> None:
     """Every function through every path that calls AWS."""
-    import botocore.session
+    import boto3
 
     from app import app
     from backend.local.emulator import status_change_event
     from chalicelib.workflow import handlers
     from workflow.definition import load
 
-    admin = botocore.session.get_session()
-    admin.create_client("cloudformation", region_name=REGION).create_stack(
+    admin = boto3.session.Session(region_name=REGION)
+    admin.client("cloudformation").create_stack(
         StackName="data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text())
-    admin.create_client("ssm", region_name=REGION).put_parameter(
+    admin.client("ssm").put_parameter(
         Name=LOCAL["CURSOR_SECRET_PARAMETER"], Value="secret", Type="SecureString")
-    sfn = admin.create_client("stepfunctions", region_name=REGION)
+    sfn = admin.client("stepfunctions")
     # A machine that cannot record its end (no such submissions table): every end is left to the
     # status handler and the reconciler, so their paths run too.
     machine: str = sfn.create_state_machine(
@@ -198,11 +198,12 @@ def _submit_unpublished(call: Any) -> str:
     """A submission whose event the bus refuses: accepted all the same, left PENDING for the
     reconciler (an outbox), so the API makes no further call for it."""
     from botocore.awsrequest import AWSResponse
+    from botocore.compat import HTTPHeaders
 
     from chalicelib.aws import on_every_attempt
 
     def refuse(**_: Any) -> tuple[Any, dict[str, Any]]:
-        return AWSResponse("https://events/", 400, {}, None), {
+        return AWSResponse("https://events/", 400, HTTPHeaders(), None), {
             "Error": {"Code": "AccessDeniedException", "Message": "no"}, "ResponseMetadata": {}}
 
     undo = on_every_attempt("events", "before-call.eventbridge.PutEvents", refuse)
@@ -226,13 +227,19 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Call]]:
         mp.setenv("RECONCILE_AFTER_SECONDS", "0")
         from chalicelib import aws, config, wiring
 
-        config.reset(), aws.reset(), wiring.reset()
+        config.reset()
+
+        aws.reset()
+
+        wiring.reset()
         recorder = Recorder()
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             # botocore calls a handler with keyword arguments, `params` and `model` among them.
             aws._session().register("before-parameter-build", recorder)  # type: ignore[arg-type]
             _exercise(recorder, _project_reading_the_cursor_secret_from_ssm(tmp_path_factory.mktemp("app")))
-        config.reset(), aws.reset(), wiring.reset()
+        config.reset()
+        aws.reset()
+        wiring.reset()
         return recorder.calls
     finally:
         mp.undo()
@@ -264,7 +271,7 @@ def _allows(statement: dict[str, Any], call: Call) -> bool:
         statement["Effect"] == "Allow"
         and action in statement["Action"]
         and any(fnmatch.fnmatchcase(resource, pattern) for pattern in statement["Resource"])
-        and all(dict(condition).get(k) == v for k, v in wanted.items())  # type: ignore[arg-type]
+        and all(dict(condition).get(k) == v for k, v in wanted.items())
     )
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from tests.conftest import free_port
+from backend.local.unique import free_port
 
 if TYPE_CHECKING:
     from backend.local.devstack import DevStack

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from tests.conftest import fresh_id
+from backend.local.unique import fresh_id
 
 
 def test_50_parallel_puts_of_one_new_id_create_it_once(api: httpx.Client) -> None:

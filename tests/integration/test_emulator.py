@@ -11,12 +11,16 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from backend.local.devstack import DevStack
+from backend.local.emulator import status_change_event
+from backend.local.event_queue import route_to_queue, take_events, unroute
 from chalicelib.config import settings
+from chalicelib.workflow.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
 
 ROUNDS = 150
 DEADLINE_SECONDS = 20
@@ -79,30 +83,21 @@ MACHINE = json.dumps({"StartAt": "Route", "States": {
 def machine(stack: DevStack) -> Iterator[tuple[str, str]]:
     """A state machine of its own and a queue its status-change events are routed to."""
     name = f"emulator-events-{uuid.uuid4().hex[:8]}"
-    sfn, sqs, events = stack.client("stepfunctions"), stack.client("sqs"), stack.client("events")
-    arn = sfn.create_state_machine(name=name, definition=MACHINE,
-                                   roleArn="arn:aws:iam::123456789012:role/test")["stateMachineArn"]
-    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
-    attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
-    queue_arn = attributes["QueueArn"]
-    events.put_rule(Name=name, EventPattern=json.dumps({
-        "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
-        "detail": {"stateMachineArn": [arn]}}))
-    events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": queue_arn}])
+    arn = stack.client("stepfunctions").create_state_machine(
+        name=name, definition=MACHINE, roleArn="arn:aws:iam::123456789012:role/test")["stateMachineArn"]
+    queue = route_to_queue(stack.client("sqs"), stack.client("events"), name, {
+        "source": [STATES_SOURCE], "detail-type": [EXECUTION_STATUS_CHANGE],
+        "detail": {"stateMachineArn": [arn]}})
     yield arn, queue
-    events.remove_targets(Rule=name, Ids=["q"])
-    events.delete_rule(Name=name)
+    unroute(stack.client("events"), name)
 
 
 def received(stack: DevStack, queue: str, expected: int) -> list[dict[str, Any]]:
     """The details of the events the queue receives, in order, until `expected` or the deadline."""
-    sqs, details = stack.client("sqs"), []
+    sqs, details = stack.client("sqs"), list[dict[str, Any]]()
     deadline = time.monotonic() + DEADLINE_SECONDS
     while len(details) < expected and time.monotonic() < deadline:
-        for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
-                "Messages", []):
-            details.append(json.loads(message["Body"])["detail"])
-            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+        details += [event["detail"] for event in take_events(sqs, queue)]
     return details
 
 
@@ -136,3 +131,29 @@ def test_every_execution_announces_running_then_its_final_status_once(
     assert final[failing[0]]["error"] == "Asked" and final[failing[0]]["cause"] == "the input said so"
     assert json.loads(final[succeeding[0]]["output"]) == {"fail": False}
     assert all(d["stopDate"] >= d["startDate"] for d in final.values())
+
+
+def test_the_local_status_change_event_has_step_functions_shape() -> None:
+    execution = {
+        "executionArn": "arn:aws:states:us-east-1:123456789012:execution:customers-workflow:sub-1",
+        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow",
+        "name": "sub-1", "status": "FAILED", "input": '{"submissionId":"sub-1"}',
+        "startDate": datetime(2026, 11, 25, 9, 0, 0, 250_000, tzinfo=UTC),
+        "stopDate": datetime(2026, 11, 25, 9, 0, 1, tzinfo=UTC),
+        "error": "SubmissionFailed", "cause": "DynamoDB.ResourceNotFoundException: gone",
+    }
+
+    running = status_change_event(execution, "RUNNING")
+    final = status_change_event(execution, "FAILED")
+
+    assert (final["Source"], final["DetailType"]) == (STATES_SOURCE, EXECUTION_STATUS_CHANGE)
+    assert final["Resources"] == [execution["executionArn"]]
+    detail = json.loads(final["Detail"])
+    assert detail | {"inputDetails": None} == {
+        "executionArn": execution["executionArn"], "stateMachineArn": execution["stateMachineArn"],
+        "name": "sub-1", "status": "FAILED", "startDate": 1795597200250, "stopDate": 1795597201000,
+        "input": '{"submissionId":"sub-1"}', "output": None, "inputDetails": None, "outputDetails": None,
+        "error": "SubmissionFailed", "cause": "DynamoDB.ResourceNotFoundException: gone",
+    }
+    early = json.loads(running["Detail"])
+    assert (early["status"], early["stopDate"], early["error"]) == ("RUNNING", None, None)

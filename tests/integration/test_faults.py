@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from backend.local.devstack import DevStack
-from tests.conftest import fresh_id
+from backend.local.unique import fresh_id
 from tests.integration.fault_proxy import FaultProxy, app_behind_proxy
 
 ROOT = Path(__file__).resolve().parents[2]

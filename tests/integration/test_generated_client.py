@@ -27,8 +27,9 @@ import pytest
 from backend.deploy import templates
 from backend.deploy.stage import load_stage
 from backend.local.devstack import DevStack
+from backend.local.unique import fresh_id
 from chalicelib.api.openapi import CHECKED_IN, OPERATIONS, Operation
-from tests.conftest import API_KEY, fresh_id
+from tests.conftest import API_KEY
 
 PACKAGE = "customer_ids_client"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from backend.local.devstack import DevStack
-from tests.conftest import API_KEY, fresh_id
+from backend.local.unique import fresh_id
+from tests.conftest import API_KEY
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from chalice.app import Chalice, CloudWatchEvent, Rate
 
 from backend.local import glue as local_glue
 from backend.local.devstack import DevStack
+from backend.local.event_queue import take_events
 from backend.local.glue import LocalWorkflow
 
 pytestmark = pytest.mark.integration
@@ -114,10 +115,14 @@ def test_an_event_failing_past_its_retries_lands_on_the_dead_letter_queue(
 
     # THEN after three attempts (Lambda's two retries) the event is on its dead-letter queue, in
     # the record format of Lambda's on-failure destination
-    messages: list[Mapping[str, Any]] = []
-    wait_for(lambda: messages.extend(sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1).get(
-        "Messages", [])) or messages, "dead-letter message")
-    record = json.loads(messages[0]["Body"])
+    records: list[dict[str, Any]] = []
+
+    def dead_lettered() -> bool:
+        records.extend(take_events(sqs, dlq))
+        return bool(records)
+
+    wait_for(dead_lettered, "dead-letter message")
+    record = records[0]
     assert record["requestPayload"]["detail"] == {"n": n}
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 3

@@ -6,9 +6,7 @@ import httpx
 import pytest
 
 from backend.local.devstack import DevStack
-from chalicelib.customers.store import DynamoCustomerStore
-from tests.conftest import fresh_id
-from tests.store_contract import StoreContract
+from backend.local.unique import fresh_id
 
 ORIGINS = ["http://127.0.0.1", "http://localhost"]
 
@@ -19,12 +17,6 @@ def error_of(response: httpx.Response) -> str:
     assert "Traceback" not in response.text
     code: str = body["error"]["code"]
     return code
-
-
-class TestEmulatorStore(StoreContract):
-    @pytest.fixture
-    def store(self, stack: DevStack) -> DynamoCustomerStore:
-        return DynamoCustomerStore(stack.client("dynamodb"), "customer_ids")
 
 
 def test_create_read_list_delete_over_http(api: httpx.Client) -> None:

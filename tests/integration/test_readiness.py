@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import free_port, fresh_id
+from backend.local.unique import free_port, fresh_id
 
 pytestmark = pytest.mark.integration
 

@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 from backend.local.devstack import DevStack
+from backend.local.glue import scheduled_event
+from backend.local.lambda_events import LambdaContext
+from backend.local.unique import fresh_id
 from chalicelib.customers.domain import utc_now
 from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
-from tests.conftest import fresh_id
 
 if TYPE_CHECKING:
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
@@ -199,22 +201,21 @@ def test_a_submission_whose_event_is_lost_is_finished_by_the_reconciler(
 
 def run_reconciler(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> None:
     """`reconcile_submissions` as its schedule would invoke it, pointed at the stack's emulator."""
-    from types import SimpleNamespace
-
     from chalicelib import aws, config, wiring
     from chalicelib.workflow.handlers import reconcile_submissions
 
     for key, value in stack.aws_env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("RECONCILE_AFTER_SECONDS", "0")
-    config.reset(), aws.reset(), wiring.reset()
+    config.reset()
+    aws.reset()
+    wiring.reset()
     account = stack.client("sts").get_caller_identity()["Account"]
-    context = SimpleNamespace(invoked_function_arn=f"arn:aws:lambda:us-east-1:{account}:function:"
-                                                   "customer-ids-local-reconcile_submissions")
-    event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
-             "source": "aws.events", "account": account, "region": "us-east-1",
-             "time": utc_now(), "resources": [], "detail": {}}
+    context = LambdaContext("customer-ids-local-reconcile_submissions", account=account)
+    event = scheduled_event(account, "us-east-1", f"arn:aws:events:us-east-1:{account}:rule/reconcile")
     try:
         reconcile_submissions(event, context)
     finally:
-        config.reset(), aws.reset(), wiring.reset()
+        config.reset()
+        aws.reset()
+        wiring.reset()

@@ -113,8 +113,9 @@ def test_declared_headers_where_a_caller_meets_them() -> None:
 
 
 def test_every_documented_code_is_an_error_class_with_that_status() -> None:
-    statuses_of = {}
-    for kind in [AppError, *AppError.__subclasses__()]:
+    statuses_of: dict[str, set[int]] = {}
+    kinds: list[type[AppError]] = [AppError, *AppError.__subclasses__()]
+    for kind in kinds:
         statuses_of.setdefault(kind.code, set()).add(kind.status)
     for path, method, op in _operations():
         for status, response in op["responses"].items():

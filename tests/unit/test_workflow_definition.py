@@ -8,6 +8,9 @@ grammar; the graph test below checks the rest.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from chalicelib.workflow.submissions import Submission
 from workflow import __main__ as generator
 from workflow import definition as asl
 
+ROOT = Path(__file__).resolve().parents[2]
 STATES: dict[str, dict[str, Any]] = asl.definition()["States"]
 
 
@@ -34,9 +38,23 @@ def test_the_checked_in_definition_and_template_are_current() -> None:
     assert generator.stale() == [], "run: make generate"
 
 
-def test_generation_is_deterministic() -> None:
-    assert asl.render() == asl.render()
-    assert cfn.render() == cfn.render()
+def rendered_in_a_fresh_interpreter(hash_seed: str) -> str:
+    script = ("import sys\n"
+              "from backend.infra import workflow_template as cfn\n"
+              "from workflow import definition as asl\n"
+              "sys.stdout.write(asl.render() + '\\0' + cfn.render())\n")
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=True, timeout=60)
+    return done.stdout
+
+
+def test_generation_does_not_depend_on_the_interpreter_s_hash_seed() -> None:
+    # GIVEN two fresh interpreters whose sets and str hashes iterate in different orders
+    # WHEN each renders the definition and the template
+    renders = {rendered_in_a_fresh_interpreter(seed) for seed in ("1", "2")}
+    # THEN both write exactly what this process renders
+    assert renders == {asl.render() + "\0" + cfn.render()}
 
 
 def test_the_template_embeds_exactly_the_checked_in_definition() -> None:

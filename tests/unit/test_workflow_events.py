@@ -1,22 +1,18 @@
-"""Event names and patterns are defined once and used everywhere; the publisher; the local
-stand-in for Step Functions' status-change events."""
+"""Event names and patterns are defined once and used everywhere; the publisher. (The local stand-in
+for Step Functions' status-change events is tested with the emulator: tests/integration/test_emulator.py.)"""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.exceptions import ClientError
 
-from backend.local.emulator import status_change_event
 from backend.local.glue import event_handlers
 from chalicelib.config import settings
 from chalicelib.workflow.events import (
-    EXECUTION_STATUS_CHANGE,
     SOURCE,
-    STATES_SOURCE,
     SUBMITTED,
     SUBMITTED_PATTERN,
     execution_end_pattern,
@@ -85,29 +81,3 @@ def test_the_publisher_puts_one_event_with_the_names_the_rule_matches() -> None:
 def test_an_event_the_bus_did_not_take_is_a_publish_error(events: FakeEvents) -> None:
     with pytest.raises(PublishError):
         EventBridgePublisher(lambda: _as_client(events)).submitted("sub-1", "cust-001", "t")
-
-
-def test_the_local_status_change_event_has_step_functions_shape() -> None:
-    execution = {
-        "executionArn": "arn:aws:states:us-east-1:123456789012:execution:customers-workflow:sub-1",
-        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow",
-        "name": "sub-1", "status": "FAILED", "input": '{"submissionId":"sub-1"}',
-        "startDate": datetime(2026, 11, 25, 9, 0, 0, 250_000, tzinfo=UTC),
-        "stopDate": datetime(2026, 11, 25, 9, 0, 1, tzinfo=UTC),
-        "error": "SubmissionFailed", "cause": "DynamoDB.ResourceNotFoundException: gone",
-    }
-
-    running = status_change_event(execution, "RUNNING")
-    final = status_change_event(execution, "FAILED")
-
-    assert (final["Source"], final["DetailType"]) == (STATES_SOURCE, EXECUTION_STATUS_CHANGE)
-    assert final["Resources"] == [execution["executionArn"]]
-    detail = json.loads(final["Detail"])
-    assert detail | {"inputDetails": None} == {
-        "executionArn": execution["executionArn"], "stateMachineArn": execution["stateMachineArn"],
-        "name": "sub-1", "status": "FAILED", "startDate": 1795597200250, "stopDate": 1795597201000,
-        "input": '{"submissionId":"sub-1"}', "output": None, "inputDetails": None, "outputDetails": None,
-        "error": "SubmissionFailed", "cause": "DynamoDB.ResourceNotFoundException: gone",
-    }
-    early = json.loads(running["Detail"])
-    assert (early["status"], early["stopDate"], early["error"]) == ("RUNNING", None, None)
