@@ -21,10 +21,12 @@ from chalice.test import Client
 from moto import mock_aws
 
 from backend.local.emulator import status_change_event
+from backend.local.event_queue import route_to_queue, take_events
+from backend.local.unique import fresh_id
 from chalicelib.aws import client
 from chalicelib.workflow.events import SUBMITTED_PATTERN
 from chalicelib.workflow.handlers import record_workflow_end, start_workflow
-from tests.conftest import API_KEY, fresh_id
+from tests.conftest import API_KEY
 from tests.functional.conftest import Api
 from workflow.definition import load
 
@@ -49,11 +51,7 @@ class Flow:
 
     def __init__(self, api: Api) -> None:
         self.api = api
-        sqs, events = client("sqs"), client("events")
-        self._queue = sqs.create_queue(QueueName="submitted")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=self._queue, AttributeNames=["QueueArn"])["Attributes"]
-        events.put_rule(Name="submitted", EventPattern=json.dumps(SUBMITTED_PATTERN))
-        events.put_targets(Rule="submitted", Targets=[{"Id": "q", "Arn": arn["QueueArn"]}])
+        self._queue = route_to_queue(client("sqs"), client("events"), "submitted", SUBMITTED_PATTERN)
         self.machine = self.register("customers-workflow", TABLES)
 
     def register(self, name: str, tables: dict[str, str]) -> str:
@@ -65,10 +63,7 @@ class Flow:
         """POST /workflow/submit; returns the event the bus delivered for it."""
         status, body, _ = self.api.post("/workflow/submit", body={"id": customer_id})
         assert status == 202, body
-        messages = client("sqs").receive_message(QueueUrl=self._queue, MaxNumberOfMessages=10)["Messages"]
-        for message in messages:
-            client("sqs").delete_message(QueueUrl=self._queue, ReceiptHandle=message["ReceiptHandle"])
-        (event,) = [json.loads(m["Body"]) for m in messages]
+        (event,) = take_events(client("sqs"), self._queue, wait_seconds=0)
         event.setdefault("account", ACCOUNT)  # moto's delivered events lack it; Lambda's never do
         return dict(event)
 
