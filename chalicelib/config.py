@@ -35,9 +35,6 @@ class Settings:
     request_budget_seconds: float
     idempotency_table: str
     reconcile_after_seconds: int
-    service_name: str
-    metrics_namespace: str
-    tracing: bool
 
 
 def _flag(name: str) -> bool:
@@ -77,6 +74,20 @@ def settings() -> Settings:
         # How long a submission may stay unfinished before the reconciler takes it up, and how long
         # after an execution stopped abnormally its in-flight insert is waited for.
         reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "60")),
+    )
+
+
+@dataclass(frozen=True)
+class Telemetry:
+    service_name: str
+    metrics_namespace: str
+    tracing: bool
+
+
+def telemetry() -> Telemetry:
+    """Read when the logger and metrics are built, at import: not cached with `settings()`, which
+    must not be read before `chalice local` has put the stage's environment in place."""
+    return Telemetry(
         service_name=os.environ.get("POWERTOOLS_SERVICE_NAME", "customer-ids"),
         metrics_namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CustomerIds"),
         # The stages that trace (`xray` in .chalice/config.json) set it; never locally.

@@ -21,10 +21,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Chalice, ConvertToMiddleware
 
-from chalicelib.config import settings
+from chalicelib.config import telemetry
 
-logger = Logger(service=settings().service_name)
-metrics = Metrics(namespace=settings().metrics_namespace, service=settings().service_name)
+_TELEMETRY = telemetry()
+logger = Logger(service=_TELEMETRY.service_name)
+metrics = Metrics(namespace=_TELEMETRY.metrics_namespace, service=_TELEMETRY.service_name)
 
 # A request that counted nothing (most GETs) is normal, not worth a warning.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -33,11 +34,11 @@ Handler = Callable[[Any, Any], Any]
 
 
 def _tracer() -> Any:
-    if not settings().tracing:
+    if not _TELEMETRY.tracing:
         return None
     from aws_lambda_powertools import Tracer
 
-    return Tracer(service=settings().service_name, patch_modules=("botocore",))
+    return Tracer(service=_TELEMETRY.service_name, patch_modules=("botocore",))
 
 
 tracer = _tracer()
