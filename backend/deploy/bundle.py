@@ -36,6 +36,7 @@ MODEL_ROOTS = ("botocore/data/", "boto3/data/")
 # (tests/infra/conftest.py takes the same lock around its builds).
 BUILD_LOCK = Path(tempfile.gettempdir()) / "customer-ids-chalice-package.lock"
 PACKAGE_REGION_FALLBACK = "us-east-1"  # chalice package insists on a region; the template uses none
+PROBE = Path(__file__).with_name("lambda_probe.py")  # runs events through the unpacked bundle
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,13 @@ def size(bundle: Path) -> Size:
     with zipfile.ZipFile(bundle) as archive:
         files = [info for info in archive.infolist() if not info.is_dir()]
     return Size(bundle.stat().st_size, sum(info.file_size for info in files), len(files))
+
+
+def unpack(bundle: Path, into: Path) -> Path:
+    """The bundle as Lambda extracts it into /var/task."""
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(into)
+    return into
 
 
 def prune(bundle: Path) -> int:

@@ -1,0 +1,151 @@
+"""What ships: the bundle deploy.sh builds holds the pinned SDK, pruned of service models no client
+loads, and still imports and answers on its own, as Lambda loads it (backend/deploy/bundle.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from backend.deploy import bundle
+from tests.events import LambdaContext, rest_request
+from tests.infra.conftest import ROOT, Built
+
+SDK = ("boto3", "botocore", "s3transfer")
+SHIPPED_MODULES = ["app", "chalicelib", "chalice", "boto3", "botocore", "s3transfer", "aws_xray_sdk",
+                   "aws_lambda_powertools", "pydantic", "pydantic_core"]
+
+
+def names(built: Built) -> list[str]:
+    with zipfile.ZipFile(built.work_dir / "package" / "deployment.zip") as archive:
+        return archive.namelist()
+
+
+def models_shipped(entries: list[str], root: str) -> set[str]:
+    return {name[len(root):].split("/")[0] for name in entries if name.startswith(root) and
+            name.count("/") > root.count("/")}
+
+
+@pytest.mark.parametrize(("entry", "dropped"), [
+    ("botocore/data/s3/2006-03-01/service-2.json.gz", True),
+    ("boto3/data/ec2/2016-11-15/resources-1.json", True),
+    ("botocore/data/dynamodb/2012-08-10/service-2.json.gz", False),
+    ("boto3/data/dynamodb/2012-08-10/resources-1.json", False),
+    ("botocore/data/endpoints.json", False),
+    ("botocore/data/sdk-default-configuration.json", False),
+    ("botocore/client.py", False),
+    ("chalicelib/aws.py", False),
+])
+def test_only_models_of_services_no_client_loads_are_dropped(entry: str, dropped: bool) -> None:
+    assert bundle.never_loaded(entry) is dropped
+
+
+def test_every_client_the_lambda_code_creates_keeps_its_model() -> None:
+    # GIVEN every service the shipped code builds a client for (aws.client / raw_client)
+    source = "\n".join(p.read_text() for p in (ROOT / "chalicelib").rglob("*.py"))
+    called = set(re.findall(r"\bclient\(\s*[\"']([a-z0-9-]+)[\"']", source))
+    # THEN the bundle keeps each one's model
+    assert {"dynamodb", "events", "stepfunctions", "ssm"} <= called
+    assert called <= bundle.KEPT_SERVICES
+
+
+def test_the_built_bundle_ships_exactly_the_kept_models_and_every_shared_data_file(
+    stage_built: Built,
+) -> None:
+    entries = names(stage_built)
+    assert models_shipped(entries, "botocore/data/") == bundle.KEPT_SERVICES
+    assert models_shipped(entries, "boto3/data/") == {"dynamodb"}
+    for shared in ("endpoints.json", "partitions.json", "sdk-default-configuration.json", "_retry.json"):
+        assert f"botocore/data/{shared}" in entries
+
+
+def test_the_built_bundle_ships_the_sdk_versions_the_tests_ran_with(stage_built: Built) -> None:
+    entries = names(stage_built)
+    for package in SDK:
+        expected = f"{package}-{version(package)}.dist-info/METADATA"
+        assert expected in entries, f"{package}: the bundle does not ship the tested {version(package)}"
+    pinned = (ROOT / "requirements.txt").read_text()
+    assert all(f"\n{package}=={version(package)}\n" in pinned for package in SDK)
+
+
+@pytest.fixture
+def unpacked(built: dict[str, Built], tmp_path: Path) -> Path:
+    return bundle.unpack(built["prod"].work_dir / "package" / "deployment.zip", tmp_path / "task")
+
+
+def isolated_python(unpacked: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """-S: none of this interpreter's site-packages, so only the bundle (and the stdlib) can answer."""
+    return subprocess.run([sys.executable, "-S", *args], cwd=unpacked, env=env | {
+        "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_unpacked_bundle_builds_a_client_for_every_kept_service_and_no_other(
+    unpacked: Path, aws: dict[str, str]
+) -> None:
+    script = ("import sys; sys.path[0] = sys.argv[1]\n"
+              "import botocore.session, botocore.exceptions\n"
+              "session = botocore.session.get_session()\n"
+              "for service in sys.argv[2:]:\n"
+              "    session.create_client(service, region_name='eu-west-1')\n"
+              "try:\n"
+              "    session.create_client('s3', region_name='eu-west-1')\n"
+              "except botocore.exceptions.UnknownServiceError:\n"
+              "    print('s3 pruned')\n")
+    result = isolated_python(unpacked, "-c", script, str(unpacked), *sorted(bundle.KEPT_SERVICES), env=aws)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "s3 pruned"
+
+
+def lambda_env(aws: dict[str, str], unpacked: Path, cursor_parameter: str) -> dict[str, str]:
+    """The prod stage's function environment (tracing on), pointed at the emulator."""
+    return aws | {
+        "APP_STAGE": "prod", "TRACING_ENABLED": "true", "CURSOR_SECRET_PARAMETER": cursor_parameter,
+        "POWERTOOLS_SERVICE_NAME": "customer-ids", "POWERTOOLS_METRICS_NAMESPACE": "CustomerIds",
+        "LAMBDA_TASK_ROOT": str(unpacked), "AWS_LAMBDA_FUNCTION_NAME": "customer-ids-prod",
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",  # no daemon: the segments' UDP is dropped
+        "_X_AMZN_TRACE_ID": "Root=1-6743a1b2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1",
+    }
+
+
+def test_the_unpacked_bundle_answers_every_kind_of_request_from_its_own_packages(
+    unpacked: Path, aws: dict[str, str], tmp_path: Path
+) -> None:
+    # GIVEN the prod stage's tables and cursor secret in the emulator
+    boto3.client("cloudformation").create_stack(
+        StackName="bundle-data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text())
+    parameter = "/customer-ids/prod/cursor-secret"
+    boto3.client("ssm").put_parameter(Name=parameter, Value="s" * 48, Type="SecureString")
+    # WHEN a fresh interpreter without site-packages runs a write, a read, a keyed batch (Powertools'
+    # idempotency layer: boto3), a list (the secret from SSM) and a submission (EventBridge)
+    batch = rest_request("POST", "/customers/batch", "/customers/batch", body=json.dumps({"ids": ["b-001"]}))
+    batch["headers"]["Idempotency-Key"] = "bundle-test-key"
+    events = [
+        rest_request("PUT", "/customers/{id}", "/customers/p-001", {"id": "p-001"}),
+        rest_request("GET", "/customers/{id}", "/customers/p-001", {"id": "p-001"}),
+        batch,
+        rest_request("GET", "/customers", "/customers", query={"limit": "1"}),
+        rest_request("POST", "/workflow/submit", "/workflow/submit", body=json.dumps({"id": "w-001"})),
+    ]
+    context = {k: v for k, v in vars(LambdaContext).items() if not k.startswith("_") and not callable(v)}
+    job, result_file = tmp_path / "job.json", tmp_path / "result.json"
+    job.write_text(json.dumps({"events": events, "context": context, "modules": SHIPPED_MODULES}))
+    run = isolated_python(unpacked, str(bundle.PROBE), str(unpacked), str(job), str(result_file),
+                          env=lambda_env(aws, unpacked, parameter))
+
+    # THEN each answers as it does in the tests, and every package came from the bundle
+    assert run.returncode == 0, run.stderr[-3000:]
+    result: dict[str, Any] = json.loads(result_file.read_text())
+    statuses = [answer["statusCode"] for answer in result["answers"]]
+    assert statuses == [201, 200, 200, 200, 202], result["answers"]
+    assert json.loads(result["answers"][2]["body"])["created"] == ["b-001"]
+    assert json.loads(result["answers"][3]["body"])["nextCursor"]  # signed with the secret from SSM
+    for module, origin in result["origins"].items():
+        assert origin and Path(origin).is_relative_to(unpacked), f"{module} loaded from {origin}"
