@@ -3,6 +3,7 @@ loads, and still imports and answers on its own, as Lambda loads it (backend/dep
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -74,6 +75,28 @@ def test_the_built_bundle_ships_the_sdk_versions_the_tests_ran_with(stage_built:
         assert expected in entries, f"{package}: the bundle does not ship the tested {version(package)}"
     pinned = (ROOT / "requirements.txt").read_text()
     assert all(f"\n{package}=={version(package)}\n" in pinned for package in SDK)
+
+
+def test_the_built_bundle_ships_unchecked_bytecode_for_every_module_this_python_can_load(
+    stage_built: Built,
+) -> None:
+    # GIVEN the bundle's modules and their .pyc files
+    with zipfile.ZipFile(stage_built.work_dir / "package" / "deployment.zip") as archive:
+        entries = set(archive.namelist())
+        modules = sorted(name for name in entries if name.endswith(".py"))
+        missing = [name for name in modules if cached_name(name) not in entries]
+        headers = {name: archive.read(cached_name(name))[:8] for name in modules[::25] if name not in missing}
+    # THEN every module has one, built by this interpreter (the functions' runtime: chalice packages
+    # for it), which Python loads without checking the source
+    assert not missing
+    assert headers
+    for name, header in headers.items():
+        assert header[:4] == importlib.util.MAGIC_NUMBER, name
+        assert int.from_bytes(header[4:8], "little") == 0b01, f"{name}: not an unchecked-hash .pyc"
+
+
+def cached_name(module: str) -> str:
+    return importlib.util.cache_from_source(module)
 
 
 @pytest.fixture
