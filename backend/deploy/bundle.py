@@ -36,7 +36,7 @@ from pathlib import Path
 KEPT_SERVICES = frozenset({
     "dynamodb", "events", "stepfunctions", "ssm",  # chalicelib (wiring.py, config.py); Powertools
     #                                                idempotency uses our dynamodb client
-    "xray",  # aws_xray_sdk's sampling connector builds one when it is imported
+    "xray",  # aws_xray_sdk's sampling connector, outside Lambda (in Lambda it samples locally): 44 kB
     "sts", "sso", "sso-oidc", "signin",  # botocore's credential providers (unused with Lambda's env keys)
 })
 MODEL_ROOTS = ("botocore/data/", "boto3/data/")

@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 from backend.deploy import bundle
+from chalicelib.workflow.events import SUBMITTED_PATTERN
 from tests.events import LambdaContext, rest_request
 from tests.infra.conftest import ROOT, Built
 
@@ -47,6 +48,27 @@ def models_shipped(entries: list[str], root: str) -> set[str]:
 ])
 def test_only_models_of_services_no_client_loads_are_dropped(entry: str, dropped: bool) -> None:
     assert bundle.never_loaded(entry) is dropped
+
+
+def test_finishing_drops_unloaded_models_adds_bytecode_and_is_reproducible(tmp_path: Path) -> None:
+    # GIVEN a zip like Chalice's: two services' models, a module, and a file that is not Python 3
+    built = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(built, "w") as archive:
+        archive.writestr("botocore/data/s3/2006-03-01/service-2.json.gz", b"s3")
+        archive.writestr("botocore/data/dynamodb/2012-08-10/service-2.json.gz", b"ddb")
+        archive.writestr("botocore/data/endpoints.json", b"{}")
+        archive.writestr("pkg/mod.py", "ANSWER = 42\n")
+        archive.writestr("pkg/py2.py", "print 'old'\n")
+    # WHEN it is finished, and finished again
+    assert bundle.finish(built) == 1
+    first = built.read_bytes()
+    assert bundle.finish(built) == 0
+    # THEN only the unloaded model went, the module has bytecode, and nothing changed the second time
+    with zipfile.ZipFile(built) as archive:
+        assert sorted(archive.namelist()) == sorted([
+            "botocore/data/dynamodb/2012-08-10/service-2.json.gz", "botocore/data/endpoints.json",
+            "pkg/mod.py", cached_name("pkg/mod.py"), "pkg/py2.py"])
+    assert built.read_bytes() == first
 
 
 def test_every_client_the_lambda_code_creates_keeps_its_model() -> None:
@@ -127,10 +149,19 @@ def test_the_unpacked_bundle_builds_a_client_for_every_kept_service_and_no_other
     assert result.stdout.strip() == "s3 pruned"
 
 
-def lambda_env(aws: dict[str, str], unpacked: Path, cursor_parameter: str) -> dict[str, str]:
-    """The prod stage's function environment (tracing on), pointed at the emulator."""
-    return aws | {
-        "APP_STAGE": "prod", "TRACING_ENABLED": "true", "CURSOR_SECRET_PARAMETER": cursor_parameter,
+# Names of its own: the emulator is shared by the session's deploy tests.
+TABLES = {"CustomersTableName": "bundle_customers", "SubmissionsTableName": "bundle_submissions",
+          "IdempotencyTableName": "bundle_idempotency"}
+CURSOR_PARAMETER = "/customer-ids/bundle-test/cursor-secret"
+
+
+def lambda_env(aws: dict[str, str], unpacked: Path) -> dict[str, str]:
+    """The prod stage's function environment (tracing on), pointed at the emulator. Without the
+    CURSOR_SECRET the tests set: the secret comes from SSM, as in AWS."""
+    return {k: v for k, v in aws.items() if k != "CURSOR_SECRET"} | {
+        "CUSTOMERS_TABLE": TABLES["CustomersTableName"], "SUBMISSIONS_TABLE": TABLES["SubmissionsTableName"],
+        "IDEMPOTENCY_TABLE": TABLES["IdempotencyTableName"], "CURSOR_SECRET_PARAMETER": CURSOR_PARAMETER,
+        "APP_STAGE": "prod", "TRACING_ENABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "customer-ids", "POWERTOOLS_METRICS_NAMESPACE": "CustomerIds",
         "LAMBDA_TASK_ROOT": str(unpacked), "AWS_LAMBDA_FUNCTION_NAME": "customer-ids-prod",
         "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",  # no daemon: the segments' UDP is dropped
@@ -138,14 +169,25 @@ def lambda_env(aws: dict[str, str], unpacked: Path, cursor_parameter: str) -> di
     }
 
 
+def queue_of_submitted_events() -> str:
+    """An SQS queue that the default bus's rule for submitted IDs delivers to (moto delivers to SQS)."""
+    sqs, bus = boto3.client("sqs"), boto3.client("events")
+    queue = sqs.create_queue(QueueName="bundle-submitted")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus.put_rule(Name="bundle-submitted", EventPattern=json.dumps(SUBMITTED_PATTERN))
+    bus.put_targets(Rule="bundle-submitted", Targets=[{"Id": "queue", "Arn": arn}])
+    return str(queue)
+
+
 def test_the_unpacked_bundle_answers_every_kind_of_request_from_its_own_packages(
     unpacked: Path, aws: dict[str, str], tmp_path: Path
 ) -> None:
     # GIVEN the prod stage's tables and cursor secret in the emulator
     boto3.client("cloudformation").create_stack(
-        StackName="bundle-data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text())
-    parameter = "/customer-ids/prod/cursor-secret"
-    boto3.client("ssm").put_parameter(Name=parameter, Value="s" * 48, Type="SecureString")
+        StackName="bundle-data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text(),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in TABLES.items()])
+    boto3.client("ssm").put_parameter(Name=CURSOR_PARAMETER, Value="s" * 48, Type="SecureString")
+    announced = queue_of_submitted_events()
     # WHEN a fresh interpreter without site-packages runs a write, a read, a keyed batch (Powertools'
     # idempotency layer: boto3), a list (the secret from SSM) and a submission (EventBridge)
     batch = rest_request("POST", "/customers/batch", "/customers/batch", body=json.dumps({"ids": ["b-001"]}))
@@ -161,7 +203,7 @@ def test_the_unpacked_bundle_answers_every_kind_of_request_from_its_own_packages
     job, result_file = tmp_path / "job.json", tmp_path / "result.json"
     job.write_text(json.dumps({"events": events, "context": context, "modules": SHIPPED_MODULES}))
     run = isolated_python(unpacked, str(bundle.PROBE), str(unpacked), str(job), str(result_file),
-                          env=lambda_env(aws, unpacked, parameter))
+                          env=lambda_env(aws, unpacked))
 
     # THEN each answers as it does in the tests, and every package came from the bundle
     assert run.returncode == 0, run.stderr[-3000:]
@@ -170,5 +212,9 @@ def test_the_unpacked_bundle_answers_every_kind_of_request_from_its_own_packages
     assert statuses == [201, 200, 200, 200, 202], result["answers"]
     assert json.loads(result["answers"][2]["body"])["created"] == ["b-001"]
     assert json.loads(result["answers"][3]["body"])["nextCursor"]  # signed with the secret from SSM
+    messages = boto3.client("sqs").receive_message(QueueUrl=announced, WaitTimeSeconds=5).get("Messages", [])
+    assert len(messages) == 1, "the submission was not announced on the bus"
+    (message,) = messages
+    assert json.loads(message["Body"])["detail"]["id"] == "w-001"  # the submission was put on the bus
     for module, origin in result["origins"].items():
         assert origin and Path(origin).is_relative_to(unpacked), f"{module} loaded from {origin}"
