@@ -86,7 +86,7 @@ def _compiled(source: bytes, name: str, scratch: Path) -> bytes | None:
     py, pyc = scratch / "module.py", scratch / "module.pyc"
     py.write_bytes(source)
     try:
-        py_compile.compile(str(py), cfile=str(pyc), dfile=name, doraise=True,
+        py_compile.compile(str(py), cfile=str(pyc), dfile=name, doraise=True, optimize=0,  # Lambda: no -O
                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
     except py_compile.PyCompileError:
         return None  # not Python this interpreter reads: importing it would fail in Lambda too
@@ -119,7 +119,7 @@ def finish(bundle: Path) -> int:
                 continue
             data = source.read(info)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-            cached = importlib.util.cache_from_source(info.filename)  # a/b.py: a/__pycache__/b.<tag>.pyc
+            cached = importlib.util.cache_from_source(info.filename, optimization="")  # a/__pycache__/...
             if info.filename.endswith(".py") and cached not in present:
                 compiled = _compiled(data, info.filename, Path(scratch))
                 if compiled is not None:
@@ -151,8 +151,9 @@ def _check_runtime_matches_this_python() -> None:
 
 def package(root: Path, stage: str, out: Path, merge_template: Path | None = None,
             environ: Mapping[str, str] | None = None) -> tuple[Size, Size]:
-    """`chalice package` into `out`, then prune its zip and Chalice's cached copy.
-    Returns the bundle's size as Chalice built it and as it ships."""
+    """`chalice package` into `out`, then finish its zip and Chalice's cached copy. Returns the
+    bundle's size as chalice package wrote it (already finished when Chalice reused its cache)
+    and as it ships."""
     _check_runtime_matches_this_python()
     env = dict(os.environ if environ is None else environ)
     if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
