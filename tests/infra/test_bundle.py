@@ -90,6 +90,14 @@ def test_the_built_bundle_ships_exactly_the_kept_models_and_every_shared_data_fi
         assert f"botocore/data/{shared}" in entries
 
 
+def test_chalice_deploy_reuses_the_finished_bundle(built: dict[str, Built]) -> None:
+    # GIVEN deploy.sh's package step has run: `chalice deploy` of the same code reuses Chalice's cache
+    cache = bundle.chalice_cache(ROOT)
+    # THEN that cache holds what the package step shipped, not the unfinished zip
+    with zipfile.ZipFile(cache) as archive:
+        assert sorted(archive.namelist()) == sorted(names(built["prod"]))
+
+
 def test_the_built_bundle_ships_the_sdk_versions_the_tests_ran_with(stage_built: Built) -> None:
     entries = names(stage_built)
     for package in SDK:
