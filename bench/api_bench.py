@@ -99,6 +99,13 @@ FLOOR = ("import sys\n"
          "boto3.client('dynamodb').get_item(TableName='customer_ids', Key={'id': {'S': %r}})\n")
 
 
+def store_probe(stack: DevStack) -> None:
+    """The ID the cold-start and warm GETs read (each part can run alone)."""
+    stack.client("dynamodb").put_item(TableName="customer_ids", Item={
+        "id": {"S": PROBE_ID}, "shard": {"S": "c"}, "createdAt": {"S": "2026-11-25T00:00:00.000Z"},
+        "source": {"S": "api"}})
+
+
 def build_bundle(into: Path) -> tuple[Path, bundle.Size]:
     """The prod stage's bundle, built as deploy.sh builds it (backend/deploy/bundle.py), and
     unpacked as Lambda unpacks it into /var/task. One chalice package at a time (its cache)."""
@@ -118,9 +125,7 @@ def cold_start(stack: DevStack, runs: int = 9) -> None:
     sys.path, then this interpreter's site-packages standing in for the runtime's; nothing written
     back: /var/task is read-only) and answer a GET through the handler with tracing on, vs the
     floor; with the bytecode the bundle ships, and without it."""
-    stack.client("dynamodb").put_item(TableName="customer_ids", Item={
-        "id": {"S": PROBE_ID}, "shard": {"S": "c"}, "createdAt": {"S": "2026-11-25T00:00:00.000Z"},
-        "source": {"S": "api"}})
+    store_probe(stack)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         shipped, size = build_bundle(tmp)
@@ -161,6 +166,7 @@ def warm_requests(stack: DevStack, runs: int = 200) -> None:
     from app import app
     from chalicelib.aws import raw_client
 
+    store_probe(stack)
     raw = raw_client("dynamodb")  # plain botocore, one attempt: what the app's budgeted client wraps
     context = LambdaContext()
     ids = iter(f"warm-{n:05d}" for n in range(10 * runs))
