@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.deploy import bundle  # noqa: E402
+from backend.deploy.lambda_probe import context_attributes  # noqa: E402
 from backend.local.devstack import DevStack  # noqa: E402
 from chalicelib.customers.store import SHARDS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
@@ -131,7 +132,7 @@ def cold_start(stack: DevStack, runs: int = 9) -> None:
         shipped, size = build_bundle(tmp)
         print(f"bundle as it ships (prod; models no client loads pruned, with .pyc): {size}", flush=True)
         job, answer = tmp / "job.json", tmp / "answer.json"
-        context = {k: v for k, v in vars(LambdaContext).items() if not k.startswith("_") and not callable(v)}
+        context = context_attributes(LambdaContext())
         job.write_text(json.dumps({"context": context, "events": [rest_request(
             "GET", "/customers/{id}", f"/customers/{PROBE_ID}", {"id": PROBE_ID})]}))
         bundles = {"as shipped, with .pyc": shipped,

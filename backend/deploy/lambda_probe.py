@@ -17,6 +17,12 @@ import sys
 from typing import Any
 
 
+def context_attributes(context: object) -> dict[str, Any]:
+    """A Lambda context object's plain attributes (function_name, aws_request_id, ...), for a job."""
+    values = {name: getattr(context, name) for name in dir(context) if not name.startswith("_")}
+    return {name: value for name, value in values.items() if not callable(value)}
+
+
 def _context(attributes: dict[str, Any]) -> object:
     def remaining(_self: object) -> int:
         return int(attributes.get("remaining_millis", 15_000))

@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 from backend.deploy import bundle
+from backend.deploy.lambda_probe import context_attributes
 from chalicelib.workflow.events import SUBMITTED_PATTERN
 from tests.events import LambdaContext, rest_request
 from tests.infra.conftest import ROOT, Built
@@ -207,7 +208,7 @@ def test_the_unpacked_bundle_answers_every_kind_of_request_from_its_own_packages
         rest_request("GET", "/customers", "/customers", query={"limit": "1"}),
         rest_request("POST", "/workflow/submit", "/workflow/submit", body=json.dumps({"id": "w-001"})),
     ]
-    context = {k: v for k, v in vars(LambdaContext).items() if not k.startswith("_") and not callable(v)}
+    context = context_attributes(LambdaContext())
     job, result_file = tmp_path / "job.json", tmp_path / "result.json"
     job.write_text(json.dumps({"events": events, "context": context, "modules": SHIPPED_MODULES}))
     run = isolated_python(unpacked, str(bundle.PROBE), str(unpacked), str(job), str(result_file),
