@@ -1,8 +1,8 @@
 """`make bench`, API part: four figures, each next to a baseline measured in the same run.
 
-1. cold start   fresh process: import the app + first GET through the Lambda handler (tracing on),
-                with and without cached bytecode
-                vs a fresh process that imports boto3 and makes the same GetItem
+1. cold start   the prod bundle built as deploy.sh builds it (its size: zip, unpacked, files), then a
+                fresh process that loads the app from it as Lambda does + first GET through the
+                handler (tracing on), vs a fresh process that imports boto3 and makes the same GetItem
 2. warm         median handler time of PUT/GET/DELETE vs the raw DynamoDB call each one makes
 3. list page    GET /customers?limit=50 with 1,000 vs 20,000 stored IDs (time and items read)
 4. batch        10,000 IDs via POST /customers/batch vs 10,000 single PUTs, over HTTP
@@ -13,9 +13,11 @@ say what our code adds. Timings are noisy on 2 cores: nothing here passes or fai
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,10 +32,12 @@ from typing import TYPE_CHECKING, Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend.deploy import bundle  # noqa: E402
+from backend.deploy.lambda_probe import context_attributes  # noqa: E402
 from backend.local.devstack import DevStack  # noqa: E402
+from backend.local.lambda_events import LambdaContext, rest_request  # noqa: E402
+from backend.local.unique import free_port  # noqa: E402
 from chalicelib.customers.store import SHARDS  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
-from tests.events import LambdaContext, rest_request  # noqa: E402
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
@@ -90,45 +94,74 @@ def median_times(actions: list[Callable[[], object]], runs: int) -> list[float]:
     return [statistics.median(taken) for taken in samples]
 
 
-# -- 1. cold start ------------------------------------------------------------------------------
-FLOOR = ("import boto3\n"
+# -- 1. cold start, from the deployment package itself ------------------------------------------
+# The floor: the least a Python Lambda can do for the same answer, importing boto3 from the same
+# folder the app's bundle is in (so both load the same SDK, with or without bytecode alike).
+FLOOR = ("import sys\n"
+         "sys.path[0] = %r\n"
+         "import boto3\n"
          "boto3.client('dynamodb').get_item(TableName='customer_ids', Key={'id': {'S': %r}})\n")
-APP = ("import json, sys\n"
-       "sys.path.insert(0, %r)\n"
-       "from app import app\n"
-       "from tests.events import LambdaContext\n"
-       "event = json.load(open(%r))\n"
-       "assert app(event, LambdaContext())['statusCode'] == 200\n")
 
 
-def cold_start(stack: DevStack, runs: int = 9) -> None:
-    """Twice: with compiled bytecode cached (a package that ships .pyc, as pip installs it), and with
-    none (Lambda's read-only /var/task cannot cache what a package lacks: every import compiles)."""
+def store_probe(stack: DevStack) -> None:
+    """The ID the cold-start and warm GETs read (each part can run alone)."""
     stack.client("dynamodb").put_item(TableName="customer_ids", Item={
         "id": {"S": PROBE_ID}, "shard": {"S": "c"}, "createdAt": {"S": "2026-11-25T00:00:00.000Z"},
         "source": {"S": "api"}})
-    with tempfile.TemporaryDirectory() as tmp:
-        event_file = Path(tmp) / "event.json"
-        event_file.write_text(json.dumps(rest_request(
-            "GET", "/customers/{id}", f"/customers/{PROBE_ID}", {"id": PROBE_ID})))
-        scripts = {"floor": FLOOR % PROBE_ID, "app": APP % (str(ROOT), str(event_file))}
-        base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        cached = {**base, **prod_like_env(stack.emulator_url), "PYTHONPYCACHEPREFIX": str(Path(tmp) / "pyc")}
-        uncached = {**base, **prod_like_env(stack.emulator_url), "PYTHONDONTWRITEBYTECODE": "1"}
-        for condition, env in (("bytecode cached", cached), ("no bytecode", uncached)):
-            for script in scripts.values():  # the cached run's caches are written here, untimed
-                subprocess.run([sys.executable, "-c", script], env=env, check=True,
-                               stdout=subprocess.DEVNULL, cwd=tmp)
-            samples: dict[str, list[float]] = {"floor": [], "app": []}
-            for _ in range(runs):  # interleaved, so drift on a busy machine hits both alike
-                for name, script in scripts.items():
-                    started = time.perf_counter()
-                    subprocess.run([sys.executable, "-c", script], env=env, check=True,
-                                   stdout=subprocess.DEVNULL, cwd=tmp)
-                    samples[name].append(time.perf_counter() - started)
-            report(f"cold start (import + first GET, tracing on, {condition})",
-                   statistics.median(samples["app"]), statistics.median(samples["floor"]), "s",
-                   "target <= 1.2x")
+
+
+def build_bundle(into: Path) -> tuple[Path, bundle.Size]:
+    """The prod stage's bundle, built as deploy.sh builds it (backend/deploy/bundle.py), and
+    unpacked as Lambda unpacks it into /var/task. One chalice package at a time (its cache)."""
+    with bundle.BUILD_LOCK.open("w") as lock, quiet_stdout():
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _, shipped = bundle.package(ROOT, "prod", into / "package")
+    return bundle.unpack(into / "package" / "deployment.zip", into / "task"), shipped
+
+
+def without_bytecode(unpacked: Path, into: Path) -> Path:
+    """A copy of the bundle without its .pyc files: what `chalice package` alone ships."""
+    return Path(shutil.copytree(unpacked, into, ignore=shutil.ignore_patterns("__pycache__")))
+
+
+def cold_start(stack: DevStack, runs: int = 9) -> None:
+    """Fresh processes that load the app from the unpacked bundle as Lambda does (bundle first on
+    sys.path, then this interpreter's site-packages standing in for the runtime's; nothing written
+    back: /var/task is read-only) and answer a GET through the handler with tracing on, vs the
+    floor; with the bytecode the bundle ships, and without it."""
+    store_probe(stack)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        shipped, size = build_bundle(tmp)
+        print(f"bundle as it ships (prod; models no client loads pruned, with .pyc): {size}", flush=True)
+        job, answer = tmp / "job.json", tmp / "answer.json"
+        context = context_attributes(LambdaContext())
+        job.write_text(json.dumps({"context": context, "events": [rest_request(
+            "GET", "/customers/{id}", f"/customers/{PROBE_ID}", {"id": PROBE_ID})]}))
+        bundles = {"as shipped, with .pyc": shipped,
+                   "no .pyc, as chalice package alone": without_bytecode(shipped, tmp / "no-pyc")}
+        commands = {(condition, who): ([sys.executable, "-c", FLOOR % (str(task), PROBE_ID)]
+                                       if who == "floor" else
+                                       [sys.executable, str(bundle.PROBE), str(task), str(job), str(answer)],
+                                       task)
+                    for condition, task in bundles.items() for who in ("floor", "app")}
+        base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPYCACHEPREFIX", "PYTHONPATH")}
+        samples: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
+        for run in range(runs + 1):  # the first round fills the OS's file cache, untimed
+            for key, (command, task) in commands.items():  # interleaved: drift hits all alike
+                env = {**base, **prod_like_env(stack.emulator_url), "LAMBDA_TASK_ROOT": str(task),
+                       "PYTHONDONTWRITEBYTECODE": "1"}
+                started = time.perf_counter()
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, cwd=task)
+                if run:
+                    samples[key].append(time.perf_counter() - started)
+                if key[1] == "app":
+                    status = json.loads(answer.read_text())["answers"][0]["statusCode"]
+                    assert status == 200, answer.read_text()
+        median = {key: statistics.median(taken) for key, taken in samples.items()}
+        for condition in bundles:
+            report(f"cold start from the bundle (import + first GET, tracing on, {condition})",
+                   median[condition, "app"], median[condition, "floor"], "s", "target <= 1.2x")
 
 
 # -- 2. warm requests ---------------------------------------------------------------------------
@@ -137,6 +170,7 @@ def warm_requests(stack: DevStack, runs: int = 200) -> None:
     from app import app
     from chalicelib.aws import raw_client
 
+    store_probe(stack)
     raw = raw_client("dynamodb")  # plain botocore, one attempt: what the app's budgeted client wraps
     context = LambdaContext()
     ids = iter(f"warm-{n:05d}" for n in range(10 * runs))
@@ -268,14 +302,25 @@ def batch_vs_single(stack: DevStack, total: int = 10_000) -> None:
           flush=True)
 
 
-def main() -> None:
+PARTS: dict[str, Callable[[DevStack], None]] = {
+    "cold": cold_start,
+    "list": list_page,  # before batch and warm, while the table holds only what this figure puts there
+    "batch": batch_vs_single,
+    "warm": warm_requests,
+}
+
+
+def main(chosen: list[str]) -> None:
+    """`python bench/api_bench.py [cold|list|batch|warm ...]`: the parts named, or all of them."""
+    unknown = set(chosen) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
     # One emulator per process (moto's state is process-wide); the API runs against it too.
     with DevStack(api_port=free_port(), emulator_port=free_port(), web=False, quiet=True) as stack:
-        cold_start(stack)
-        list_page(stack)  # first, while the table holds only what this figure puts there
-        batch_vs_single(stack)
-        warm_requests(stack)
+        for name, part in PARTS.items():
+            if not chosen or name in chosen:
+                part(stack)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

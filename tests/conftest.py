@@ -6,12 +6,6 @@ import os
 
 import pytest
 
-# Moved to backend.local.unique (bench/ needs them and may not import tests/). Still importable from
-# here only for bench/api_bench.py and tests/functional/test_workflow_handlers.py, whose owners change
-# their imports; then drop these two lines.
-from backend.local.unique import free_port as free_port
-from backend.local.unique import fresh_id as fresh_id
-
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
 os.environ.update(

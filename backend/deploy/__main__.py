@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backend.deploy import lint, spa, templates
+from backend.deploy import bundle, lint, spa, templates
 from backend.deploy.aws import DeployError
 from backend.deploy.stage import Stage, StageError, check_settings, lambda_functions, load_stage
 
 if TYPE_CHECKING:
     from boto3.session import Session
-
-PACKAGE_REGION_FALLBACK = "us-east-1"  # chalice package insists on a region; the template uses none
 
 
 def _session() -> Session:
@@ -98,26 +94,10 @@ def cmd_build(stage: Stage, args: argparse.Namespace) -> None:
 
 
 def cmd_package(stage: Stage, args: argparse.Namespace) -> None:
-    """The single-stack path: chalice package with the merge template, then lint what it wrote."""
+    """The single-stack path: chalice package with the merge template, the bundle pruned
+    (backend/deploy/bundle.py), then lint what it wrote."""
     out = stage.work_dir / "package"
-    env = dict(os.environ)
-    if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
-        env["AWS_DEFAULT_REGION"] = PACKAGE_REGION_FALLBACK
-    chalice = Path(sys.executable).parent / "chalice"
-    subprocess.run(
-        [
-            str(chalice),
-            "package",
-            "--stage",
-            stage.name,
-            "--merge-template",
-            str(_template_dir(stage) / "merge.json"),
-            str(out),
-        ],
-        cwd=stage.root,
-        env=env,
-        check=True,
-    )
+    bundle.package(stage.root, stage.name, out, merge_template=_template_dir(stage) / "merge.json")
     _lint_or_fail([out / "sam.json"])
 
 

@@ -8,7 +8,6 @@ import logging
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from backend.deploy.bundle import BUILD_LOCK
 from backend.local.unique import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     base = tmp_path_factory.getbasetemp()
     work = (base.parent / f"deploy-{run_id}") if run_id else base / "deploy"
-    with (Path(tempfile.gettempdir()) / "customer-ids-chalice-package.lock").open("w") as lock:
+    with BUILD_LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = work / "outputs.json"
         if not done.exists():
