@@ -2,9 +2,9 @@
 
 `instrument(app)` applies them to every entry point as Chalice middleware, so no handler does it
 by hand:
-- Logger.inject_lambda_context(clear_state=True): every line of an invocation carries the Lambda
-  context and a correlation ID (API Gateway's request ID, or the EventBridge event's ID), and keys
-  added during the previous invocation are gone.
+- Logger.inject_lambda_context: every line of an invocation carries the Lambda context and a
+  correlation ID (API Gateway's request ID, or the EventBridge event's ID); an event handler's keys
+  from the previous invocation are gone (clear_state), a request's own keys are per thread.
 - Tracer.capture_lambda_handler: a subsegment per invocation, every botocore call inside it; only
   in the stages that trace (TRACING_ENABLED), as aws_xray_sdk costs ~90 ms of cold start to import.
 - Metrics.log_metrics: what an invocation counted is flushed as one EMF line when it ends.
@@ -48,6 +48,12 @@ def count(name: str, value: int = 1) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
+def request_keys(**keys: str | None) -> None:
+    """This request's own log keys, replacing the previous request's on this thread."""
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(**keys)
+
+
 def annotate(**annotations: str) -> None:
     """Make this invocation's trace searchable by these values (nothing when not tracing)."""
     if tracer is not None:
@@ -64,12 +70,14 @@ def _traced(handler: Handler) -> Handler:
 def instrument(app: Chalice) -> None:
     """Register the middleware; the first registered runs outermost, so logs carry context first and
     metrics are flushed last, after every other middleware has counted."""
-    for event_type, correlation_id in (
-        ("http", correlation_paths.API_GATEWAY_REST),
-        ("cloudwatch", correlation_paths.EVENT_BRIDGE),
-        ("scheduled", correlation_paths.EVENT_BRIDGE),
+    # HTTP requests keep their own keys per thread (`request_keys`): `chalice local` answers on
+    # many threads, and clearing the shared keys under one request would garble another's lines.
+    for event_type, correlation, clear_state in (
+        ("http", correlation_paths.API_GATEWAY_REST, False),
+        ("cloudwatch", correlation_paths.EVENT_BRIDGE, True),
+        ("scheduled", correlation_paths.EVENT_BRIDGE, True),
     ):
-        log_context = logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_id)
+        log_context = logger.inject_lambda_context(clear_state=clear_state, correlation_id_path=correlation)
         app.register_middleware(ConvertToMiddleware(log_context), event_type)
     if tracer is not None:
         app.register_middleware(ConvertToMiddleware(_traced), "all")

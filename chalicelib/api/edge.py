@@ -25,7 +25,7 @@ from chalicelib.config import settings
 from chalicelib.errors import ForbiddenError, MethodNotAllowedError, PayloadTooLargeError
 from chalicelib.http.cors import ALLOWED_HEADERS, cors_headers
 from chalicelib.http.responses import error_code, error_response, in_error_shape, response_for
-from chalicelib.observability import annotate, count, instrument, logger
+from chalicelib.observability import annotate, count, instrument, logger, request_keys
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
 
@@ -89,8 +89,7 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
         started = time.perf_counter()
         route = request.context.get("resourcePath", "")
         customer_id = (request.uri_params or {}).get("id")
-        # Gone at the next invocation: the log context is cleared then (chalicelib/observability.py).
-        logger.append_keys(route=route, method=request.method, customer_id=customer_id)
+        request_keys(route=route, method=request.method, customer_id=customer_id)
         annotate(route=route, **({"customer_id": customer_id} if customer_id else {}))
         try:
             with deadline.budget(settings().request_budget_seconds):

@@ -27,6 +27,7 @@ from moto import mock_aws
 
 from backend.deploy import policies
 from backend.deploy.stage import load_stage
+from backend.local.lambda_events import LambdaContext
 from backend.local.unique import fresh_id
 from tests.conftest import API_KEY
 from tests.infra.conftest import ROOT, STAGES
@@ -143,8 +144,8 @@ def _exercise(recorder: Recorder, project: Path) -> None:
         name=LOCAL["WORKFLOW_NAME"], roleArn=f"arn:aws:iam::{ACCOUNT}:role/x",
         definition=load({"CustomersTableName": LOCAL["CUSTOMERS_TABLE"], "SubmissionsTableName": "nope"}),
     )["stateMachineArn"]
-    context = type("Context", (), {"invoked_function_arn":
-                                   f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:customer-ids-local-x"})()
+    # Lambda's longest timeout: the context serves every event this test sends.
+    context = LambdaContext("customer-ids-local-x", region=REGION, account=ACCOUNT, timeout_ms=900_000)
 
     with Client(app, stage_name="local", project_dir=str(project)) as chalice_client, \
             recorder.running("api_handler"):
