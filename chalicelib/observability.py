@@ -12,6 +12,7 @@ by hand:
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -44,8 +45,18 @@ def _tracer() -> Any:
 tracer = _tracer()
 
 
+# `chalice local` answers on many threads and Powertools' metric set is shared: adding while another
+# thread's add publishes a full set (100 values) could fail that request. Lambda has one at a time.
+_adding = threading.Lock()
+
+
+def record(name: str, value: float, unit: MetricUnit) -> None:
+    with _adding:
+        metrics.add_metric(name=name, unit=unit, value=value)
+
+
 def count(name: str, value: int = 1) -> None:
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    record(name, value, MetricUnit.Count)
 
 
 def request_keys(**keys: str | None) -> None:

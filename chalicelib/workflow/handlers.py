@@ -27,7 +27,7 @@ from chalice.app import Blueprint, CloudWatchEvent, Rate
 
 from chalicelib import deadline, wiring
 from chalicelib.config import settings
-from chalicelib.observability import count, logger, metrics
+from chalicelib.observability import count, logger, record
 from chalicelib.workflow.events import SUBMITTED_PATTERN, execution_end_pattern
 from chalicelib.workflow.executions import state_machine_arn
 
@@ -114,8 +114,7 @@ def record_workflow_end(event: CloudWatchEvent) -> None:
         if ended.recorded_here:
             count("WorkflowEndsRecordedByHandler")
         if ended.duration_ms is not None:
-            metrics.add_metric(name="WorkflowDuration", unit=MetricUnit.Milliseconds,
-                               value=ended.duration_ms)
+            record("WorkflowDuration", ended.duration_ms, MetricUnit.Milliseconds)
 
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES))
@@ -128,5 +127,4 @@ def reconcile_submissions(event: CloudWatchEvent) -> None:
         count("SubmissionsResolved", len(done.resolved))
         count("SubmissionsWaiting", len(done.waiting))
         # Zero when nothing is unfinished, so the alarm on it sees data every minute.
-        metrics.add_metric(name="OldestUnfinishedSubmissionAge", unit=MetricUnit.Seconds,
-                           value=done.oldest_unfinished_seconds or 0)
+        record("OldestUnfinishedSubmissionAge", done.oldest_unfinished_seconds or 0, MetricUnit.Seconds)
