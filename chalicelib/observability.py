@@ -3,8 +3,8 @@
 `instrument(app)` applies them to every entry point as Chalice middleware, so no handler does it
 by hand:
 - Logger.inject_lambda_context: every line of an invocation carries the Lambda context and a
-  correlation ID (API Gateway's request ID, or the EventBridge event's ID); an event handler's keys
-  from the previous invocation are gone (clear_state), a request's own keys are per thread.
+  correlation ID (the EventBridge event's ID; a request's is API Gateway's request ID, set with the
+  request's own keys, per thread); an event handler's keys from the previous invocation are gone.
 - Tracer.capture_lambda_handler: a subsegment per invocation, every botocore call inside it; only
   in the stages that trace (TRACING_ENABLED), as aws_xray_sdk costs ~90 ms of cold start to import.
 - Metrics.log_metrics: what an invocation counted is flushed as one EMF line when it ends.
@@ -67,9 +67,11 @@ def request_keys(**keys: str | None) -> None:
 
 def annotate(**annotations: str) -> None:
     """Make this invocation's trace searchable by these values (nothing when not tracing)."""
-    if tracer is not None:
+    # On the handler's subsegment, found once: each `tracer.put_annotation` would look it up again.
+    subsegment = tracer.provider.current_subsegment() if tracer is not None else None
+    if subsegment is not None:
         for key, value in annotations.items():
-            tracer.put_annotation(key=key, value=value)
+            subsegment.put_annotation(key, value)
 
 
 def _traced(handler: Handler) -> Handler:
@@ -81,14 +83,13 @@ def _traced(handler: Handler) -> Handler:
 def instrument(app: Chalice) -> None:
     """Register the middleware; the first registered runs outermost, so logs carry context first and
     metrics are flushed last, after every other middleware has counted."""
-    # HTTP requests keep their own keys per thread (`request_keys`): `chalice local` answers on
-    # many threads, and clearing the shared keys under one request would garble another's lines.
-    for event_type, correlation, clear_state in (
-        ("http", correlation_paths.API_GATEWAY_REST, False),
-        ("cloudwatch", correlation_paths.EVENT_BRIDGE, True),
-        ("scheduled", correlation_paths.EVENT_BRIDGE, True),
-    ):
-        log_context = logger.inject_lambda_context(clear_state=clear_state, correlation_id_path=correlation)
+    # A request's own keys, its correlation ID (API Gateway's request ID) among them, are kept per
+    # thread by the HTTP middleware (`request_keys`): `chalice local` answers on many threads, and
+    # clearing or setting the shared keys under one request would garble another's lines.
+    app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context), "http")
+    for event_type in ("cloudwatch", "scheduled"):
+        log_context = logger.inject_lambda_context(
+            clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
         app.register_middleware(ConvertToMiddleware(log_context), event_type)
     if tracer is not None:
         app.register_middleware(ConvertToMiddleware(_traced), "all")

@@ -89,7 +89,8 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
         started = time.perf_counter()
         route = request.context.get("resourcePath", "")
         customer_id = (request.uri_params or {}).get("id")
-        request_keys(route=route, method=request.method, customer_id=customer_id)
+        request_keys(correlation_id=request.context.get("requestId"), route=route, method=request.method,
+                     customer_id=customer_id)
         annotate(route=route, **({"customer_id": customer_id} if customer_id else {}))
         try:
             with deadline.budget(settings().request_budget_seconds):
