@@ -165,12 +165,28 @@ def cold_start(stack: DevStack, runs: int = 9) -> None:
 
 
 # -- 2. warm requests ---------------------------------------------------------------------------
-def warm_requests(stack: DevStack, runs: int = 200) -> None:
-    os.environ.update(prod_like_env(stack.emulator_url))
+WarmTimes = dict[str, tuple[float, float]]  # method -> (handler, raw call) median seconds
+
+
+def warm_requests(stack: DevStack) -> None:
+    """Timed in a process of its own, as a Lambda runs: in this one the emulator's server thread
+    shares the GIL, finishing each answer while whatever runs next (the handler's log line, say)
+    waits for it, which counted up to 0.2 ms a request against the handler alone."""
+    store_probe(stack)
+    env = {**os.environ, **prod_like_env(stack.emulator_url)}
+    done = subprocess.run([sys.executable, __file__, WARM_CHILD], env=env, check=True,
+                          capture_output=True, text=True)
+    results: WarmTimes = json.loads(done.stdout.strip().splitlines()[-1])
+    for method, (handler_time, raw_time) in results.items():
+        report(f"warm {method} handler vs raw DynamoDB call", handler_time * 1000, raw_time * 1000,
+               "ms", "target <= 1.2x")
+
+
+def _measure_warm(runs: int = 200) -> WarmTimes:
+    """In the child process: each handler and the raw DynamoDB call it makes, taking turns."""
     from app import app
     from chalicelib.aws import raw_client
 
-    store_probe(stack)
     raw = raw_client("dynamodb")  # plain botocore, one attempt: what the app's budgeted client wraps
     context = LambdaContext()
     ids = iter(f"warm-{n:05d}" for n in range(10 * runs))
@@ -190,26 +206,26 @@ def warm_requests(stack: DevStack, runs: int = 200) -> None:
 
     with quiet_stdout():
         call("GET", PROBE_ID)  # warm up: the first call builds the client
-        results = {}
+        results: WarmTimes = {}
         for method, handler, baseline in [
             ("PUT", lambda: call("PUT", next(ids)), raw_put),
             ("GET", lambda: call("GET", PROBE_ID),
              lambda: raw.get_item(TableName="customer_ids", Key={"id": {"S": PROBE_ID}},
                                   ConsistentRead=True)),
         ]:
-            results[method] = tuple(median_times([handler, baseline], runs))
+            handler_time, raw_time = median_times([handler, baseline], runs)
+            results[method] = (handler_time, raw_time)
         made = [next(ids) for _ in range(2 * runs)]
         for cid in made:
             raw.put_item(TableName="customer_ids", Item=item(cid))
         victims = iter(made)
-        results["DELETE"] = tuple(median_times([
+        handler_time, raw_time = median_times([
             lambda: call("DELETE", next(victims)),
             lambda: raw.delete_item(TableName="customer_ids", Key={"id": {"S": next(victims)}},
                                     ConditionExpression="attribute_exists(id)"),
-        ], runs))
-    for method, (handler_time, raw_time) in results.items():
-        report(f"warm {method} handler vs raw DynamoDB call", handler_time * 1000, raw_time * 1000,
-               "ms", "target <= 1.2x")
+        ], runs)
+        results["DELETE"] = (handler_time, raw_time)
+    return results
 
 
 # -- 3. list page -------------------------------------------------------------------------------
@@ -322,5 +338,10 @@ def main(chosen: list[str]) -> None:
                 part(stack)
 
 
+WARM_CHILD = "--measure-warm"  # how warm_requests starts this file in a process of its own
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:] == [WARM_CHILD]:
+        print(json.dumps(_measure_warm()), flush=True)
+    else:
+        main(sys.argv[1:])
