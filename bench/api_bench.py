@@ -166,6 +166,7 @@ def cold_start(stack: DevStack, runs: int = 9) -> None:
 
 # -- 2. warm requests ---------------------------------------------------------------------------
 WarmTimes = dict[str, tuple[float, float]]  # method -> (handler, raw call) median seconds
+WARM_CHILD = "--measure-warm"  # how warm_requests starts this file in a process of its own
 
 
 def warm_requests(stack: DevStack) -> None:
@@ -337,8 +338,6 @@ def main(chosen: list[str]) -> None:
             if not chosen or name in chosen:
                 part(stack)
 
-
-WARM_CHILD = "--measure-warm"  # how warm_requests starts this file in a process of its own
 
 if __name__ == "__main__":
     if sys.argv[1:] == [WARM_CHILD]:

@@ -1,4 +1,4 @@
-"""The service objects a view needs, built once per Lambda container at first use."""
+"""The service objects routes and event handlers share, built once per Lambda container at first use."""
 
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""HTTP edge: Chalice blueprints (routes only) and the cross-cutting request handling."""
+"""What assembles and describes the app, above the features: `edge.install` (middleware, preflights,
+405s, the local API key), the public routes (`meta`) and the OpenAPI generator."""
