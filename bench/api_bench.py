@@ -186,9 +186,10 @@ def warm_requests(stack: DevStack) -> None:
 def _measure_warm(runs: int = 200) -> WarmTimes:
     """In the child process: each handler and the raw DynamoDB call it makes, taking turns."""
     from app import app
-    from chalicelib.aws import raw_client
+    from chalicelib import wiring
 
-    raw = raw_client("dynamodb")  # plain botocore, one attempt: what the app's budgeted client wraps
+    # plain botocore, one attempt: what the app's budgeted client wraps
+    raw = wiring.services().clients.raw("dynamodb")
     context = LambdaContext()
     ids = iter(f"warm-{n:05d}" for n in range(10 * runs))
 
@@ -252,14 +253,14 @@ LARGE_TABLE = 20_000
 def list_page(stack: DevStack, runs: int = 15) -> None:
     os.environ.update(prod_like_env(stack.emulator_url))  # before the app is imported
     from app import app
-    from chalicelib.aws import on_every_attempt
+    from chalicelib import wiring
 
     read = [0]
 
     def count_items(parsed: dict[str, Any], **_: Any) -> None:
         read[0] += parsed.get("ScannedCount", 0)
 
-    on_every_attempt("dynamodb", "after-call.dynamodb.Query", count_items)
+    wiring.services().clients.on_every_attempt("dynamodb", "after-call.dynamodb.Query", count_items)
     context = LambdaContext()
 
     short = [0]

@@ -1,6 +1,6 @@
 """AWS clients that keep to the request's time budget and say when an answer was lost.
 
-`client(service)` looks like a botocore client (same methods, same errors), with two differences:
+`Clients.client(service)` looks like a botocore client (same methods, same errors), with two differences:
 - Each call is retried by us, not by botocore, for as long as the request's budget lasts
   (chalicelib/deadline.py): every attempt's read timeout is cut from what is left, so a hung
   service ends in ServiceUnavailableError within the budget instead of 3 x 5 s.
@@ -9,7 +9,7 @@
   a store can tell "my own earlier attempt did this" from "someone else did" (see store.py).
 
 Plain botocore, not boto3: importing boto3 pulls in s3transfer and costs ~80 ms of cold start.
-To mypy, `client("dynamodb")` is a DynamoDBClient (and so on for each service the app calls): the
+To mypy, `clients.client("dynamodb")` is a DynamoDBClient (and so on for each service the app calls): the
 mypy-boto3 stubs are a dev dependency, imported for type checking only.
 """
 
@@ -19,7 +19,6 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from botocore.config import Config
@@ -71,51 +70,14 @@ class LostAnswerError(ClientError):
     """An error answer that came after an earlier attempt whose answer was lost (maybe done)."""
 
 
-@cache
-def _session() -> Session:
-    import botocore.session
-
-    return botocore.session.get_session()
-
-
-_building = threading.RLock()
-
-
-# botocore builds each service's client class at run time from the service model; the stubs
-# describe those classes, and these overloads say which one each service name gets: the app's
-# services, and cloudformation and sqs, which the tests use to set up and watch the emulator.
-@overload
-def raw_client(service: Literal["cloudformation"], read_timeout: float = ...) -> CloudFormationClient: ...
-@overload
-def raw_client(service: Literal["dynamodb"], read_timeout: float = ...) -> DynamoDBClient: ...
-@overload
-def raw_client(service: Literal["events"], read_timeout: float = ...) -> EventBridgeClient: ...
-@overload
-def raw_client(service: Literal["sqs"], read_timeout: float = ...) -> SQSClient: ...
-@overload
-def raw_client(service: Literal["ssm"], read_timeout: float = ...) -> SSMClient: ...
-@overload
-def raw_client(service: Literal["stepfunctions"], read_timeout: float = ...) -> SFNClient: ...
-@overload
-def raw_client(service: str, read_timeout: float = ...) -> BaseClient: ...
-def raw_client(service: str, read_timeout: float = READ_TIMEOUTS[0]) -> BaseClient:
-    """A plain botocore client with one try per call; AWS_ENDPOINT_URL is honoured by botocore.
-
-    Built once per (service, tier). Under a lock: 50 threads of `chalice local` meeting a cold
-    container would otherwise each build the same client at once, spending their whole budget."""
-    with _building:
-        return _new_raw_client(service, read_timeout)
-
-
-@cache
-def _new_raw_client(service: str, read_timeout: float) -> BaseClient:
+def _new_raw_client(session: Session, service: str, read_timeout: float) -> BaseClient:
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 1},
         connect_timeout=min(_CONNECT_TIMEOUT, read_timeout),
         read_timeout=read_timeout,
         max_pool_connections=32,
     )
-    return _session().create_client(service, region_name=region(), config=config)
+    return session.create_client(service, region_name=region(), config=config)
 
 
 def _tier(seconds_left: float) -> float | None:
@@ -154,7 +116,7 @@ def _unavailable(service: str, last: Exception | None) -> ServiceUnavailableErro
 class BudgetedClient:
     """Calls `service` within the request's budget; everything else is the botocore client's."""
 
-    def __init__(self, service: str, make: Callable[[str, float], BaseClient] = raw_client) -> None:
+    def __init__(self, service: str, make: Callable[[str, float], BaseClient]) -> None:
         self._service = service
         self._make = make
         self._base = make(service, READ_TIMEOUTS[0])
@@ -187,50 +149,91 @@ class BudgetedClient:
             time.sleep(max(0.0, min(pause, ends - time.monotonic() - READ_TIMEOUTS[-1])))
 
 
-def on_every_attempt(service: str, event: str, handler: Callable[..., Any]) -> Callable[[], None]:
-    """Register a botocore event handler on the client of every read-timeout tier (an attempt
-    may use any of them); returns what unregisters it. Tests and benchmarks use it to inject
-    faults and count calls."""
-    tiers = [raw_client(service, read_timeout) for read_timeout in READ_TIMEOUTS]
-    for tier in tiers:
-        tier.meta.events.register(event, handler)
+class Clients:
+    """The container's AWS clients: one budgeted client per service, over one plain botocore client
+    per (service, read-timeout tier), each built at first use and then reused.
 
-    def undo() -> None:
+    Built under a lock: 50 threads of `chalice local` meeting a cold container would otherwise each
+    build the same client at once, spending their whole budget."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._session: Session | None = None
+        self._raw: dict[tuple[str, float], BaseClient] = {}
+        self._budgeted: dict[str, BaseClient] = {}
+
+    # botocore builds each service's client class at run time from the service model; the stubs
+    # describe those classes, and these overloads say which one each service name gets: the app's
+    # services, and cloudformation and sqs, which the tests use to set up and watch the emulator.
+    @overload
+    def raw(self, service: Literal["cloudformation"], read_timeout: float = ...) -> CloudFormationClient: ...
+    @overload
+    def raw(self, service: Literal["dynamodb"], read_timeout: float = ...) -> DynamoDBClient: ...
+    @overload
+    def raw(self, service: Literal["events"], read_timeout: float = ...) -> EventBridgeClient: ...
+    @overload
+    def raw(self, service: Literal["sqs"], read_timeout: float = ...) -> SQSClient: ...
+    @overload
+    def raw(self, service: Literal["ssm"], read_timeout: float = ...) -> SSMClient: ...
+    @overload
+    def raw(self, service: Literal["stepfunctions"], read_timeout: float = ...) -> SFNClient: ...
+    @overload
+    def raw(self, service: str, read_timeout: float = ...) -> BaseClient: ...
+    def raw(self, service: str, read_timeout: float = READ_TIMEOUTS[0]) -> BaseClient:
+        """A plain botocore client with one try per call; AWS_ENDPOINT_URL is honoured by botocore."""
+        with self._lock:
+            found = self._raw.get((service, read_timeout))
+            if found is None:
+                found = _new_raw_client(self.session(), service, read_timeout)
+                self._raw[(service, read_timeout)] = found
+            return found
+
+    def session(self) -> Session:
+        """The botocore session every client is built from (handlers registered on it before a
+        client is built reach that client: tests record every call that way)."""
+        with self._lock:
+            if self._session is None:
+                import botocore.session
+
+                self._session = botocore.session.get_session()
+            return self._session
+
+    @overload
+    def client(self, service: Literal["cloudformation"]) -> CloudFormationClient: ...
+    @overload
+    def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
+    @overload
+    def client(self, service: Literal["events"]) -> EventBridgeClient: ...
+    @overload
+    def client(self, service: Literal["sqs"]) -> SQSClient: ...
+    @overload
+    def client(self, service: Literal["ssm"]) -> SSMClient: ...
+    @overload
+    def client(self, service: Literal["stepfunctions"]) -> SFNClient: ...
+    @overload
+    def client(self, service: str) -> BaseClient: ...
+    def client(self, service: str) -> BaseClient:
+        """The budgeted client for `service`."""
+        with self._lock:
+            found = self._budgeted.get(service)
+            if found is None:
+                # BudgetedClient hands every operation, with its parameters, answer and errors, to the
+                # botocore client, and everything else it asks the client itself (__getattr__): it has
+                # the client's interface, which a type checker cannot see through __getattr__.
+                found = cast("BaseClient", BudgetedClient(service, self.raw))
+                self._budgeted[service] = found
+            return found
+
+    def on_every_attempt(self, service: str, event: str, handler: Callable[..., Any]) -> Callable[[], None]:
+        """Register a botocore event handler on the client of every read-timeout tier (an attempt
+        may use any of them); returns what unregisters it. Tests and benchmarks use it to inject
+        faults and count calls."""
+        tiers = [self.raw(service, read_timeout) for read_timeout in READ_TIMEOUTS]
         for tier in tiers:
-            tier.meta.events.unregister(event, handler)
+            tier.meta.events.register(event, handler)
 
-    return undo
+        def undo() -> None:
+            for tier in tiers:
+                tier.meta.events.unregister(event, handler)
 
-
-@overload
-def client(service: Literal["cloudformation"]) -> CloudFormationClient: ...
-@overload
-def client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
-@overload
-def client(service: Literal["events"]) -> EventBridgeClient: ...
-@overload
-def client(service: Literal["sqs"]) -> SQSClient: ...
-@overload
-def client(service: Literal["ssm"]) -> SSMClient: ...
-@overload
-def client(service: Literal["stepfunctions"]) -> SFNClient: ...
-@overload
-def client(service: str) -> BaseClient: ...
-def client(service: str) -> BaseClient:
-    """The budgeted client for `service`, built at first use and reused by the container."""
-    with _building:
-        return _budgeted(service)
-
-
-@cache
-def _budgeted(service: str) -> BaseClient:
-    # BudgetedClient hands every operation, with its parameters, answer and errors, to the
-    # botocore client, and everything else it asks the client itself (__getattr__): it has the
-    # client's interface, which a type checker cannot see through __getattr__.
-    return cast("BaseClient", BudgetedClient(service))
-
-
-def reset() -> None:
-    _budgeted.cache_clear()
-    _new_raw_client.cache_clear()
-    _session.cache_clear()
+        return undo

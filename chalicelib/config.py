@@ -1,4 +1,5 @@
-"""The only module of the app that reads the environment. Values are read lazily, at first use.
+"""The only module of the app that reads the environment. `read_settings()` reads it afresh each
+time; the composition root (chalicelib/wiring.py) reads it once per container, at first use.
 
 (Powertools and botocore read their own variables too: POWERTOOLS_LOG_LEVEL, AWS_ENDPOINT_URL, ...)
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
 
 from chalicelib import __version__
 
@@ -35,6 +35,8 @@ class Settings:
     request_budget_seconds: float
     idempotency_table: str
     reconcile_after_seconds: int
+    cursor_secret: str | None
+    cursor_secret_parameter: str | None
 
 
 def _flag(name: str) -> bool:
@@ -52,8 +54,7 @@ def _origins(stage: str) -> frozenset[str]:
     return frozenset()
 
 
-@cache
-def settings() -> Settings:
+def read_settings() -> Settings:
     stage = os.environ.get("APP_STAGE", "local")
     return Settings(
         stage=stage,
@@ -74,6 +75,9 @@ def settings() -> Settings:
         # How long a submission may stay unfinished before the reconciler takes it up, and how long
         # after an execution stopped abnormally its in-flight insert is waited for.
         reconcile_after_seconds=int(os.environ.get("RECONCILE_AFTER_SECONDS", "60")),
+        # The key that signs list cursors: given directly, or the SSM parameter of a deployed stage.
+        cursor_secret=os.environ.get("CURSOR_SECRET") or None,
+        cursor_secret_parameter=os.environ.get("CURSOR_SECRET_PARAMETER") or None,
     )
 
 
@@ -85,7 +89,7 @@ class Telemetry:
 
 
 def telemetry() -> Telemetry:
-    """Read when the logger and metrics are built, at import: not cached with `settings()`, which
+    """Read when the logger and metrics are built, at import: not part of `Settings`, which
     must not be read before `chalice local` has put the stage's environment in place."""
     return Telemetry(
         service_name=os.environ.get("POWERTOOLS_SERVICE_NAME", "customer-ids"),
@@ -98,30 +102,3 @@ def telemetry() -> Telemetry:
 def region() -> str:
     """The region clients are built for: Lambda's own (AWS_REGION), else the SDK's default."""
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
-@cache
-def cursor_secret() -> bytes:
-    """The key that signs list cursors: from CURSOR_SECRET, or from SSM in deployed stages."""
-    direct = os.environ.get("CURSOR_SECRET")
-    if direct:
-        return direct.encode()
-    parameter = os.environ.get("CURSOR_SECRET_PARAMETER")
-    if not parameter:
-        raise ConfigError("set CURSOR_SECRET or CURSOR_SECRET_PARAMETER")
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from chalicelib.aws import client  # deferred: only list requests need it
-    from chalicelib.errors import ServiceUnavailableError
-
-    try:
-        response = client("ssm").get_parameter(Name=parameter, WithDecryption=True)
-    except (BotoCoreError, ClientError) as error:  # not cached: the next request tries again
-        raise ServiceUnavailableError("the cursor signing key cannot be read; retry shortly") from error
-    return str(response["Parameter"]["Value"]).encode()
-
-
-def reset() -> None:
-    """Forget cached settings (tests change the environment)."""
-    settings.cache_clear()
-    cursor_secret.cache_clear()

@@ -1,19 +1,17 @@
-"""How the stores read DynamoDB's errors: one place for both tables.
+"""How the stores read DynamoDB's answers: one place for both tables.
 
-Timeouts and retries are the client's job (chalicelib/aws.py): what reaches here is an answer, or
-an error that the request's budget could not outlast.
+Outages are not read here: the budgeted client (chalicelib/aws.py) retries throttling, timeouts and
+dropped connections within the request's budget and then raises ServiceUnavailableError. What
+reaches a store is an answer, or a ClientError that retrying cannot change; anything else is a bug.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from chalicelib.aws import LostAnswerError
-from chalicelib.errors import ServiceUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -22,28 +20,6 @@ if TYPE_CHECKING:
 
     # An item as the client writes and reads it: attribute name -> typed value ({"S": "..."}).
     Item = Mapping[str, AttributeValueTypeDef]
-
-_UNAVAILABLE_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-}
-
-
-@contextmanager
-def unavailable_on_outage() -> Iterator[None]:
-    """Turn throttling and outages (after botocore's bounded retries) into a 503 for the client."""
-    try:
-        yield
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _UNAVAILABLE_CODES:
-            raise ServiceUnavailableError("the data store is busy; retry shortly") from error
-        raise
-    except BotoCoreError as error:  # connection refused, timeouts
-        raise ServiceUnavailableError("the data store is unreachable; retry shortly") from error
-
 
 def is_condition_failure(error: ClientError) -> bool:
     """A conditional write found the item in a state it refuses (exists, missing, moved on)."""

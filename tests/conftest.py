@@ -23,8 +23,6 @@ STACK_RUNNING = pytest.StashKey[bool]()
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
-    from chalicelib import aws, config, wiring
+    from chalicelib import wiring
 
-    config.reset()
-    aws.reset()
     wiring.reset()

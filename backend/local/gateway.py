@@ -32,6 +32,7 @@ from urllib.parse import unquote
 from chalice import local
 from chalice.cli import main as chalice_main
 
+from chalicelib.config import read_settings
 from chalicelib.http.cors import cors_headers
 from chalicelib.http.responses import error_body
 
@@ -42,7 +43,8 @@ _parse_request = local.ChaliceRequestHandler.parse_request
 
 def _gateway_response(headers: dict[str, str]) -> dict[str, Any]:
     origin = {k.lower(): v for k, v in headers.items()}.get("origin")
-    response_headers = {"Content-Type": "application/json", **cors_headers(origin)}
+    allowed = read_settings().cors_allowed_origins
+    response_headers = {"Content-Type": "application/json", **cors_headers(origin, allowed)}
     body = error_body("not_found", "no such route; see /openapi.json for the API")
     return {"statusCode": 404, "headers": response_headers, "multiValueHeaders": {},
             "body": json.dumps(body)}

@@ -140,11 +140,11 @@ def failure_record(event: dict[str, Any], function_arn: str, attempts: int,
 
 class LocalWorkflow:
     def __init__(self, app: Any, stage: str, schedule_every: float | None = None) -> None:
-        from chalicelib.config import settings
+        from chalicelib.config import read_settings
 
         self._app = app
         self._stage = stage
-        self._settings = settings()
+        self._settings = read_settings()
         identity = _client("sts").get_caller_identity()
         self._account: str = identity["Account"]
         self._region: str = _client("sts").meta.region_name

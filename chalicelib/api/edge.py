@@ -20,8 +20,8 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib import deadline
-from chalicelib.config import settings
+from chalicelib import deadline, wiring
+from chalicelib.config import Settings
 from chalicelib.errors import ForbiddenError, MethodNotAllowedError, PayloadTooLargeError
 from chalicelib.http.cors import ALLOWED_HEADERS, cors_headers
 from chalicelib.http.responses import error_code, error_response, in_error_shape, response_for
@@ -52,24 +52,24 @@ def _is_filler(view: View) -> bool:
     return getattr(view, "_filler", False)
 
 
-def _check_api_key(app: Chalice, request: Request) -> None:
+def _check_api_key(app: Chalice, request: Request, settings: Settings) -> None:
     """Local stage only: API Gateway enforces keys in AWS, chalice local and its test client don't."""
     entry = app.routes.get(request.context.get("resourcePath", ""), {}).get(request.method)
     if entry is None or not entry.api_key_required:
         return
     given = request.headers.get("x-api-key", "")
-    if not hmac.compare_digest(given.encode(), settings().local_api_key.encode()):
+    if not hmac.compare_digest(given.encode(), settings.local_api_key.encode()):
         raise ForbiddenError("a valid API key is required in the x-api-key header")
 
 
-def _guard(app: Chalice, request: Request) -> Response | None:
+def _guard(app: Chalice, request: Request, settings: Settings) -> Response | None:
     """Answer preflights and refuse bad requests before any view runs."""
     if request.method == "OPTIONS":
         return _preflight(_route_methods(app, request.context.get("resourcePath", "")))
-    if settings().enforce_api_key:
-        _check_api_key(app, request)
-    if len(request.raw_body or b"") > settings().max_body_bytes:
-        raise PayloadTooLargeError(f"the body may be at most {settings().max_body_bytes} bytes")
+    if settings.enforce_api_key:
+        _check_api_key(app, request, settings)
+    if len(request.raw_body or b"") > settings.max_body_bytes:
+        raise PayloadTooLargeError(f"the body may be at most {settings.max_body_bytes} bytes")
     return None
 
 
@@ -92,13 +92,14 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
         request_keys(correlation_id=request.context.get("requestId"), route=route, method=request.method,
                      customer_id=customer_id)
         annotate(route=route, **({"customer_id": customer_id} if customer_id else {}))
+        settings = wiring.services().settings
         try:
-            with deadline.budget(settings().request_budget_seconds):
-                response = _guard(app, request) or get_response(request)
+            with deadline.budget(settings.request_budget_seconds):
+                response = _guard(app, request, settings) or get_response(request)
         except Exception as error:  # raised here, before or around the view
             response = response_for(error)
         response = in_error_shape(response)
-        response.headers.update(cors_headers(request.headers.get("origin")))
+        response.headers.update(cors_headers(request.headers.get("origin"), settings.cors_allowed_origins))
         _record(response, started)
         return response
 

@@ -1,22 +1,24 @@
-"""Public routes (no API key): health and the OpenAPI document."""
+"""Public routes (no credential): health and the OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
+from chalicelib import wiring
+from chalicelib.http.operations import Operation, Routes
 
-from chalicelib.config import settings
+routes = Routes(__name__)
+bp = routes.blueprint
 
-bp = Blueprint(__name__)
 
-
-@bp.route("/health", methods=["GET"])
+@routes.operation(Operation("get", "/health", "getHealth", "Liveness, stage and version", 200, "Health",
+                            public=True))
 def health() -> dict[str, str]:
-    return {"status": "ok", "stage": settings().stage, "version": settings().version}
+    settings = wiring.services().settings
+    return {"status": "ok", "stage": settings.stage, "version": settings.version}
 
 
-@bp.route("/openapi.json", methods=["GET"])
+@routes.operation(Operation("get", "/openapi.json", "getOpenApi", "This document", 200, None, public=True))
 def openapi_document() -> dict[str, Any]:
     from chalicelib.api.openapi import document
 

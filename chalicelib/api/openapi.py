@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
@@ -18,9 +17,9 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from chalicelib import __version__
-from chalicelib.api import schemas
+from chalicelib.api import meta, schemas
+from chalicelib.customers import routes as customer_routes
 from chalicelib.customers import schemas as customers
-from chalicelib.customers.domain import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_BATCH_SIZE, MAX_PAGE_SIZE
 from chalicelib.errors import (
     AlreadyExistsError,
     AppError,
@@ -42,13 +41,11 @@ from chalicelib.errors import (
     TooManyRequestsError,
     UnsupportedMediaTypeError,
 )
+from chalicelib.http.operations import Errors, Operation
+from chalicelib.workflow import routes as workflow_routes
 from chalicelib.workflow import schemas as workflow
-from chalicelib.workflow.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
 
-OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
 CHECKED_IN = Path(__file__).resolve().parent / "openapi.json"
-
-Errors = tuple[type[AppError], ...]
 
 # What any operation can meet besides its own errors: the HTTP edge (chalicelib/api/edge.py, Chalice)
 # and API Gateway in front of it (backend/infra/gateway-responses.json).
@@ -65,77 +62,26 @@ _IDEMPOTENCY_ERRORS: Errors = (
 )
 
 
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str
-    operation_id: str
-    summary: str
-    status: int
-    response: str | None  # a component schema name, or None for no body
-    errors: Errors = ()  # the operation's own; the edge's and the gateway's are added
-    public: bool = False
-    body: str | None = None
-    parameters: list[dict[str, Any]] = field(default_factory=list)
-    headers: tuple[str, ...] = ()
-    idempotent: bool = False  # takes an `Idempotency-Key`
+def operations() -> tuple[Operation, ...]:
+    """Every route, as its feature declares it, in the order the document lists them."""
+    return (*meta.routes.operations, *customer_routes.routes.operations, *workflow_routes.routes.operations)
 
-    def all_errors(self) -> Errors:
-        return (
-            *self.errors,
-            *(_IDEMPOTENCY_ERRORS if self.idempotent else ()),
-            *(_PUBLIC_ERRORS if self.public else _KEYED_ERRORS),
-        )
+
+def all_errors(op: Operation) -> Errors:
+    """The operation's own errors, then what the edge and API Gateway can answer on it."""
+    return (
+        *op.errors,
+        *(_IDEMPOTENCY_ERRORS if op.idempotent else ()),
+        *(_PUBLIC_ERRORS if op.public else _KEYED_ERRORS),
+    )
+
+
+_IDEMPOTENCY_KEY = {"$ref": "#/components/parameters/IdempotencyKey"}
 
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
-
-_IDEMPOTENCY_KEY = {"$ref": "#/components/parameters/IdempotencyKey"}
-_ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": _ref("CustomerId")}
-_LIST_PARAMS = [
-    {"name": "limit", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}},
-    {"name": "cursor", "in": "query", "required": False,
-     "description": "Opaque; the `nextCursor` of the previous page with the same prefix.",
-     "schema": {"type": "string"}},
-    {"name": "prefix", "in": "query", "required": False,
-     "description": "Only IDs starting with this text (case-sensitive); empty means no filter.",
-     "schema": {"type": "string", "pattern": OPTIONAL_PREFIX_PATTERN}},
-]
-_SUBMISSION_PARAM = {"name": "submissionId", "in": "path", "required": True,
-                     "schema": {"type": "string", "pattern": SUBMISSION_ID_PATTERN}}
-_RECENT_PARAMS = [
-    {"name": "limit", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RECENT, "default": DEFAULT_RECENT}},
-]
-
-OPERATIONS = (
-    Operation("get", "/health", "getHealth", "Liveness, stage and version", 200, "Health", public=True),
-    Operation("get", "/openapi.json", "getOpenApi", "This document", 200, None, public=True),
-    Operation("put", "/customers/{id}", "createCustomer", "Create a customer ID (never overwrites)",
-              201, "Customer", (InvalidIdError, AlreadyExistsError), parameters=[_ID_PARAM],
-              headers=("Location",), idempotent=True),
-    Operation("get", "/customers/{id}", "getCustomer", "Read a customer ID", 200, "Customer",
-              (InvalidIdError, NotFoundError), parameters=[_ID_PARAM]),
-    Operation("delete", "/customers/{id}", "deleteCustomer", "Delete a customer ID", 204, None,
-              (InvalidIdError, NotFoundError), parameters=[_ID_PARAM], idempotent=True),
-    Operation("get", "/customers", "listCustomers", "List IDs in order, a page at a time", 200,
-              "CustomerPage", (InvalidRequestError, InvalidCursorError), parameters=_LIST_PARAMS),
-    Operation("post", "/customers/batch", "createCustomers",
-              f"Create up to {MAX_BATCH_SIZE} IDs; each gets exactly one outcome", 200, "BatchCreateResult",
-              (MalformedJsonError, InvalidRequestError), body="BatchCreateRequest", idempotent=True),
-    Operation("post", "/workflow/submit", "submitWorkflow",
-              "Submit an ID to the customers-workflow; follow it at `Location`", 202, "SubmissionAccepted",
-              (InvalidIdError, MalformedJsonError, InvalidRequestError), body="SubmitRequest",
-              headers=("Location",), idempotent=True),
-    Operation("get", "/workflow/submissions/{submissionId}", "getSubmission",
-              "A submission's status and outcome", 200, "Submission", (NotFoundError,),
-              parameters=[_SUBMISSION_PARAM]),
-    Operation("get", "/workflow/submissions", "listSubmissions", "The most recent submissions, newest first",
-              200, "SubmissionList", (InvalidRequestError,), parameters=_RECENT_PARAMS),
-)
 
 _MODELS: tuple[type[BaseModel], ...] = (
     customers.Customer, customers.CustomerPage, customers.BatchCreateRequest, customers.BatchCreateResult,
@@ -235,7 +181,7 @@ def _error(status: int, kinds: list[type[AppError]]) -> dict[str, Any]:
 
 def _responses(op: Operation) -> dict[str, Any]:
     by_status: dict[int, list[type[AppError]]] = {}
-    for kind in op.all_errors():
+    for kind in all_errors(op):
         same = by_status.setdefault(kind.status, [])
         # An error that is both the operation's own and the edge's is described once.
         if all(k.code != kind.code for k in same):
@@ -274,7 +220,7 @@ same key when you retry, and the first answer comes back instead of a second wri
 @cache
 def document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    for op in OPERATIONS:
+    for op in operations():
         paths.setdefault(op.path, {})[op.method] = _operation(op)
     return {
         "openapi": "3.1.0",

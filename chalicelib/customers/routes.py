@@ -1,52 +1,86 @@
-"""Customer-ID routes: parse the request, call the domain, shape the response."""
+"""Customer-ID routes: each declared once (chalicelib/http/operations.py), then parse the request,
+call the domain, shape the response."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 
 from chalicelib import wiring
-from chalicelib.customers.domain import DEFAULT_PAGE_SIZE
-from chalicelib.errors import AlreadyExistsError
+from chalicelib.customers.domain import DEFAULT_PAGE_SIZE, ID_MAX_LENGTH, MAX_BATCH_SIZE, MAX_PAGE_SIZE
+from chalicelib.errors import (
+    AlreadyExistsError,
+    InvalidCursorError,
+    InvalidIdError,
+    InvalidRequestError,
+    MalformedJsonError,
+    NotFoundError,
+)
 from chalicelib.http.body import parse_body
-from chalicelib.http.idempotency import replayable, write_token
+from chalicelib.http.idempotency import write_token
+from chalicelib.http.operations import Operation, Routes
 from chalicelib.http.params import query_int, query_text
 from chalicelib.observability import count
 
-bp = Blueprint(__name__)
+OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"$ref": "#/components/schemas/CustomerId"}}
+_PAGE = (
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}},
+    {"name": "cursor", "in": "query", "required": False,
+     "description": "Opaque; the `nextCursor` of the previous page with the same prefix.",
+     "schema": {"type": "string"}},
+    {"name": "prefix", "in": "query", "required": False,
+     "description": "Only IDs starting with this text (case-sensitive); empty means no filter.",
+     "schema": {"type": "string", "pattern": OPTIONAL_PREFIX_PATTERN}},
+)
+
+routes = Routes(__name__, idempotency=lambda: wiring.services().idempotency)
+bp = routes.blueprint
 
 
-@bp.route("/customers/{id}", methods=["PUT"], api_key_required=True)
-@replayable(bp)
+@routes.operation(Operation(
+    "put", "/customers/{id}", "createCustomer", "Create a customer ID (never overwrites)", 201, "Customer",
+    (InvalidIdError, AlreadyExistsError), parameters=(_ID,), headers=("Location",), idempotent=True,
+))
 def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
     try:
-        customer = wiring.customers().create(id, write_token(bp.current_request))
+        customer = wiring.services().customers.create(id, write_token(routes.current_request))
     except AlreadyExistsError:
         count("Conflicts")
         raise
     count("CustomerCreated")
-    location = bp.current_request.context.get("path") or f"/customers/{customer.id}"
+    location = routes.current_request.context.get("path") or f"/customers/{customer.id}"
     return Response(customer.to_json(), status_code=201, headers={"Location": location})
 
 
-@bp.route("/customers/{id}", methods=["GET"], api_key_required=True)
+@routes.operation(Operation(
+    "get", "/customers/{id}", "getCustomer", "Read a customer ID", 200, "Customer",
+    (InvalidIdError, NotFoundError), parameters=(_ID,),
+))
 def get_customer(id: str) -> dict[str, str]:  # noqa: A002
-    return wiring.customers().get(id).to_json()
+    return wiring.services().customers.get(id).to_json()
 
 
-@bp.route("/customers/{id}", methods=["DELETE"], api_key_required=True)
-@replayable(bp)
+@routes.operation(Operation(
+    "delete", "/customers/{id}", "deleteCustomer", "Delete a customer ID", 204, None,
+    (InvalidIdError, NotFoundError), parameters=(_ID,), idempotent=True,
+))
 def delete_customer(id: str) -> Response:  # noqa: A002
-    wiring.customers().delete(id)
+    wiring.services().customers.delete(id)
     count("CustomerDeleted")
     return Response(body="", status_code=204)
 
 
-@bp.route("/customers", methods=["GET"], api_key_required=True)
+@routes.operation(Operation(
+    "get", "/customers", "listCustomers", "List IDs in order, a page at a time", 200, "CustomerPage",
+    (InvalidRequestError, InvalidCursorError), parameters=_PAGE,
+))
 def list_customers() -> dict[str, Any]:
-    request = bp.current_request
-    page = wiring.customers().list_page(
+    request = routes.current_request
+    page = wiring.services().customers.list_page(
         limit=query_int(request, "limit", DEFAULT_PAGE_SIZE),
         cursor=query_text(request, "cursor"),
         prefix=query_text(request, "prefix"),
@@ -54,13 +88,16 @@ def list_customers() -> dict[str, Any]:
     return {"items": [c.to_json() for c in page.items], "nextCursor": page.next_cursor}
 
 
-@bp.route("/customers/batch", methods=["POST"], api_key_required=True)
-@replayable(bp)
+@routes.operation(Operation(
+    "post", "/customers/batch", "createCustomers",
+    f"Create up to {MAX_BATCH_SIZE} IDs; each gets exactly one outcome", 200, "BatchCreateResult",
+    (MalformedJsonError, InvalidRequestError), body="BatchCreateRequest", idempotent=True,
+))
 def batch_create() -> Response:
     from chalicelib.customers.schemas import BatchCreateRequest
 
-    body = parse_body(bp.current_request, BatchCreateRequest)
-    outcome = wiring.customers().create_many(body.ids, write_token(bp.current_request))
+    body = parse_body(routes.current_request, BatchCreateRequest)
+    outcome = wiring.services().customers.create_many(body.ids, write_token(routes.current_request))
     count("CustomerCreated", len(outcome.created))
     count("BatchExisting", len(outcome.existing))
     return Response({

@@ -30,7 +30,6 @@ from chalicelib.dynamo import (
     after_lost_answer,
     is_condition_failure,
     old_item,
-    unavailable_on_outage,
     written_by,
 )
 from chalicelib.errors import ServiceUnavailableError
@@ -95,43 +94,40 @@ class DynamoCustomerStore:
     def insert(self, customer: Customer, write_token: str) -> Customer | None:
         """The stored customer when it is ours (written now, or by an earlier attempt with the
         same token); None when the ID belongs to someone else, who keeps it untouched."""
-        with unavailable_on_outage():
-            try:
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=to_item(customer, write_token),
-                    ConditionExpression="attribute_not_exists(id)",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
-            except ClientError as error:
-                if not is_condition_failure(error):
-                    raise
-                found = old_item(error)
-                return _from_item(found) if found and written_by(found, write_token) else None
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=to_item(customer, write_token),
+                ConditionExpression="attribute_not_exists(id)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            found = old_item(error)
+            return _from_item(found) if found and written_by(found, write_token) else None
         return customer
 
     def get(self, customer_id: str) -> Customer | None:
-        with unavailable_on_outage():
-            response = self._client.get_item(
-                TableName=self._table, Key={"id": {"S": customer_id}}, ConsistentRead=True
-            )
+        response = self._client.get_item(
+            TableName=self._table, Key={"id": {"S": customer_id}}, ConsistentRead=True
+        )
         item = response.get("Item")
         return _from_item(item) if item else None
 
     def delete(self, customer_id: str) -> bool:
         """False when there was nothing to delete. When an earlier attempt's answer was lost and
         the item is gone now, that attempt deleted it (or a concurrent delete did): True."""
-        with unavailable_on_outage():
-            try:
-                self._client.delete_item(
-                    TableName=self._table,
-                    Key={"id": {"S": customer_id}},
-                    ConditionExpression="attribute_exists(id)",
-                )
-            except ClientError as error:
-                if is_condition_failure(error):
-                    return after_lost_answer(error)
-                raise
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={"id": {"S": customer_id}},
+                ConditionExpression="attribute_exists(id)",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return after_lost_answer(error)
+            raise
         return True
 
     def insert_many(self, customers: list[Customer], write_token: str) -> set[str]:
@@ -166,8 +162,7 @@ class DynamoCustomerStore:
                 "Keys": keys, "ProjectionExpression": "id, writeToken", "ConsistentRead": True,
             }}
             for attempt in range(_UNPROCESSED_RETRIES + 1):
-                with unavailable_on_outage():
-                    response = self._client.batch_get_item(RequestItems=request)
+                response = self._client.batch_get_item(RequestItems=request)
                 for item in response["Responses"].get(self._table, []):
                     (mine if written_by(item, write_token) else found).add(item["id"]["S"])
                 request = response.get("UnprocessedKeys") or {}
@@ -215,9 +210,8 @@ class DynamoCustomerStore:
             query["ExclusiveStartKey"] = {"id": {"S": after}, "shard": {"S": shard}}
         found: list[Customer] = []
         while len(found) < limit:
-            with unavailable_on_outage():
-                query["Limit"] = limit - len(found)
-                response = self._client.query(**query)
+            query["Limit"] = limit - len(found)
+            response = self._client.query(**query)
             found.extend(_from_item(item) for item in response["Items"])
             if "LastEvaluatedKey" not in response:
                 break

@@ -6,15 +6,13 @@ The API answers CORS itself (chalicelib/api/edge.py) and so do API Gateway's own
 
 from __future__ import annotations
 
-from chalicelib.config import settings
-
 ALLOWED_HEADERS = "content-type, x-api-key, idempotency-key"
 EXPOSED_HEADERS = "Location, Retry-After, Idempotent-Replayed"
 
 
-def cors_headers(origin: str | None) -> dict[str, str]:
-    """CORS headers for a response to a request from `origin`: granted only to allowed origins."""
-    if origin is None or origin not in settings().cors_allowed_origins:
+def cors_headers(origin: str | None, allowed: frozenset[str]) -> dict[str, str]:
+    """CORS headers for a response to a request from `origin`: granted only to `allowed` origins."""
+    if origin is None or origin not in allowed:
         return {"Vary": "Origin"}
     return {
         "Access-Control-Allow-Origin": origin,

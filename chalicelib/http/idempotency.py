@@ -1,7 +1,8 @@
 """`Idempotency-Key` (IETF draft "The Idempotency-Key HTTP Header Field") for the write routes.
 
 Two layers, each doing what the other cannot:
-- Item tokens (store.py, submission_store.py): every write stores the token of its request. The
+- Item tokens (chalicelib/customers/store.py, chalicelib/workflow/store.py): every write stores the
+  token of its request. The
   token is derived from the Idempotency-Key when there is one, so a retry finds its own item even
   when the first attempt died half-way (a batch that stored 356 of 1000 IDs, then 503).
 - Powertools' idempotency utility (records in IDEMPOTENCY_TABLE, kept 24 h): the first complete
@@ -19,22 +20,22 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable
-from functools import cache, wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from chalice.app import Blueprint, Request, Response
+from chalice.app import Request, Response
 
-from chalicelib.aws import client
-from chalicelib.config import settings
 from chalicelib.deadline import remaining
 from chalicelib.errors import (
     AppError,
     IdempotencyKeyInUseError,
     IdempotencyKeyInvalidError,
     IdempotencyKeyReusedError,
-    ServiceUnavailableError,
 )
 from chalicelib.http.responses import error_response
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -78,25 +79,76 @@ def write_token(request: Request) -> str:
     return hashlib.sha256(f"{_scope(request)}\n{key}".encode()).hexdigest()[:32]
 
 
-def replayable(bp: Blueprint) -> Callable[[View], View]:
-    """Give a write route of `bp` Idempotency-Key semantics; without the header it runs as before."""
+class Idempotency:
+    """Powertools' idempotency utility, configured once per container (the composition root builds
+    it at the first keyed write: its import brings boto3 in, which no other request needs)."""
 
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def call(**params: str) -> Response:
-            request = bp.current_request
-            key = idempotency_key(request)
-            if key is None:
-                return view(**params)
-            answer = _run_once(request, key, lambda: _answer_of(view, params))
-            headers = dict(answer["headers"])
-            if answer.get("replayed"):
-                headers[REPLAYED_HEADER] = "true"
-            return Response(answer["body"], status_code=answer["status"], headers=headers)
+    def __init__(self, client: DynamoDBClient, table_name: str, budget_seconds: float) -> None:
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 
-        return call
+        config = IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="request",
+            expires_after_seconds=KEEP_SECONDS,
+            response_hook=_mark_replayed,
+        )
+        # Registered once: the "context" reads the calling request's own budget each time it is asked.
+        config.register_lambda_context(cast("LambdaContext", _RequestTime(budget_seconds)))
+        persistence = _retry_safe_persistence(client, table_name)
 
-    return decorate
+        def run(call: dict[str, Any], work: Callable[[], Answer]) -> Answer:
+            return work()
+
+        self._once: Callable[..., Answer] = idempotent_function(
+            run, data_keyword_argument="call", persistence_store=persistence, config=config,
+            key_prefix="http",
+        )
+
+    def replay(self, request: Request, view: View, params: dict[str, str]) -> Response:
+        """The view's answer, run once per Idempotency-Key; without the header it runs as before."""
+        key = idempotency_key(request)
+        if key is None:
+            return view(**params)
+        answer = self._run_once(request, key, lambda: _answer_of(view, params))
+        headers = dict(answer["headers"])
+        if answer.get("replayed"):
+            headers[REPLAYED_HEADER] = "true"
+        return Response(answer["body"], status_code=answer["status"], headers=headers)
+
+    def _run_once(self, request: Request, key: str, work: Callable[[], Answer]) -> Answer:
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyPersistenceLayerError,
+            IdempotencyValidationError,
+        )
+
+        fingerprint = {
+            "method": request.method,
+            "route": request.context.get("resourcePath", ""),
+            "params": request.uri_params or {},
+            "body": hashlib.sha256(_bytes(request.raw_body)).hexdigest(),
+        }
+        try:
+            answer: Answer = self._once(call={"key": f"{_scope(request)}\n{key}", "request": fingerprint},
+                                        work=work)
+        except IdempotencyAlreadyInProgressError:
+            raise IdempotencyKeyInUseError(
+                f"a request with this {HEADER} is still running; retry shortly for its answer"
+            ) from None
+        except IdempotencyValidationError:
+            raise IdempotencyKeyReusedError(
+                f"this {HEADER} was used for a different request; send a new key for a new request"
+            ) from None
+        except IdempotencyPersistenceLayerError as error:
+            cause = error.__cause__
+            if isinstance(cause, AppError):
+                raise cause from None
+            raise  # not an outage (the client answers those with ServiceUnavailableError): a bug
+        return answer
+
+
+def _mark_replayed(response: Any, idempotent_data: Any) -> Any:
+    return {**response, "replayed": True}
 
 
 def _answer_of(view: View, params: dict[str, str]) -> Answer:
@@ -110,82 +162,33 @@ def _answer_of(view: View, params: dict[str, str]) -> Answer:
     return {"status": response.status_code, "body": response.body, "headers": dict(response.headers)}
 
 
-def _run_once(request: Request, key: str, work: Callable[[], Answer]) -> Answer:
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyPersistenceLayerError,
-        IdempotencyValidationError,
-    )
-
-    fingerprint = {
-        "method": request.method,
-        "route": request.context.get("resourcePath", ""),
-        "params": request.uri_params or {},
-        "body": hashlib.sha256(_bytes(request.raw_body)).hexdigest(),
-    }
-    _config().register_lambda_context(_RequestTime())
-    try:
-        answer: Answer = _once()(call={"key": f"{_scope(request)}\n{key}", "request": fingerprint},
-                                 work=work)
-    except IdempotencyAlreadyInProgressError:
-        raise IdempotencyKeyInUseError(
-            f"a request with this {HEADER} is still running; retry shortly for its answer"
-        ) from None
-    except IdempotencyValidationError:
-        raise IdempotencyKeyReusedError(
-            f"this {HEADER} was used for a different request; send a new key for a new request"
-        ) from None
-    except IdempotencyPersistenceLayerError as error:
-        cause = error.__cause__
-        if isinstance(cause, AppError):
-            raise cause from None
-        raise ServiceUnavailableError("the idempotency records cannot be reached; retry shortly") from error
-    return answer
-
-
 def _bytes(body: str | bytes | None) -> bytes:
     return body.encode() if isinstance(body, str) else body or b""
 
 
 class _RequestTime:
-    """How long this request may still run, as Powertools asks a Lambda context: a record left
-    in progress by a request that died is taken over once that time has passed."""
+    """How long the calling request may still run, as Powertools asks a Lambda context: a record
+    left in progress by a request that died is taken over once that time has passed."""
+
+    def __init__(self, budget_seconds: float) -> None:
+        self._budget_seconds = budget_seconds
 
     def get_remaining_time_in_millis(self) -> int:
         left = remaining()
-        return int(1000 * (settings().request_budget_seconds if left is None else max(left, 0) + 1))
+        return int(1000 * (self._budget_seconds if left is None else max(left, 0) + 1))
 
 
-@cache
-def _config() -> Any:
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
-    def mark_replayed(response: Any, idempotent_data: Any) -> Any:
-        return {**response, "replayed": True}
-
-    return IdempotencyConfig(
-        event_key_jmespath="key",
-        payload_validation_jmespath="request",
-        expires_after_seconds=KEEP_SECONDS,
-        response_hook=mark_replayed,
-    )
-
-
-@cache
-def _once() -> Callable[..., Answer]:
-    """The one function Powertools makes idempotent: runs `work` unless `call` has an answer."""
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        idempotent_function,
-    )
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyItemAlreadyExistsError,
-    )
+def _retry_safe_persistence(client: DynamoDBClient, table_name: str) -> Any:
+    """Built once per container, inside a function: Powertools' idempotency module imports boto3."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyItemAlreadyExistsError
 
     class RetrySafePersistence(DynamoDBPersistenceLayer):
         """Powertools' DynamoDB layer, told apart from itself: when the put of our in-progress
         record was answered late and retried, the retry finds that very record (same payload,
-        same in-progress deadline, to the millisecond). That is us, not a concurrent request."""
+        same in-progress deadline, to the millisecond). That is us, not a concurrent request.
+        `_put_record` is the documented extension point of a persistence layer ("bring your own
+        persistent store"); tests/functional/test_idempotency.py breaks if its contract changes."""
 
         def _put_record(self, data_record: Any) -> None:
             try:
@@ -203,20 +206,4 @@ def _once() -> Callable[..., Answer]:
                 if not mine:
                     raise
 
-    persistence = RetrySafePersistence(
-        table_name=settings().idempotency_table, boto3_client=client("dynamodb")
-    )
-
-    def run(call: dict[str, Any], work: Callable[[], Answer]) -> Answer:
-        return work()
-
-    once: Callable[..., Answer] = idempotent_function(
-        run, data_keyword_argument="call", persistence_store=persistence, config=_config(),
-        key_prefix="http",
-    )
-    return once
-
-
-def reset() -> None:
-    _config.cache_clear()
-    _once.cache_clear()
+    return RetrySafePersistence(table_name=table_name, boto3_client=client)

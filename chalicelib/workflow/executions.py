@@ -19,7 +19,6 @@ from botocore.exceptions import ClientError
 
 from chalicelib.customers.domain import Customer
 from chalicelib.customers.store import to_item
-from chalicelib.dynamo import unavailable_on_outage
 from chalicelib.workflow.submissions import WorkflowRequest
 
 if TYPE_CHECKING:
@@ -105,12 +104,11 @@ class DynamoInsertLedger:
         self._table = customers_table
 
     def inserted_by(self, customer_id: str, write_token: str) -> bool:
-        with unavailable_on_outage():
-            response = self._client.get_item(
-                TableName=self._table,
-                Key={"id": {"S": customer_id}},
-                ProjectionExpression="writeToken",
-                ConsistentRead=True,
-            )
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"id": {"S": customer_id}},
+            ProjectionExpression="writeToken",
+            ConsistentRead=True,
+        )
         token = response.get("Item", {}).get("writeToken", {}).get("S")
         return bool(token == write_token)

@@ -26,7 +26,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Blueprint, CloudWatchEvent, Rate
 
 from chalicelib import deadline, wiring
-from chalicelib.config import settings
+from chalicelib.config import read_settings
 from chalicelib.observability import count, logger, record
 from chalicelib.workflow.events import SUBMITTED_PATTERN, execution_end_pattern
 from chalicelib.workflow.executions import state_machine_arn
@@ -68,17 +68,17 @@ def _seconds_left(event: CloudWatchEvent) -> float:
 
 
 def _state_machine_arn(event: CloudWatchEvent) -> str:
-    configured = settings().workflow_state_machine_arn
-    if configured:
-        return configured
+    settings = wiring.services().settings
+    if settings.workflow_state_machine_arn:
+        return settings.workflow_state_machine_arn
     context: Any = event.context  # Lambda's context object
-    return state_machine_arn(context.invoked_function_arn, settings().workflow_name)
+    return state_machine_arn(context.invoked_function_arn, settings.workflow_name)
 
 
 @bp.on_cw_event(SUBMITTED_PATTERN)
 def start_workflow(event: CloudWatchEvent) -> None:
     with _within_lambda_time(event):
-        started = wiring.submissions().start(event.detail, _state_machine_arn(event))
+        started = wiring.services().submissions.start(event.detail, _state_machine_arn(event))
         logger.append_keys(submission_id=started.submission_id)
         log = logger.warning if started.result == "rejected" else logger.info
         log("workflow start", result=started.result, reason=started.reason)
@@ -87,10 +87,10 @@ def start_workflow(event: CloudWatchEvent) -> None:
 
 # The pattern names this stage's state machine: Chalice builds it when it packages the app, with
 # the stage's environment variables set.
-@bp.on_cw_event(execution_end_pattern(settings().workflow_name))
+@bp.on_cw_event(execution_end_pattern(read_settings().workflow_name))
 def record_workflow_end(event: CloudWatchEvent) -> None:
     with _within_lambda_time(event):
-        ended = wiring.submissions().finish(event.detail)
+        ended = wiring.services().submissions.finish(event.detail)
         if ended is None:
             logger.warning("not a final status change of a submission's execution")
             return
@@ -120,7 +120,7 @@ def record_workflow_end(event: CloudWatchEvent) -> None:
 @bp.schedule(Rate(1, unit=Rate.MINUTES))
 def reconcile_submissions(event: CloudWatchEvent) -> None:
     with _within_lambda_time(event):
-        done = wiring.reconciler().run(_state_machine_arn(event))
+        done = wiring.services().reconciler.run(_state_machine_arn(event))
         if done.redriven or done.resolved:
             logger.info("submissions reconciled", redriven=done.redriven, resolved=done.resolved)
         count("SubmissionsRedriven", len(done.redriven))

@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from chalicelib.errors import ServiceUnavailableError
 from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
 from chalicelib.workflow.submissions import PublishError
 
@@ -32,7 +33,7 @@ class EventBridgePublisher:
         }
         try:
             response = self._client().put_events(Entries=[entry])
-        except (BotoCoreError, ClientError) as error:
+        except (ServiceUnavailableError, ClientError) as error:  # an outage, or a refusal: not a bug
             raise PublishError(str(error)) from error
         if response.get("FailedEntryCount"):
             failed = response["Entries"][0]

@@ -1,29 +1,42 @@
-"""Workflow routes: submit an ID to the customers-workflow and follow the submissions."""
+"""Workflow routes: submit an ID to the customers-workflow and follow the submissions; each declared
+once (chalicelib/http/operations.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 
 from chalicelib import wiring
+from chalicelib.errors import InvalidIdError, InvalidRequestError, MalformedJsonError, NotFoundError
 from chalicelib.http.body import parse_body
-from chalicelib.http.idempotency import replayable, write_token
+from chalicelib.http.idempotency import write_token
+from chalicelib.http.operations import Operation, Routes
 from chalicelib.http.params import query_int
 from chalicelib.observability import count, logger
-from chalicelib.workflow.submissions import DEFAULT_RECENT
+from chalicelib.workflow.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
 
-bp = Blueprint(__name__)
+_SUBMISSION_ID = {"name": "submissionId", "in": "path", "required": True,
+                  "schema": {"type": "string", "pattern": SUBMISSION_ID_PATTERN}}
+_RECENT = {"name": "limit", "in": "query", "required": False,
+           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RECENT, "default": DEFAULT_RECENT}}
+
+routes = Routes(__name__, idempotency=lambda: wiring.services().idempotency)
+bp = routes.blueprint
 
 
-@bp.route("/workflow/submit", methods=["POST"], api_key_required=True)
-@replayable(bp)
+@routes.operation(Operation(
+    "post", "/workflow/submit", "submitWorkflow",
+    "Submit an ID to the customers-workflow; follow it at `Location`", 202, "SubmissionAccepted",
+    (InvalidIdError, MalformedJsonError, InvalidRequestError), body="SubmitRequest",
+    headers=("Location",), idempotent=True,
+))
 def submit() -> Response:
     from chalicelib.workflow.schemas import SubmitRequest
 
-    request = bp.current_request
+    request = routes.current_request
     body = parse_body(request, SubmitRequest)
-    accepted = wiring.submissions().submit(body.id, write_token(request))
+    accepted = wiring.services().submissions.submit(body.id, write_token(request))
     submission = accepted.submission
     count("WorkflowSubmitted")
     if not accepted.announced:
@@ -40,12 +53,18 @@ def submit() -> Response:
     )
 
 
-@bp.route("/workflow/submissions/{submissionId}", methods=["GET"], api_key_required=True)
+@routes.operation(Operation(
+    "get", "/workflow/submissions/{submissionId}", "getSubmission", "A submission's status and outcome",
+    200, "Submission", (NotFoundError,), parameters=(_SUBMISSION_ID,),
+))
 def get_submission(submissionId: str) -> dict[str, str | None]:
-    return wiring.submissions().get(submissionId).to_json()
+    return wiring.services().submissions.get(submissionId).to_json()
 
 
-@bp.route("/workflow/submissions", methods=["GET"], api_key_required=True)
+@routes.operation(Operation(
+    "get", "/workflow/submissions", "listSubmissions", "The most recent submissions, newest first",
+    200, "SubmissionList", (InvalidRequestError,), parameters=(_RECENT,),
+))
 def list_submissions() -> dict[str, Any]:
-    limit = query_int(bp.current_request, "limit", DEFAULT_RECENT)
-    return {"items": [s.to_json() for s in wiring.submissions().recent(limit)]}
+    limit = query_int(routes.current_request, "limit", DEFAULT_RECENT)
+    return {"items": [s.to_json() for s in wiring.services().submissions.recent(limit)]}

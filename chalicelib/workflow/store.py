@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, cast
 
 from botocore.exceptions import ClientError
 
-from chalicelib.dynamo import is_condition_failure, old_item, unavailable_on_outage, written_by
+from chalicelib.dynamo import is_condition_failure, old_item, written_by
 from chalicelib.workflow.submissions import Outcome, Status, Submission, canonical_time
 
 if TYPE_CHECKING:
@@ -95,41 +95,38 @@ class DynamoSubmissionStore:
     def create(self, submission: Submission, expires_at: int, write_token: str) -> Submission | None:
         """Like the customers' store: a failed condition on our own token is our earlier attempt."""
         item = {**_to_item(submission, expires_at), "writeToken": {"S": write_token}}
-        with unavailable_on_outage():
-            try:
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=item,
-                    ConditionExpression="attribute_not_exists(submissionId)",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
-            except ClientError as error:
-                if not is_condition_failure(error):
-                    raise
-                found = old_item(error)
-                return _from_item(found) if found is not None and written_by(found, write_token) else None
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(submissionId)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            found = old_item(error)
+            return _from_item(found) if found is not None and written_by(found, write_token) else None
         return submission
 
     def get(self, submission_id: str) -> Submission | None:
-        with unavailable_on_outage():
-            response = self._client.get_item(
-                TableName=self._table, Key={"submissionId": {"S": submission_id}}, ConsistentRead=True
-            )
+        response = self._client.get_item(
+            TableName=self._table, Key={"submissionId": {"S": submission_id}}, ConsistentRead=True
+        )
         item = response.get("Item")
         return _from_item(item) if item else None
 
     def recent(self, limit: int) -> list[Submission]:
         found: list[Submission] = []
         for shard in range(LIST_SHARDS):
-            with unavailable_on_outage():
-                response = self._client.query(
-                    TableName=self._table,
-                    IndexName=RECENT_INDEX,
-                    KeyConditionExpression="listShard = :shard",
-                    ExpressionAttributeValues={":shard": {"S": str(shard)}},
-                    ScanIndexForward=False,
-                    Limit=limit,
-                )
+            response = self._client.query(
+                TableName=self._table,
+                IndexName=RECENT_INDEX,
+                KeyConditionExpression="listShard = :shard",
+                ExpressionAttributeValues={":shard": {"S": str(shard)}},
+                ScanIndexForward=False,
+                Limit=limit,
+            )
             found.extend(_from_item(item) for item in response["Items"])
         found.sort(key=lambda s: (s.submitted_at, s.submission_id), reverse=True)
         return found[:limit]
@@ -146,15 +143,14 @@ class DynamoSubmissionStore:
             values[":before"] = {"S": submitted_before}
         found: list[tuple[str, str]] = []
         for shard in range(LIST_SHARDS):
-            with unavailable_on_outage():
-                response = self._client.query(
-                    TableName=self._table,
-                    IndexName=UNFINISHED_INDEX,
-                    KeyConditionExpression=condition,
-                    ExpressionAttributeValues={**values, ":shard": {"S": str(shard)}},
-                    ScanIndexForward=True,
-                    Limit=limit,
-                )
+            response = self._client.query(
+                TableName=self._table,
+                IndexName=UNFINISHED_INDEX,
+                KeyConditionExpression=condition,
+                ExpressionAttributeValues={**values, ":shard": {"S": str(shard)}},
+                ScanIndexForward=True,
+                Limit=limit,
+            )
             found.extend((i["submittedAt"]["S"], i["submissionId"]["S"]) for i in response["Items"])
         return [submission_id for _, submission_id in sorted(found)]
 
@@ -206,21 +202,20 @@ class DynamoSubmissionStore:
 
     def _update(self, submission_id: str, expression: str, condition: str,
                 values: dict[str, AttributeValueTypeDef]) -> bool:
-        with unavailable_on_outage():
-            try:
-                self._client.update_item(
-                    TableName=self._table,
-                    Key={"submissionId": {"S": submission_id}},
-                    UpdateExpression=expression,
-                    ConditionExpression=condition,
-                    # DynamoDB refuses names that the expressions do not use.
-                    ExpressionAttributeNames={
-                        k: v for k, v in _NAMES.items() if k in expression or k in condition
-                    },
-                    ExpressionAttributeValues=values,
-                )
-            except ClientError as error:
-                if is_condition_failure(error):
-                    return False
-                raise
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"submissionId": {"S": submission_id}},
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                # DynamoDB refuses names that the expressions do not use.
+                ExpressionAttributeNames={
+                    k: v for k, v in _NAMES.items() if k in expression or k in condition
+                },
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
         return True

@@ -16,14 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 
 from backend.local.unique import fresh_id
-from chalicelib import config, errors
-from chalicelib.api.openapi import OPERATIONS, Operation, document
-from chalicelib.aws import on_every_attempt
-from chalicelib.config import settings
+from chalicelib import errors
+from chalicelib.api.openapi import all_errors, document, operations
+from chalicelib.config import read_settings
+from chalicelib.http.operations import Operation
+from tests.clients import clients, throttling
 from tests.functional.conftest import Api
 
 Answer = tuple[int, Any, dict[str, str]]
@@ -37,17 +36,9 @@ _NOT_REACHABLE_HERE = {
 }
 
 
-def _throttling(request: Any, **_: Any) -> AWSResponse:
-    """What DynamoDB and EventBridge answer when they throttle: the store is unavailable."""
-    headers = HTTPHeaders.from_dict({"x-amzn-ErrorType": "ThrottlingException"})
-    body = b'{"__type":"ThrottlingException","message":"slow down"}'
-    raw = type("Raw", (), {"stream": lambda self, **_: iter([body])})()
-    return AWSResponse(request.url, 400, headers, raw)
-
-
 def _with_store_down(api: Api, op: Operation) -> Answer:
     path = _path(op, api)
-    undo = [on_every_attempt(service, f"before-send.{service}", _throttling)
+    undo = [clients().on_every_attempt(service, f"before-send.{service}", throttling)
             for service in ("dynamodb", "events")]
     try:
         return _send(api, op, path)
@@ -81,8 +72,7 @@ def _send(api: Api, op: Operation, path: str | None = None, **kw: Any) -> Answer
 
 def _generic(op: Operation) -> dict[str, Stimulus]:
     """What any caller can send any operation."""
-    too_large = "x" * (settings().max_body_bytes + 1)
-    config.reset()  # read outside a request, without the stage's variables the test client sets
+    too_large = "x" * (read_settings().max_body_bytes + 1)
     deep = "[" * 100_000 + "]" * 100_000
     key = fresh_id("key")
     stimuli: dict[str, Stimulus] = {
@@ -134,7 +124,7 @@ def _required_headers(response: dict[str, Any]) -> set[str]:
     return {name.lower() for name, header in response.get("headers", {}).items() if header["required"]}
 
 
-@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("op", operations(), ids=lambda op: op.operation_id)
 def test_every_answer_is_documented_and_every_documented_answer_happens(
     op: Operation, api: Api, anonymous: Api
 ) -> None:
@@ -154,5 +144,5 @@ def test_every_answer_is_documented_and_every_documented_answer_happens(
     status, _, headers = api.request(wrong_method, _path(op, api))
     assert status == 405 and "405" in documented and "Allow" in headers
     seen[405] = "wrong method"
-    reachable = {op.status} | {k.status for k in op.all_errors() if k not in _NOT_REACHABLE_HERE}
+    reachable = {op.status} | {k.status for k in all_errors(op) if k not in _NOT_REACHABLE_HERE}
     assert reachable <= set(seen), f"documented but never answered: {reachable - set(seen)}"

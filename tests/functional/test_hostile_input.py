@@ -1,15 +1,16 @@
-"""Every body is a 400 or a success; every cursor not ours is a 400; a missing secret is a 503."""
+"""Every body is a 400 or a success; every cursor not ours is a 400; an unreadable secret is a 503."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from botocore.exceptions import ClientError
 
-from chalicelib import config
-from chalicelib.aws import client
+from chalicelib import deadline, wiring
 from chalicelib.customers.cursor import CursorCodec, _b64
 from chalicelib.errors import ServiceUnavailableError
+from tests.clients import clients, throttling
 from tests.functional.conftest import Api
 
 HOSTILE_BODIES = {
@@ -66,14 +67,29 @@ def test_a_signed_cursor_that_is_not_json_is_400(api: Api) -> None:
 def test_a_cursor_secret_that_cannot_be_read_is_unavailable_and_read_again_later(
     aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a deployed stage whose SSM parameter cannot be read (missing here)
+    # GIVEN a deployed stage whose SSM parameter store is throttling
     monkeypatch.delenv("CURSOR_SECRET")
     monkeypatch.setenv("CURSOR_SECRET_PARAMETER", "/customer-ids/test/cursor-secret")
-    config.reset()
+    wiring.reset()
+    clients().client("ssm").put_parameter(Name="/customer-ids/test/cursor-secret", Value="s3cret",
+                                          Type="SecureString")
+    undo = clients().on_every_attempt("ssm", "before-send.ssm", throttling)
     # WHEN a page needs the key, THEN it is a 503 (ServiceUnavailableError), not a 500
-    with pytest.raises(ServiceUnavailableError):
-        config.cursor_secret()
-    # AND once the parameter is readable, the next request gets it: failures are not cached
-    client("ssm").put_parameter(Name="/customer-ids/test/cursor-secret", Value="s3cret",
-                                Type="SecureString")
-    assert config.cursor_secret() == b"s3cret"
+    with deadline.budget(0.5), pytest.raises(ServiceUnavailableError):
+        wiring.services().cursor_secret()
+    # AND once the parameter store answers, the next request gets the key: failures are not cached
+    undo()
+    assert wiring.services().cursor_secret() == b"s3cret"
+
+
+def test_a_missing_cursor_secret_parameter_is_a_bug_not_an_outage(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a stage whose SSM parameter does not exist (a deploy that skipped creating it)
+    monkeypatch.delenv("CURSOR_SECRET")
+    monkeypatch.setenv("CURSOR_SECRET_PARAMETER", "/customer-ids/test/missing")
+    wiring.reset()
+    # WHEN a page needs the key, THEN the error is not dressed up as an outage: it reaches the edge
+    # as itself, which answers 500 and logs it at ERROR (tests/functional/test_failure_boundary.py)
+    with pytest.raises(ClientError, match="ParameterNotFound"):
+        wiring.services().cursor_secret()

@@ -13,9 +13,10 @@ from botocore.compat import HTTPHeaders
 
 from backend.local.unique import free_port
 from chalicelib import deadline
-from chalicelib.aws import BudgetedClient, client, raw_client
+from chalicelib.aws import BudgetedClient, Clients
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
+from tests.clients import clients
 from tests.contracts import DynamoCustomerStoreContract
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 class TestMotoCustomerStore(DynamoCustomerStoreContract):
     @pytest.fixture
     def store(self, aws: None) -> DynamoCustomerStore:
-        return DynamoCustomerStore(client("dynamodb"), "customer_ids")
+        return DynamoCustomerStore(clients().client("dynamodb"), "customer_ids")
 
 
 class _Throttle:
@@ -44,7 +45,7 @@ class _Throttle:
 
 def _throttled_clients(throttle: _Throttle) -> Callable[[str, float], Any]:
     def make(service: str, read_timeout: float) -> Any:
-        made = raw_client(service, read_timeout)
+        made = clients().raw(service, read_timeout)
         # botocore-stubs types handlers as returning None; a before-send handler may answer instead.
         made.meta.events.register("before-send.dynamodb.GetItem", throttle,  # type: ignore[arg-type]
                                   unique_id="throttle")
@@ -68,6 +69,6 @@ def test_a_throttle_is_retried_within_the_request_budget_then_503(aws: None) -> 
 
 def test_an_unreachable_store_is_unavailable_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
-    store = DynamoCustomerStore(cast("DynamoDBClient", BudgetedClient("dynamodb")), "customer_ids")
+    store = DynamoCustomerStore(Clients().client("dynamodb"), "customer_ids")
     with deadline.budget(1.0), pytest.raises(ServiceUnavailableError, match="unreachable"):
         store.get("abc")

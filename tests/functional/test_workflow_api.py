@@ -13,8 +13,8 @@ import pytest
 
 from backend.local.event_queue import route_to_queue, take_events
 from backend.local.unique import fresh_id
-from chalicelib.aws import client
 from chalicelib.workflow.events import SUBMITTED, SUBMITTED_PATTERN
+from tests.clients import clients
 from tests.functional.conftest import Api
 from tests.functional.test_customers_api import ORIGIN, assert_error
 
@@ -23,10 +23,11 @@ class Bus:
     """Every event a rule with the submitted pattern would match."""
 
     def __init__(self) -> None:
-        self._url = route_to_queue(client("sqs"), client("events"), "submitted-events", SUBMITTED_PATTERN)
+        self._url = route_to_queue(clients().client("sqs"), clients().client("events"), "submitted-events",
+                                   SUBMITTED_PATTERN)
 
     def events(self) -> list[dict[str, Any]]:
-        return take_events(client("sqs"), self._url, wait_seconds=0)
+        return take_events(clients().client("sqs"), self._url, wait_seconds=0)
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from moto import mock_aws
 from backend.local.emulator import status_change_event
 from backend.local.event_queue import route_to_queue, take_events
 from backend.local.unique import fresh_id
-from chalicelib.aws import client
 from chalicelib.workflow.events import SUBMITTED_PATTERN
 from chalicelib.workflow.handlers import record_workflow_end, start_workflow
+from tests.clients import clients
 from tests.conftest import API_KEY
 from tests.functional.conftest import Api
 from workflow.definition import load
@@ -51,11 +51,12 @@ class Flow:
 
     def __init__(self, api: Api) -> None:
         self.api = api
-        self._queue = route_to_queue(client("sqs"), client("events"), "submitted", SUBMITTED_PATTERN)
+        self._queue = route_to_queue(clients().client("sqs"), clients().client("events"), "submitted",
+                                     SUBMITTED_PATTERN)
         self.machine = self.register("customers-workflow", TABLES)
 
     def register(self, name: str, tables: dict[str, str]) -> str:
-        arn: str = client("stepfunctions").create_state_machine(
+        arn: str = clients().client("stepfunctions").create_state_machine(
             name=name, definition=load(tables), roleArn=f"arn:aws:iam::{ACCOUNT}:role/x")["stateMachineArn"]
         return arn
 
@@ -63,7 +64,7 @@ class Flow:
         """POST /workflow/submit; returns the event the bus delivered for it."""
         status, body, _ = self.api.post("/workflow/submit", body={"id": customer_id})
         assert status == 202, body
-        (event,) = take_events(client("sqs"), self._queue, wait_seconds=0)
+        (event,) = take_events(clients().client("sqs"), self._queue, wait_seconds=0)
         event.setdefault("account", ACCOUNT)  # moto's delivered events lack it; Lambda's never do
         return dict(event)
 
@@ -71,7 +72,7 @@ class Flow:
         arn = (machine or self.machine).replace(":stateMachine:", ":execution:") + f":{submission_id}"
         deadline = time.monotonic() + 20
         while True:
-            described = dict(client("stepfunctions").describe_execution(executionArn=arn))
+            described = dict(clients().client("stepfunctions").describe_execution(executionArn=arn))
             if described["status"] != "RUNNING" or time.monotonic() > deadline:
                 return described
             time.sleep(0.02)
@@ -90,7 +91,7 @@ class Flow:
         return dict(body)
 
     def executions(self) -> list[dict[str, Any]]:
-        found = client("stepfunctions").list_executions(stateMachineArn=self.machine)["executions"]
+        found = clients().client("stepfunctions").list_executions(stateMachineArn=self.machine)["executions"]
         return [dict(execution) for execution in found]
 
 
@@ -98,7 +99,7 @@ class Flow:
 def running_flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
     monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        client("cloudformation").create_stack(
+        clients().client("cloudformation").create_stack(
             StackName="data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text())
         from app import app
 
@@ -119,7 +120,7 @@ def settle_seconds() -> float:
 
 
 def customer(flow: Flow, customer_id: str) -> dict[str, Any]:
-    item: dict[str, Any] = client("dynamodb").get_item(
+    item: dict[str, Any] = clients().client("dynamodb").get_item(
         TableName="customer_ids", Key={"id": {"S": customer_id}}).get("Item", {})
     return item
 
@@ -166,7 +167,8 @@ def test_an_insert_that_loses_a_race_is_already_exists_and_overwrites_nothing(fl
     before = customer(flow, taken)
     item = dict(before, source={"S": "workflow"})
     sid = flow.submit(fresh_id("absent"))["detail"]["submissionId"]  # its record, PENDING
-    client("stepfunctions").start_execution(stateMachineArn=flow.machine, name=sid, input=json.dumps({
+    sfn = clients().client("stepfunctions")
+    sfn.start_execution(stateMachineArn=flow.machine, name=sid, input=json.dumps({
         "submissionId": sid, "id": fresh_id("absent"), "submittedAt": "t", "valid": True,
         "problem": None, "item": item}))
 
@@ -214,7 +216,7 @@ def test_a_failing_step_is_caught_recorded_and_fails_the_execution(flow: Flow) -
 
     from chalicelib import wiring
 
-    wiring.submissions().start(event["detail"], broken)
+    wiring.services().submissions.start(event["detail"], broken)
     execution = flow.end(sid, broken)
 
     assert (execution["status"], execution["error"]) == ("FAILED", "SubmissionFailed")
@@ -231,7 +233,7 @@ def test_an_end_the_state_machine_could_not_record_is_recorded_by_the_status_han
     sid = event["detail"]["submissionId"]
     from chalicelib import wiring
 
-    wiring.submissions().start(event["detail"], lost)
+    wiring.services().submissions.start(event["detail"], lost)
     assert flow.submission(sid)["status"] == "RUNNING"
 
     # WHEN its status change arrives (once an insert it may have sent could have landed)

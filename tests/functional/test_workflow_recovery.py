@@ -28,10 +28,10 @@ from moto.dynamodb.models import DynamoDBBackend
 from backend.local import emulator
 from backend.local.unique import fresh_id
 from chalicelib import wiring
-from chalicelib.aws import client, on_every_attempt
 from chalicelib.errors import ServiceUnavailableError
 from chalicelib.workflow.events import submitted_detail
 from chalicelib.workflow.handlers import reconcile_submissions, start_workflow
+from tests.clients import clients
 from tests.functional.test_workflow_handlers import (
     CONTEXT,
     ROOT,
@@ -122,7 +122,7 @@ def wait_until_stale() -> None:
 
 def history_types(flow: Flow, submission_id: str, machine: str | None = None) -> list[str]:
     arn = (machine or flow.machine).replace(":stateMachine:", ":execution:") + f":{submission_id}"
-    events = client("stepfunctions").get_execution_history(executionArn=arn)["events"]
+    events = clients().client("stepfunctions").get_execution_history(executionArn=arn)["events"]
     return [e["type"] for e in events]
 
 
@@ -131,7 +131,7 @@ def wait_for_state(flow: Flow, submission_id: str, state: str) -> None:
     arn = flow.machine.replace(":stateMachine:", ":execution:") + f":{submission_id}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        events = client("stepfunctions").get_execution_history(executionArn=arn)["events"]
+        events = clients().client("stepfunctions").get_execution_history(executionArn=arn)["events"]
         if any(e.get("stateEnteredEventDetails", {}).get("name") == state for e in events):
             return
         time.sleep(0.05)
@@ -175,7 +175,7 @@ def test_a_start_handler_failing_past_its_retries_is_redriven_once_step_function
     event = flow.submit(cid)
     sid = event["detail"]["submissionId"]
     throttle = Throttle()
-    undo = on_every_attempt("stepfunctions", "before-call.sfn.StartExecution", throttle)
+    undo = clients().on_every_attempt("stepfunctions", "before-call.sfn.StartExecution", throttle)
     # A Lambda with 2.5 s left: each invocation retries within that, then fails for Lambda to retry.
     short = SimpleNamespace(**vars(CONTEXT), get_remaining_time_in_millis=lambda: 2500)
     try:
@@ -203,14 +203,14 @@ def test_a_record_step_failing_after_the_insert_reads_inserted_not_failed(flow: 
     cid = fresh_id()
     event = flow.submit(cid)
     sid = event["detail"]["submissionId"]
-    wiring.submissions().start(event["detail"], broken)
+    wiring.services().submissions.start(event["detail"], broken)
 
     # WHEN the execution fails after its insert, and its status-change event is lost
     execution = flow.execution(sid, broken)
     assert execution["status"] == "FAILED"
     assert flow.submission(sid)["status"] == "RUNNING"
     wait_until_stale()
-    done = wiring.reconciler().run(broken)
+    done = wiring.services().reconciler.run(broken)
 
     # THEN the submission says what the customers table says: inserted, by this submission
     assert done.resolved == [sid]
@@ -228,7 +228,7 @@ def test_an_execution_aborted_while_its_insert_hangs_is_resolved_once_the_insert
     arn = flow.machine.replace(":stateMachine:", ":execution:") + f":{sid}"
 
     # WHEN it is aborted, and its status change reaches the handler at once
-    client("stepfunctions").stop_execution(executionArn=arn, error="Operator", cause="test")
+    clients().client("stepfunctions").stop_execution(executionArn=arn, error="Operator", cause="test")
     aborted = flow.end(sid)
     # AWS says ABORTED; moto 5.2.5 ends a stopped execution FAILED once its hung task times out.
     assert aborted["status"] in ("ABORTED", "FAILED")
@@ -250,18 +250,18 @@ def test_an_execution_that_timed_out_before_inserting_is_recorded_failed(flow: F
     timed["TimeoutSeconds"] = 1
     text = definition.substitute(json.dumps(timed), {**TABLES, "CustomersTableName": "no_such_table"})
     text = text.replace('"DynamoDB.ResourceNotFoundException",', "")  # make the missing table retried
-    machine: str = client("stepfunctions").create_state_machine(
+    machine: str = clients().client("stepfunctions").create_state_machine(
         name="customers-workflow-timing-out", definition=text,
         roleArn="arn:aws:iam::123456789012:role/x")["stateMachineArn"]
     cid = fresh_id()
     event = flow.submit(cid)
     sid = event["detail"]["submissionId"]
-    wiring.submissions().start(event["detail"], machine)
+    wiring.services().submissions.start(event["detail"], machine)
 
     # WHEN it times out and its status change is lost
     assert flow.execution(sid, machine)["status"] == "TIMED_OUT"
     wait_until_stale()
-    done = wiring.reconciler().run(machine)
+    done = wiring.services().reconciler.run(machine)
 
     # THEN the reconciler records FAILED: nothing was inserted
     assert done.resolved == [sid]
@@ -300,7 +300,7 @@ def test_a_60_second_outage_of_the_data_store_delays_a_submission_but_does_not_f
 def test_the_reconciler_never_touches_a_submission_the_api_recorded_failed(flow: Flow) -> None:
     # GIVEN a submission recorded FAILED by the API (it could not publish), whose event got out
     sid = flow.submit(fresh_id())["detail"]["submissionId"]
-    store = wiring._submission_store()
+    store = wiring.services().submission_store
     assert store.finish(sid, "FAILED", None, "the submission could not be published", "2026-11-25T09:00:00Z")
     detail = submitted_detail(sid, "whatever", "2026-11-25T09:00:00Z")
 

@@ -10,24 +10,24 @@ from typing import Any
 import pytest
 
 from backend.local.unique import fresh_id
-from chalicelib.aws import client
 from chalicelib.workflow.store import LIST_SHARDS, DynamoSubmissionStore
 from chalicelib.workflow.submissions import SubmissionStore
+from tests.clients import clients
 from tests.contracts import T0, SubmissionStoreContract, pending
 
 
 class TestMotoSubmissionStore(SubmissionStoreContract):
     @pytest.fixture
     def store(self, aws: None) -> SubmissionStore:
-        return DynamoSubmissionStore(client("dynamodb"), "customer_id_submissions")
+        return DynamoSubmissionStore(clients().client("dynamodb"), "customer_id_submissions")
 
 
 def test_stored_items_carry_the_ttl_and_list_keys(aws: None) -> None:
-    store = DynamoSubmissionStore(client("dynamodb"), "customer_id_submissions")
+    store = DynamoSubmissionStore(clients().client("dynamodb"), "customer_id_submissions")
     sid = fresh_id("s")
     store.create(pending(sid), 1_800_000_000, "token-1")
 
-    item: dict[str, Any] = client("dynamodb").get_item(
+    item: dict[str, Any] = clients().client("dynamodb").get_item(
         TableName="customer_id_submissions", Key={"submissionId": {"S": sid}})["Item"]
 
     assert item["expiresAt"] == {"N": "1800000000"}
@@ -35,7 +35,7 @@ def test_stored_items_carry_the_ttl_and_list_keys(aws: None) -> None:
     assert "outcome" not in item and "error" not in item
     assert item["unfinishedShard"] == item["listShard"]  # in the sparse index while unfinished
     store.finish(sid, "SUCCEEDED", "inserted", None, T0)
-    finished = client("dynamodb").get_item(
+    finished = clients().client("dynamodb").get_item(
         TableName="customer_id_submissions", Key={"submissionId": {"S": sid}})["Item"]
     assert "unfinishedShard" not in finished
 

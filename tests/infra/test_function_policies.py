@@ -201,13 +201,13 @@ def _submit_unpublished(call: Any) -> str:
     from botocore.awsrequest import AWSResponse
     from botocore.compat import HTTPHeaders
 
-    from chalicelib.aws import on_every_attempt
+    from tests.clients import clients
 
     def refuse(**_: Any) -> tuple[Any, dict[str, Any]]:
         return AWSResponse("https://events/", 400, HTTPHeaders(), None), {
             "Error": {"Code": "AccessDeniedException", "Message": "no"}, "ResponseMetadata": {}}
 
-    undo = on_every_attempt("events", "before-call.eventbridge.PutEvents", refuse)
+    undo = clients().on_every_attempt("events", "before-call.eventbridge.PutEvents", refuse)
     try:
         response = call("POST", "/workflow/submit", {"id": fresh_id()})
     finally:
@@ -226,20 +226,15 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Call]]:
         mp.setenv("LOCAL_API_KEY", API_KEY)
         mp.delenv("CURSOR_SECRET", raising=False)  # tests/conftest.py sets one for other tests
         mp.setenv("RECONCILE_AFTER_SECONDS", "0")
-        from chalicelib import aws, config, wiring
-
-        config.reset()
-
-        aws.reset()
+        from chalicelib import wiring
 
         wiring.reset()
         recorder = Recorder()
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             # botocore calls a handler with keyword arguments, `params` and `model` among them.
-            aws._session().register("before-parameter-build", recorder)  # type: ignore[arg-type]
+            wiring.services().clients.session().register(
+                "before-parameter-build", recorder)  # type: ignore[arg-type]
             _exercise(recorder, _project_reading_the_cursor_secret_from_ssm(tmp_path_factory.mktemp("app")))
-        config.reset()
-        aws.reset()
         wiring.reset()
         return recorder.calls
     finally:

@@ -19,7 +19,7 @@ import pytest
 from backend.local.devstack import DevStack
 from backend.local.emulator import status_change_event
 from backend.local.event_queue import route_to_queue, take_events, unroute
-from chalicelib.config import settings
+from chalicelib.config import read_settings
 from chalicelib.workflow.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
 
 ROUNDS = 150
@@ -38,7 +38,7 @@ def frequent_thread_switches() -> Iterator[None]:
 
 def test_a_reader_never_sees_an_update_half_applied(stack: DevStack, frequent_thread_switches: None) -> None:
     # GIVEN an update that creates an item with 12 attributes, and a reader polling that key meanwhile
-    dynamodb, table = stack.client("dynamodb"), settings().submissions_table
+    dynamodb, table = stack.client("dynamodb"), read_settings().submissions_table
     torn: list[Mapping[str, object]] = []
     for _ in range(ROUNDS):
         key = {"submissionId": {"S": f"emulator-{uuid.uuid4().hex}"}}

@@ -31,12 +31,11 @@ DEADLINE_SECONDS = 20
 @pytest.fixture
 def emulator(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> DevStack:
     """The glue's clients (chalicelib.aws) pointed at the session's emulator."""
-    from chalicelib import aws, config
+    from chalicelib import wiring
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", stack.emulator_url)
     monkeypatch.setenv("WORKFLOW_NAME", f"glue-test-{uuid.uuid4().hex[:8]}")
-    config.reset()
-    aws.reset()
+    wiring.reset()
     local_glue._client.cache_clear()
     return stack
 

@@ -201,14 +201,12 @@ def test_a_submission_whose_event_is_lost_is_finished_by_the_reconciler(
 
 def run_reconciler(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> None:
     """`reconcile_submissions` as its schedule would invoke it, pointed at the stack's emulator."""
-    from chalicelib import aws, config, wiring
+    from chalicelib import wiring
     from chalicelib.workflow.handlers import reconcile_submissions
 
     for key, value in stack.aws_env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("RECONCILE_AFTER_SECONDS", "0")
-    config.reset()
-    aws.reset()
     wiring.reset()
     account = stack.client("sts").get_caller_identity()["Account"]
     context = LambdaContext("customer-ids-local-reconcile_submissions", account=account)
@@ -216,6 +214,4 @@ def run_reconciler(stack: DevStack, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         reconcile_submissions(event, context)
     finally:
-        config.reset()
-        aws.reset()
         wiring.reset()

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from backend.local.glue import event_handlers
-from chalicelib.config import settings
+from chalicelib.config import read_settings
 from chalicelib.workflow.events import (
     SOURCE,
     SUBMITTED,
@@ -48,7 +48,7 @@ def test_the_app_subscribes_its_handlers_with_the_patterns_defined_once() -> Non
 
     assert patterns == {
         "start_workflow": SUBMITTED_PATTERN,
-        "record_workflow_end": execution_end_pattern(settings().workflow_name),
+        "record_workflow_end": execution_end_pattern(read_settings().workflow_name),
     }
 
 
