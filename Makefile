@@ -50,7 +50,6 @@ lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# Redocly's info-license rule is skipped: the project publishes no license the document could name.
 lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules
 	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
 	cd $(FRONTEND) && npm run --silent lint:api
