@@ -50,8 +50,7 @@ lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# Redocly's info-license rule is skipped: the project publishes no license the document could name.
-lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules
+lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules (warnings fail)
 	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
 	cd $(FRONTEND) && npm run --silent lint:api
 
@@ -62,7 +61,7 @@ test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, f
 	$(PY) -m backend.deploy.checkov install  # checkov's own venv (.venv-checkov): it pins another boto3
 	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider
 
-bench: deps ## benchmarks; figures go in the README
+bench: deps ## benchmarks; the latest figures are in docs/benchmarks.md
 	$(PY) bench/api_bench.py
 	$(PY) bench/workflow_bench.py
 	$(PY) bench/frontend_bench.py

@@ -1,10 +1,9 @@
 """The whole system on one machine, no AWS account and no Docker: `make dev` runs this.
 
 - the AWS emulator (moto server, in this process) on EMULATOR_PORT (5000);
-- every resource, provisioned into it from the same CloudFormation templates production deploys;
-- the workflow's glue (backend/local/glue.py): EventBridge -> our Chalice event handlers, Step
-  Functions' status-change events, and the app's `@app.schedule` functions, none of which the
-  emulator can run itself;
+- the tables, provisioned into it from the same CloudFormation template production deploys;
+- the workflow's glue (backend/local/glue.py): it registers the state machine, and runs what the
+  emulator cannot: EventBridge -> our Chalice event handlers, and the `@app.schedule` functions;
 - the console (Vite dev server) on WEB_PORT (5173), pointed at the API with the local key;
 - last, once everything above answers: `chalice local --stage local` on API_PORT (8000). So the
   first `/health` 200 means a submission sent now completes.

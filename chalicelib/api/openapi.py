@@ -228,6 +228,7 @@ def document() -> dict[str, Any]:
             "title": "Customer IDs API",
             "version": __version__,
             "description": _DESCRIPTION,
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         # Relative to where this document is served: the stage's base URL in AWS (/api/openapi.json
         # -> /api/), the server itself locally.
