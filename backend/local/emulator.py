@@ -1,6 +1,7 @@
 """What the in-process emulator (moto 5.2.5) needs so that our code meets AWS's guarantees there.
 
-Applied by DevStack in its own process, where moto's server thread runs; each fix is measured:
+Applied by DevStack in its own process, where moto's server thread runs; each fix is measured, and
+each names the moto code it was written for (`written_for`, backend/local/upstream.py):
 
 - Step Functions' interpreter calls DynamoDB back at http://localhost:$MOTO_PORT (default 5000)
   from the server process itself, so that process needs MOTO_PORT, not only the children.
@@ -44,6 +45,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from backend.local.upstream import written_for
 from chalicelib.workflow.events import EXECUTION_STATUS_CHANGE, STATES_SOURCE
 
 log = logging.getLogger(__name__)
@@ -67,13 +69,8 @@ def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
 
 def prepare(port: int) -> None:
     """Call before the emulator serves requests; safe to call again (a second DevStack)."""
-    from moto.dynamodb.models import DynamoDBBackend
-
     os.environ["MOTO_PORT"] = str(port)
-    for name in _ITEM_OPERATIONS:
-        method = getattr(DynamoDBBackend, name)
-        if not getattr(method, "__serialised__", False):
-            setattr(DynamoDBBackend, name, _serialised(method))
+    _serialise_item_operations()
     _memoise_jsonpath_parser()
     _announce_status_changes()
     _memoise_definition_parsing()
@@ -82,6 +79,29 @@ def prepare(port: int) -> None:
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
+@written_for("moto", "5.2.5", {
+    "moto.dynamodb.models:DynamoDBBackend.put_item": "b043f1999f49",
+    "moto.dynamodb.models:DynamoDBBackend.update_item": "f1d5d4acae8e",
+    "moto.dynamodb.models:DynamoDBBackend.delete_item": "a03a3f819a3f",
+    "moto.dynamodb.models:DynamoDBBackend.transact_write_items": "0b5c3b73cdcc",
+    "moto.dynamodb.models:DynamoDBBackend.batch_write_item": "a97d6105c2ee",
+    "moto.dynamodb.models:DynamoDBBackend.get_item": "ffddb28c9fe9",
+    "moto.dynamodb.models:DynamoDBBackend.batch_get_item": "5ca0a4d5ea47",
+    "moto.dynamodb.models:DynamoDBBackend.transact_get_items": "24b39dbaaa2b",
+    "moto.dynamodb.models:DynamoDBBackend.query": "95f5c6220a93",
+    "moto.dynamodb.models:DynamoDBBackend.scan": "4556ce911fb8",
+})
+def _serialise_item_operations() -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _ITEM_OPERATIONS:
+        method = getattr(DynamoDBBackend, name)
+        if not getattr(method, "__serialised__", False):
+            setattr(DynamoDBBackend, name, _serialised(method))
+
+
+@written_for("moto", "5.2.5", {"moto.events.utils:EventTemplateParser.parse": "316594ec2a68"})
+@written_for("jsonpath-ng", "1.16.0", {"jsonpath_ng.ext.parser:parse": "8e8fc5e91980"})
 def _memoise_jsonpath_parser() -> None:
     # moto imports `parse` from jsonpath_ng.ext at each call, so replacing it there reaches moto.
     import jsonpath_ng.ext
@@ -121,6 +141,12 @@ def _millis(moment: datetime | None) -> int | None:
     return int(moment.timestamp() * 1000) if moment else None
 
 
+@written_for("moto", "5.2.5", {
+    "moto.stepfunctions.parser.backend.execution:Execution.start": "1ab86e01d4ba",
+    "moto.stepfunctions.parser.backend.execution:BaseExecutionWorkerCommunication.terminated": "60ae632ef979",
+    "moto.stepfunctions.parser.backend.execution:Execution.to_describe_output": "f995eeb81249",
+    "moto.events.models:EventsBackend.put_events": "1b8bc624872a",
+})
 def _announce_status_changes() -> None:
     """RUNNING just before the interpreter's thread starts (so it always comes first, however
     quickly the execution ends), and the final status once the interpreter has set it."""
@@ -159,6 +185,9 @@ def _put_status_change(execution: Any, status: str) -> None:
         log.error("the %s status change of %s was refused: %s", status, execution.exec_arn, failed)
 
 
+@written_for("moto", "5.2.5", {
+    "moto.stepfunctions.parser.asl.parse.asl_parser:AmazonStateLanguageParser.parse": "e08871c8420a",
+})
 def _memoise_definition_parsing() -> None:
     """The ANTLR parse tree of a definition is read-only: parse each definition once. The
     components evaluated (which hold an execution's state) are still built afresh each time."""
@@ -181,6 +210,10 @@ def _memoise_definition_parsing() -> None:
     setattr(AmazonStateLanguageParser, "parse", staticmethod(parse))  # noqa: B010
 
 
+@written_for("moto", "5.2.5", {
+    "moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for": "1f44dc2ac8aa",
+    "moto.settings:moto_server_port": "b039b19fa4d3",
+})
 def _reuse_interpreter_clients() -> None:
     """boto3 clients are thread-safe: one per region, service and emulator port, instead of one per
     task. A task with credentials of its own still gets a client of its own."""
@@ -219,6 +252,9 @@ def _reuse_interpreter_clients() -> None:
             setattr(module, "boto_client_for", boto_client_for)  # noqa: B010
 
 
+@written_for("moto", "5.2.5", {
+    "moto.moto_server.werkzeug_app:DomainDispatcherApplication.get_backend_for_host": "105a0141fcfd",
+})
 def _memoise_request_routing() -> None:
     """moto finds the backend for a request's host by listing its package folder (an isdir per
     service, ~150) and matching URL patterns, for every request, under the server's one lock."""

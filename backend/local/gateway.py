@@ -12,27 +12,39 @@ API Gateway in ways a client sees; this wrapper removes each one:
   path, then decoded; `abc;def` is the ID, and an invalid one.
 - errors of the HTTP layer itself (request line over 64 KiB: 414, a header line too long or too
   many headers: 431, HTTP/2.0 on this HTTP/1.1 port: 505, a malformed request line: 400):
-  http.server answers in HTML. Here: JSON in the API's error shape.
-- a method http.server has no handler for (TRACE, QUERY...): an HTML 501 there; API Gateway
-  passes it to the app, which answers a JSON 405.
+  http.server answers in HTML, without CORS headers (the console saw a CORS failure). Here: JSON
+  in the API's error shape (400 is `invalid_request`), with CORS headers for the console, as
+  API Gateway's own answers carry them.
+- a Content-Length that is not one whole number (`abc`, `-1`, `1.5`, two values): chalice local
+  raised inside (a traceback, the connection dropped) or read no body. Here: a 400.
+- a HEAD answer: chalice local wrote a body after it, which a keep-alive client reads as the
+  start of the next answer. Here: headers only.
+- a method no route has (TRACE, PROPFIND, lower-case `get`, HEAD...): an HTML 501 from
+  http.server, or Chalice's 405 whose Allow listed every method. Here: the app's JSON 405 with
+  the path's real Allow (chalicelib/api/edge.py). (In AWS a method the API does not declare meets
+  the MISSING_AUTHENTICATION_TOKEN gateway response instead: our JSON 404.)
 - a burst of new connections: http.server's listen backlog is 5; API Gateway takes them all.
 - Nagle's algorithm: http.server writes headers and body separately, so each response waited
   for the client's delayed ACK (~40 ms), which API Gateway never adds.
+
+Each patch names the chalice code it was written for (`written_for`, backend/local/upstream.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
 
 from chalice import local
-from chalice.cli import main as chalice_main
 
-from chalicelib.config import read_settings
+from backend.local.upstream import written_for
+from chalicelib.config import DEFAULT_WEB_PORT, read_settings
+from chalicelib.errors import InvalidRequestError
 from chalicelib.http.cors import cors_headers
 from chalicelib.http.responses import error_body
 
@@ -69,37 +81,75 @@ def match_route(self: local.RouteMatcher, url: str) -> Any:
 
 
 def send_error(self: Any, code: int, message: str | None = None, explain: str | None = None) -> None:
-    """The HTTP layer's own errors (before any route is involved), as JSON in our error shape."""
+    """The HTTP layer's own errors (before the request's headers are read, or any route is
+    involved), as JSON in our error shape, with CORS headers for the console, as API Gateway's
+    own answers carry them (its gateway responses cannot read the request's origin either)."""
+    _send_http_layer_error(self, code, message, _console_origin())
+
+
+def _send_http_layer_error(self: Any, code: int, message: str | None, origin: str | None) -> None:
     status = HTTPStatus(code)
     if self.request_version in (None, "HTTP/0.9"):
         self.request_version = "HTTP/1.0"  # else http.server would send the body without a status line
-    body = json.dumps(error_body(status.phrase.lower().replace("-", "_").replace(" ", "_"),
-                                 message or status.description)).encode()
+    body = json.dumps(error_body(_http_layer_code(status), message or status.description)).encode()
     self.log_error("code %d, message %s", code, message)
     self.send_response(code)
     self.send_header("Connection", "close")
     self.send_header("Content-Type", "application/json")
     self.send_header("Content-Length", str(len(body)))
+    for name, value in cors_headers(origin, read_settings().cors_allowed_origins).items():
+        self.send_header(name, value)
     self.end_headers()
     if self.command != "HEAD":
         self.wfile.write(body)
     self.close_connection = True
 
 
+def _http_layer_code(status: HTTPStatus) -> str:
+    """Our code where one of ours means the same (400: invalid_request); else named after the
+    status (request_uri_too_long...): no route of the API answers those, API Gateway's front does."""
+    if status == HTTPStatus.BAD_REQUEST:
+        return InvalidRequestError.code
+    return status.phrase.lower().replace("-", "_").replace(" ", "_")
+
+
+def _console_origin() -> str:
+    """The console's origin as `make dev` opens it (DevStack.web_url)."""
+    return f"http://127.0.0.1:{os.environ.get('WEB_PORT', DEFAULT_WEB_PORT)}"
+
+
 def parse_request(self: Any) -> bool:
     """http.server accepts `GET /path` without a version as HTTP/0.9 and answers it with a bare
-    body; API Gateway refuses it."""
+    body; API Gateway refuses it. And chalice local reads the body with `int(Content-Length)`:
+    `abc` raised inside it (a traceback, the connection dropped), `-1` read no body at all."""
     if not _parse_request(self):
         return False
     if self.request_version == "HTTP/0.9":
         self.send_error(HTTPStatus.BAD_REQUEST, "the request line has no HTTP version")
         return False
+    lengths = set(self.headers.get_all("Content-Length", []))
+    if len(lengths) > 1 or not all(n.isascii() and n.isdigit() for n in lengths):
+        _send_http_layer_error(self, HTTPStatus.BAD_REQUEST, "Content-Length must be one whole number "
+                               "of bytes", self.headers.get("Origin"))
+        return False
     return True
+
+
+def send_http_response_with_body(self: Any, code: int, headers: dict[str, Any], body: str | bytes) -> None:
+    """As chalice local's, except that a HEAD answer ends after its headers, as HTTP wants: a
+    client reads no body after it, so one sent anyway was taken for the start of the next answer."""
+    data = body if isinstance(body, bytes) else body.encode()
+    self.send_response(code)
+    self.send_header("Content-Length", str(len(data)))
+    self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
+    self._send_headers(headers)
+    if self.command != "HEAD":
+        self.wfile.write(data)
 
 
 def _any_method(self: Any, name: str) -> Any:
     """http.server answers a method it has no do_X for (TRACE, QUERY...) with an HTML 501; send
-    them to the app like API Gateway does, which answers a JSON 405 listing the allowed methods."""
+    them to the app, which answers a JSON 405 listing the methods the path has."""
     if name.startswith("do_"):
         return self._generic_handle
     raise AttributeError(name)
@@ -113,29 +163,54 @@ class _NotPrintedYet(logging.Filter):
         return not logging.getLogger(record.name).handlers
 
 
+@written_for("chalice", "1.34.0", {"chalice.cli:local": "f3442a2241be"})
 def _log_once() -> None:
     """Configure the root logger as chalice local would (it then leaves it alone), minus the
-    duplicates; and no http.server access line per request: the app's JSON log line says it all."""
+    duplicates."""
     handler = logging.StreamHandler(sys.stdout)
     handler.addFilter(_NotPrintedYet())
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler])
     logging.getLogger("botocore").setLevel(logging.WARNING)  # "Found credentials in environment..."
-    local.ChaliceRequestHandler.log_request = lambda *_args: None
+
+
+@written_for("chalice", "1.34.0", {
+    "chalice.local:LocalGateway.handle_request": "431817c79e3b",
+    "chalice.local:RouteMatcher.match_route": "ba5ac0bef56c",
+})
+def _route_like_api_gateway() -> None:
+    local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
+    local.RouteMatcher.match_route = match_route  # type: ignore[method-assign]
+
+
+@written_for("chalice", "1.34.0", {"chalice.local:ChaliceRequestHandler": "11a06b0d2106"})
+def _speak_http_like_api_gateway() -> None:
+    """These replace one method of chalice's request handler and add to it some of http.server's
+    (which it inherits) and rely on how it reads a request: pinned to the whole class."""
+    handler = local.ChaliceRequestHandler
+    handler.send_error = send_error
+    handler.parse_request = parse_request
+    handler._send_http_response_with_body = send_http_response_with_body  # type: ignore[method-assign]
+    handler.__getattr__ = _any_method
+    handler.disable_nagle_algorithm = True
+    handler.log_request = lambda *_args: None  # the app's JSON log line says it all
+
+
+@written_for("chalice", "1.34.0", {"chalice.local:ThreadedHTTPServer": "bc688e065175"})
+def _take_bursts() -> None:
+    # A burst of new connections (20 concurrent submissions) got "connection reset" otherwise.
+    local.ThreadedHTTPServer.request_queue_size = 128
 
 
 def main() -> None:
+    from chalice.cli import main as chalice_main  # seconds to import: not for who only reads the patches
+
     from backend.local.devstack import exit_with_parent
 
     exit_with_parent()  # under DevStack: never outlive it holding the port
     _log_once()
-    local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
-    local.RouteMatcher.match_route = match_route  # type: ignore[method-assign]
-    local.ChaliceRequestHandler.send_error = send_error
-    local.ChaliceRequestHandler.parse_request = parse_request
-    # A burst of new connections (20 concurrent submissions) got "connection reset" otherwise.
-    local.ThreadedHTTPServer.request_queue_size = 128
-    local.ChaliceRequestHandler.__getattr__ = _any_method
-    local.ChaliceRequestHandler.disable_nagle_algorithm = True
+    _route_like_api_gateway()
+    _speak_http_like_api_gateway()
+    _take_bursts()
     sys.argv = ["chalice", "local", *sys.argv[1:]]
     sys.exit(chalice_main())
 

@@ -96,6 +96,8 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
         try:
             with deadline.budget(settings.request_budget_seconds):
                 response = _guard(app, request, settings) or get_response(request)
+            if response.status_code == 405:  # Chalice's own 405 (TRACE, HEAD) also lists the fillers
+                response = _method_not_allowed(app, route)()
         except Exception as error:  # raised here, before or around the view
             response = response_for(error)
         response = in_error_shape(response)
