@@ -7,12 +7,17 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable
 
+from chalicelib.customers.domain import PREFIX_PATTERN
 from chalicelib.errors import InvalidCursorError
 
 _VERSION = 1
 _SIGNATURE_BYTES = 16
+# Where a page ends: the last ID on it, or, for a page cut short of time, where the next one
+# resumes (the store's shard name, one character). Both obey the ID rule but for its minimum length.
+_POSITION_RE = re.compile(PREFIX_PATTERN)
 
 
 def _b64(data: bytes) -> str:
@@ -47,6 +52,10 @@ class CursorCodec:
         last_id, cursor_prefix = _payload(raw)
         if cursor_prefix != prefix:
             raise InvalidCursorError("cursor belongs to a different prefix; start again without it")
+        # Signed by us, yet not a position a page of ours can end at (a leaked or misused key):
+        # as DynamoDB's ExclusiveStartKey it would fail validation, a 500.
+        if not _POSITION_RE.fullmatch(last_id) or not last_id.startswith(prefix or ""):
+            raise InvalidCursorError("cursor is not one this API issued; start again without it")
         return last_id
 
 

@@ -57,6 +57,21 @@ def test_a_validly_signed_cursor_with_a_foreign_payload_is_400(api: Api, payload
     assert status == 400 and body["error"]["code"] == "invalid_cursor"
 
 
+@pytest.mark.parametrize(("last_id", "prefix"), [
+    ("", None), ("ab\x00c", None), ("a" * 3000, None), ("zzz-1", "abc"),
+], ids=["empty", "a NUL", "3,000 characters", "outside its prefix"])
+def test_a_cursor_signed_with_the_apps_key_yet_off_the_id_rule_or_its_prefix_is_400(
+    api: Api, last_id: str, prefix: str | None
+) -> None:
+    # GIVEN a cursor signed with the key the app uses, whose last ID breaks the ID rule or its prefix
+    cursor = CursorCodec(config.cursor_secret).encode(last_id, prefix)
+    query = f"cursor={cursor}" + (f"&prefix={prefix}" if prefix else "")
+
+    # WHEN a page is asked for with it, THEN it is refused as a cursor, before the data store
+    status, body, _ = api.get(f"/customers?{query}")
+    assert (status, body["error"]["code"]) == (400, "invalid_cursor")
+
+
 def test_a_signed_cursor_that_is_not_json_is_400(api: Api) -> None:
     codec = CursorCodec(lambda: b"test-cursor-secret")
     raw = b"\x00not json"
