@@ -125,7 +125,8 @@ class Hostile:
     allow: str | None = None  # a 405's Allow: the methods the route really has
 
 
-ORIGIN = b"Origin: %(console)s\r\n"
+CONSOLE = b"<console origin>"  # put in by exchange(): each gateway has its own
+ORIGIN = b"Origin: " + CONSOLE + b"\r\n"
 # Each path of the API (one per kind of route), with the methods its routes really have.
 ALLOWED = {
     "/health": "GET, OPTIONS",
@@ -178,7 +179,7 @@ def exchange(gateway: Gateway, hostile: Hostile) -> tuple[http.client.HTTPRespon
     where the server stops reading, so an error's close is clean (unread bytes would make the
     kernel reset the connection, losing the answer)."""
     with socket.create_connection(("127.0.0.1", gateway.port), timeout=30) as sock:
-        sock.sendall(hostile.data % {b"console": gateway.console.encode()})
+        sock.sendall(hostile.data.replace(CONSOLE, gateway.console.encode()))
         answer = http.client.HTTPResponse(sock, method=hostile.method)
         answer.begin()
         body = answer.read()
