@@ -64,7 +64,7 @@ def test_a_cursor_signed_with_the_apps_key_yet_off_the_id_rule_or_its_prefix_is_
     api: Api, last_id: str, prefix: str | None
 ) -> None:
     # GIVEN a cursor signed with the key the app uses, whose last ID breaks the ID rule or its prefix
-    cursor = CursorCodec(config.cursor_secret).encode(last_id, prefix)
+    cursor = CursorCodec(wiring.services().cursor_secret).encode(last_id, prefix)
     query = f"cursor={cursor}" + (f"&prefix={prefix}" if prefix else "")
 
     # WHEN a page is asked for with it, THEN it is refused as a cursor, before the data store
