@@ -58,8 +58,9 @@ def http(method: str, url: str, headers: dict[str, str] | None = None, body: Any
         **(headers or {}),
     })
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - http(s) only
-            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            return Answer(response.status, headers, response.read())
     except urllib.error.HTTPError as error:
         return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
@@ -100,8 +101,8 @@ class Smoke:
 
     def submission(self) -> str:
         customer = f"smoke-{uuid.uuid4().hex[:12]}"
-        accepted = self._expect("POST /workflow/submit", self._api("POST", "/workflow/submit", {"id": customer}),
-                                202).json()
+        submitted = self._api("POST", "/workflow/submit", {"id": customer})
+        accepted = self._expect("POST /workflow/submit", submitted, 202).json()
         submission_id = accepted["submissionId"]
         path = f"/workflow/submissions/{submission_id}"
         deadline = time.monotonic() + self.workflow_seconds
@@ -116,7 +117,7 @@ class Smoke:
                              f"{self.workflow_seconds:.0f} s")
         self.passed.append(f"submission {submission_id}: {status}")
         self._api("DELETE", f"/customers/{customer}")  # whatever the workflow left: 204 or 404
-        return status
+        return str(status)
 
     def console(self, console_url: str, security_headers: bool = True) -> None:
         answer = self._expect("GET console /", self.request("GET", console_url.rstrip("/") + "/"), 200)

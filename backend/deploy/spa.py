@@ -59,7 +59,7 @@ def content_type(key: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
-def _upload_order(key: str) -> tuple[int, str]:
+def upload_order(key: str) -> tuple[int, str]:
     if key == "index.html":
         return (2, key)
     return (0 if cache_control(key) == IMMUTABLE else 1, key)
@@ -85,7 +85,7 @@ def publish(
         raise PublishError(f"{build_dir} has no index.html: build the console first")
     report = PublishReport()
     before = _existing_keys(s3, bucket)
-    for key in sorted(files, key=_upload_order):
+    for key in sorted(files, key=upload_order):
         control = cache_control(key)
         s3.put_object(
             Bucket=bucket,

@@ -64,6 +64,7 @@ def test_every_template_in_infra_is_deployed_by_some_path() -> None:
         *templates.SUPPORTING_TEMPLATES,
         templates.ALARMS_TEMPLATE,
         *templates.EDGE_TEMPLATES,
+        *templates.PIPELINE_TEMPLATES,
         *templates.DATA_FILES,
     }
     assert {p.name for p in INFRA.glob("*.json")} <= known, (
