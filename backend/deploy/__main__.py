@@ -174,11 +174,14 @@ def cmd_deploy_edge(stage: Stage, args: argparse.Namespace) -> None:
     hashes = templates.script_hashes(Path(args.build_dir) / "index.html")
     template = templates.build_edge(stage, hashes, lambda_functions(stage))
     templates.write(_template_dir(stage) / "edge.json", template)
+    cfn = _session().client("cloudformation")
     outputs = deploy_stack(
-        _session().client("cloudformation"),
+        cfn,
         f"{stage.prefix}-edge",
         template,
-        {"RestApiId": api["rest_api_id"], "ApiOrigin": origin},
+        # The console release CloudFront serves stays as it is: only `publish` switches it.
+        {"RestApiId": api["rest_api_id"], "ApiOrigin": origin,
+         release.CONSOLE_RELEASE_PARAMETER: release.live_console(cfn, f"{stage.prefix}-edge")},
         _tags(stage),
         protect=stage.name == "prod",
     )
