@@ -6,9 +6,10 @@ an alias moved between versions with a canary weight (what CodeDeploy does), and
 release: upload to a new prefix, API check before the switch, the switch as a one-parameter stack
 update, CloudFront invalidation, history, rollback, pruning.
 
-Not rehearsable here (docs/releasing.md): the SAM transform and CodeDeploy (moto has neither; its
-CloudFormation has no AWS::Lambda::Alias either), CloudFront serving from the switched origin path,
-and the smoke test against a deployed API (make smoke runs against the local stack instead).
+Not rehearsable here (docs/releasing.md): the SAM transform (test_sam_transform.py runs AWS's
+translator offline instead) and CodeDeploy (moto has neither; its CloudFormation has no
+AWS::Lambda::Alias either), CloudFront serving from the switched origin path, and the smoke test
+against a deployed API (make smoke runs against the local stack instead).
 """
 
 from __future__ import annotations
