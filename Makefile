@@ -10,6 +10,7 @@ STAGE ?= prod
 FRONTEND := frontend
 
 .PHONY: help deps chromium dev lint lint-openapi test-frontend test bench generate deploy clean
+.PHONY: smoke rollback-console
 
 # The variables `make help` lists (each a "#:" line):
 #: API_PORT=8000                 make dev: the API (chalice local)
@@ -19,6 +20,8 @@ FRONTEND := frontend
 #: LOCAL_API_KEY=local-dev-key   make dev: the x-api-key the local API asks for
 #: LOCAL_SCHEDULE_SECONDS=5      make dev: how often @app.schedule functions run locally
 #: STAGE=prod                    make deploy: the stage to deploy
+#: API_URL=https://…/api         make smoke: the deployed API to check (SMOKE_API_KEY=its key, from the env)
+#: CONSOLE_URL=https://…         make smoke: also check the console there (index.html, security headers)
 
 help: ## list the targets and the variables they read
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,6 +77,13 @@ generate: deps ## rewrite every generated file from its source (a test fails whi
 
 deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
 	./deploy.sh --stage $(STAGE)
+
+smoke: $(VENV)/.synced ## check a deployed stage: make smoke STAGE=dev API_URL=https://…/api
+	$(if $(API_URL),,$(error make smoke needs API_URL=<the stage's API URL>, and SMOKE_API_KEY in the environment))
+	$(PY) -m backend.deploy.smoke --stage $(STAGE) --api-url "$(API_URL)" $(if $(CONSOLE_URL),--console-url "$(CONSOLE_URL)")
+
+rollback-console: $(VENV)/.synced ## serve a stage's previous console release again: make rollback-console STAGE=prod
+	$(PY) -m backend.deploy rollback-console --stage $(STAGE)
 
 clean: ## remove local environments and build output
 	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments

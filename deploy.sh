@@ -5,7 +5,8 @@
 #
 # Order: templates built and linted -> cursor secret -> supporting stack (tables, workflow, alarms)
 # -> chalice deploy -> gateway responses -> console build with this stage's API URL -> edge stack
-# (API key, usage plan, bucket, CloudFront) -> console upload + invalidation.
+# (API key, usage plan, bucket, CloudFront) -> console release: uploaded to its own prefix, smoke
+# test, then CloudFront switched to it (make rollback-console STAGE=... switches back).
 # --dry-run does everything that needs no AWS account (build, lint, chalice package) and stops.
 # Every step records what the next needs in .deploy/<stage>/; no step prints a secret.
 set -euo pipefail
@@ -73,7 +74,7 @@ api_url="$(deploy output api_url)"
 step "Edge stack (API key, usage plan, console hosting)"
 deploy deploy-edge --build-dir frontend/dist
 
-step "Console upload"
+step "Console release (new prefix, smoke test, CloudFront switch)"
 deploy publish --build-dir frontend/dist
 
 step "Done"

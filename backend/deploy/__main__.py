@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backend.deploy import bundle, lint, spa, templates
+from backend.deploy import bundle, canary, lint, release, smoke, spa, templates
 from backend.deploy.aws import DeployError
+from backend.deploy.release import ConsoleRelease
 from backend.deploy.stage import Stage, StageError, check_settings, lambda_functions, load_stage
 
 if TYPE_CHECKING:
@@ -95,10 +99,13 @@ def cmd_build(stage: Stage, args: argparse.Namespace) -> None:
 
 def cmd_package(stage: Stage, args: argparse.Namespace) -> None:
     """The single-stack path: chalice package with the merge template, the bundle pruned
-    (backend/deploy/bundle.py), then lint what it wrote."""
+    (backend/deploy/bundle.py), the canary added (backend/deploy/canary.py), then lint it."""
     out = stage.work_dir / "package"
     bundle.package(stage.root, stage.name, out, merge_template=_template_dir(stage) / "merge.json")
-    _lint_or_fail([out / "sam.json"])
+    sam = out / "sam.json"
+    templates.write(sam, canary.add_canary(templates.load(sam), stage))
+    print(f"canary: {canary.deployment_type(stage)} through alias {canary.ALIAS}; the API invokes the alias")
+    _lint_or_fail([sam])
 
 
 def cmd_ensure_secret(stage: Stage, args: argparse.Namespace) -> None:
@@ -167,11 +174,14 @@ def cmd_deploy_edge(stage: Stage, args: argparse.Namespace) -> None:
     hashes = templates.script_hashes(Path(args.build_dir) / "index.html")
     template = templates.build_edge(stage, hashes, lambda_functions(stage))
     templates.write(_template_dir(stage) / "edge.json", template)
+    cfn = _session().client("cloudformation")
     outputs = deploy_stack(
-        _session().client("cloudformation"),
+        cfn,
         f"{stage.prefix}-edge",
         template,
-        {"RestApiId": api["rest_api_id"], "ApiOrigin": origin},
+        # The console release CloudFront serves stays as it is: only `publish` switches it.
+        {"RestApiId": api["rest_api_id"], "ApiOrigin": origin,
+         release.CONSOLE_RELEASE_PARAMETER: release.live_console(cfn, f"{stage.prefix}-edge")},
         _tags(stage),
         protect=stage.name == "prod",
     )
@@ -197,32 +207,101 @@ def cmd_deploy_edge(stage: Stage, args: argparse.Namespace) -> None:
         )
 
 
-def cmd_publish(stage: Stage, args: argparse.Namespace) -> None:
-    """Upload the built console, invalidate CloudFront, remove stale files."""
-    session = _session()
-    if args.stack:  # the single-stack path: its outputs name the bucket and the distribution
-        from backend.deploy.aws import stack_outputs
+def _console_release(stage: Stage, session: Session, stack: str) -> tuple[ConsoleRelease, dict[str, str]]:
+    from backend.deploy.aws import stack_outputs
 
-        outputs = stack_outputs(session.client("cloudformation"), args.stack)
-        _record(stage, {"spa_bucket": outputs["SpaBucketName"], "distribution_id": outputs["DistributionId"]})
-    recorded = _recorded(stage)
-    missing = [k for k in ("spa_bucket", "distribution_id") if not recorded.get(k)]
-    if missing:
-        raise DeployError(
-            f"{_outputs_path(stage)} lacks {missing}: run the deploy-edge step first, or pass --stack"
-        )
-    report = spa.publish(
-        session.client("s3"),
-        session.client("cloudfront"),
-        recorded["spa_bucket"],
-        recorded["distribution_id"],
-        Path(args.build_dir),
-    )
-    for key, control in report.uploaded:
-        print(f"uploaded {key}  [{control}]")
-    for key in report.deleted:
-        print(f"removed stale {key}")
-    print(f"invalidation {report.invalidation_id}: {' '.join(report.invalidated_paths)}")
+    cfn = session.client("cloudformation")
+    outputs = stack_outputs(cfn, stack)
+    history = release.History(session.client("ssm"), stage.console_releases_parameter)
+    return ConsoleRelease(session.client("s3"), cfn, session.client("cloudfront"), history, stack,
+                          outputs["SpaBucketName"], outputs["DistributionId"]), outputs
+
+
+def _smoke_checks(stage: Stage, session: Session, api_url: str, outputs: dict[str, str],
+                  ) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The smoke test's API part and console part, with the stage's key (read, never printed)."""
+    key = session.client("apigateway").get_api_key(apiKey=outputs["ApiKeyId"], includeValue=True)["value"]
+    checks = smoke.Smoke(api_url, key)
+
+    def check_api() -> None:
+        checks.health()
+        checks.keyed_round_trip()
+        checks.submission()
+
+    def check_console() -> None:
+        checks.console(outputs["ConsoleUrl"])
+        for line in checks.passed:
+            print(f"smoke ok  {line}")
+
+    return check_api, check_console
+
+
+def _publish_console(stage: Stage, session: Session, stack: str, api_url: str, build_dir: Path,
+                     release_id: str) -> None:
+    console, outputs = _console_release(stage, session, stack)
+    check_api, check_console = _smoke_checks(stage, session, api_url, outputs)
+    with tempfile.TemporaryDirectory() as scratch:
+        built = build_dir
+        if release.has_placeholder(build_dir):  # built once for every stage: this stage's API URL
+            built = release.bind_api_url(build_dir, api_url, Path(scratch))
+        pruned = console.publish(built, release_id, check_api, check_console)
+    print(f"console release {release_id} live at {outputs['ConsoleUrl']} (releases/{release_id}); "
+          f"kept: the last {release.KEEP_RELEASES}; removed: {', '.join(pruned) or 'none'}")
+    _record(stage, {"spa_bucket": outputs["SpaBucketName"], "distribution_id": outputs["DistributionId"],
+                    "console_url": outputs["ConsoleUrl"], "console_release": release_id})
+
+
+def _release_id(args: argparse.Namespace) -> str:
+    return str(args.release_id or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+
+
+def cmd_publish(stage: Stage, args: argparse.Namespace) -> None:
+    """Upload the built console to a new release prefix, smoke-test, switch CloudFront to it."""
+    stack = args.stack or f"{stage.prefix}-edge"
+    api_url = _recorded(stage).get("api_url", "")
+    if not api_url:
+        raise DeployError(f"{_outputs_path(stage)} has no api_url: run the gateway-responses step first")
+    _publish_console(stage, _session(), stack, api_url, Path(args.build_dir), _release_id(args))
+
+
+def cmd_build_console(stage: Stage, args: argparse.Namespace) -> None:
+    """Build the console once for every stage (no key; the API URL a placeholder each release sets)."""
+    print(f"console built in {release.build_console(stage.root)}")
+
+
+def cmd_release(stage: Stage, args: argparse.Namespace) -> None:
+    """The pipeline's release of this stage from the build job's artifact: stack (canary), then console."""
+    from backend.deploy.aws import deploy_stack, ensure_secret
+
+    bucket = os.environ.get("AWS_ARTIFACT_BUCKET", "")
+    role = os.environ.get("AWS_CLOUDFORMATION_ROLE_ARN", "")
+    if not bucket or not role:
+        raise DeployError("set AWS_ARTIFACT_BUCKET and AWS_CLOUDFORMATION_ROLE_ARN (the pipeline stack's "
+                          "outputs, docs/releasing.md)")
+    session = _session()
+    package_dir = Path(args.artifact) / stage.name / "package"
+    release_id = _release_id(args)
+    ensure_secret(session.client("ssm"), stage.cursor_secret_parameter)
+    url = release.upload_artifacts(session.client("s3"), bucket, package_dir, stage.name, release_id,
+                                   session.region_name or "")
+    stack = stage.prefix
+    live = release.live_console(session.client("cloudformation"), stack)
+    outputs = deploy_stack(session.client("cloudformation"), stack, templates.load(package_dir / "sam.json"),
+                           {release.CONSOLE_RELEASE_PARAMETER: live}, _tags(stage),
+                           protect=stage.name == "prod",
+                           template_url=url, role_arn=role)
+    _record(stage, {"api_url": outputs["EndpointURL"], "api_key_id": outputs["ApiKeyId"]})
+    api_url = outputs["EndpointURL"].rstrip("/")
+    _publish_console(stage, session, stack, api_url, Path(args.artifact) / "console", release_id)
+
+
+def cmd_rollback_console(stage: Stage, args: argparse.Namespace) -> None:
+    """Point CloudFront back at the console release before the live one."""
+    session = _session()
+    stack = args.stack or release.console_stack(session.client("cloudformation"), stage.prefix)
+    console, outputs = _console_release(stage, session, stack)
+    live, previous = console.rollback()
+    print(f"console of {stage.name}: {live} -> {previous}, served at {outputs['ConsoleUrl']}")
 
 
 def cmd_output(stage: Stage, args: argparse.Namespace) -> None:
@@ -256,6 +335,9 @@ COMMANDS: dict[str, Callable[[Stage, argparse.Namespace], None]] = {
     "gateway-responses": cmd_gateway_responses,
     "deploy-edge": cmd_deploy_edge,
     "publish": cmd_publish,
+    "build-console": cmd_build_console,
+    "release": cmd_release,
+    "rollback-console": cmd_rollback_console,
     "output": cmd_output,
     "summary": cmd_summary,
 }
@@ -271,8 +353,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
             step.add_argument("--offline", action="store_true", help="skip the credentials check")
         if name in ("deploy-edge", "publish"):
             step.add_argument("--build-dir", default="frontend/dist")
-        if name == "publish":
-            step.add_argument("--stack", help="read bucket and distribution from this stack's outputs")
+        if name in ("publish", "rollback-console"):
+            step.add_argument("--stack", help="the stack serving the console (default: the stage's)")
+        if name in ("publish", "release"):
+            step.add_argument("--release-id", help="names the console release (default: the UTC time)")
+        if name == "release":
+            step.add_argument("--artifact", required=True, help="the build job's artifact directory")
         if name == "chalice-state":
             step.add_argument("direction", choices=["pull", "push"])
         if name == "output":
@@ -284,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     try:
         COMMANDS[args.command](load_stage(args.stage), args)
-    except (StageError, DeployError, spa.PublishError, templates.TemplateError) as error:
+    except (StageError, DeployError, spa.PublishError, templates.TemplateError, canary.TemplateError,
+            release.ReleaseError, smoke.SmokeError) as error:
         print(f"deploy: {error}", file=sys.stderr)
         return 1
     return 0

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 TEMPLATE_BODY_LIMIT = 51_200  # bytes CloudFormation accepts inline; larger needs an S3 upload
 CAPABILITIES: list[Any] = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+# A template with a Transform (SAM: the pipeline's single stack) is expanded by CloudFormation.
+SAM_CAPABILITIES: list[Any] = [*CAPABILITIES, "CAPABILITY_AUTO_EXPAND"]
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
 
@@ -62,11 +64,18 @@ def deploy_stack(
     parameters: Mapping[str, str],
     tags: Mapping[str, str],
     protect: bool = False,
+    template_url: str = "",
+    role_arn: str = "",
 ) -> dict[str, str]:
-    """Create or update a stack through a change set, print what changes, wait, return its outputs."""
+    """Create or update a stack through a change set, print what changes, wait, return its outputs.
+
+    `template_url`: the template was uploaded there (over the inline limit; `template` is then
+    only read for its Transform). `role_arn`: the role CloudFormation acts with (the pipeline's)."""
     body = json.dumps(template, separators=(",", ":"))
-    if len(body.encode()) > TEMPLATE_BODY_LIMIT:
+    if not template_url and len(body.encode()) > TEMPLATE_BODY_LIMIT:
         raise DeployError(f"{name}: template is {len(body)} bytes, over CloudFormation's inline limit")
+    source: dict[str, Any] = {"TemplateURL": template_url} if template_url else {"TemplateBody": body}
+    extra: dict[str, Any] = {"RoleARN": role_arn} if role_arn else {}
     stack = _stack(cfn, name)
     if stack is not None and stack["StackStatus"] == "ROLLBACK_COMPLETE":
         raise DeployError(
@@ -79,9 +88,10 @@ def deploy_stack(
         StackName=name,
         ChangeSetName=change_set,
         ChangeSetType=kind,
-        TemplateBody=body,
+        **source,
+        **extra,
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-        Capabilities=CAPABILITIES,
+        Capabilities=SAM_CAPABILITIES if "Transform" in template else CAPABILITIES,
         Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
     )
     try:

@@ -44,7 +44,9 @@ SKIPS: dict[str, str] = {
     "minimum protocol cannot be set; with a domain (prod) spa.json sets TLSv1.2_2021. checkov cannot "
     "evaluate the Fn::If between them.",
     "CKV_AWS_18": "The console bucket is read only by CloudFront, whose standard logs are kept in "
-    "SpaLogBucket; that log bucket cannot usefully log its own log deliveries.",
+    "SpaLogBucket; that log bucket cannot usefully log its own log deliveries. The release artifact "
+    "bucket (github-oidc.json) is written and read by the pipeline's two roles only, whose every "
+    "call CloudTrail already records.",
     "CKV_AWS_26": "The alarm topic is not KMS-encrypted on purpose: CloudWatch cannot publish to a "
     "topic under the AWS-managed aws/sns key, and alarm messages carry no customer data.",
     "CKV_AWS_27": "The dead-letter queues are encrypted with SSE-SQS (SqsManagedSseEnabled); checkov "

@@ -22,6 +22,9 @@ LAMBDA_ERRORS_THRESHOLD = 1
 LAMBDA_THROTTLES_THRESHOLD = 1
 TABLE_THROTTLES_THRESHOLD = 1
 STATE_MACHINE_FAILURES_THRESHOLD = 1
+# The API's p99 latency (ms) over PERIOD: the handler's own budget is 4 s (REQUEST_BUDGET_SECONDS);
+# a release that pushes p99 past 2.5 s is slower than any healthy one measured, and rolls back.
+API_LATENCY_P99_MS = 2500
 # An event a handler failed past Lambda's retries: the reconciler finishes its submission, but
 # the cause (a bug, a permission, an outage) needs a person.
 DEAD_LETTERS_THRESHOLD = 1
@@ -48,6 +51,9 @@ class Targets:
     state_machines: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, ARN)
     dead_letter_queues: list[tuple[str, Json]] = field(default_factory=list)  # (logical ID, QueueName)
     metrics_namespace: str = "CustomerIds"  # our own metrics (Powertools, EMF)
+    # The alias CodeDeploy shifts (backend/deploy/canary.py): when set, each function also gets an
+    # alarm on the errors of the version being released, the canary's first rollback signal.
+    release_alias: str = ""
 
 
 def _alarm(t: Targets, name: str, description: str, threshold: int, metrics: Json) -> Json:
@@ -72,7 +78,8 @@ def _single(namespace: str, metric: str, dimensions: dict[str, Json], statistic:
         "Namespace": namespace,
         "MetricName": metric,
         "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-        "Statistic": statistic,
+        # Percentiles ("p99") are extended statistics in CloudWatch's API.
+        ("ExtendedStatistic" if statistic.startswith("p") else "Statistic"): statistic,
         "Period": PERIOD,
     }
 
@@ -110,8 +117,17 @@ def alarms(t: Targets) -> dict[str, Json]:
             _single("AWS/ApiGateway", "5XXError", {"ApiName": t.api_name, "Stage": t.api_stage}),
         )
     }
+    resources["ApiLatencyP99Alarm"] = _alarm(
+        t,
+        "api-latency-p99",
+        f"API p99 latency reached {API_LATENCY_P99_MS} ms over 5 minutes.",
+        API_LATENCY_P99_MS,
+        _single("AWS/ApiGateway", "Latency", {"ApiName": t.api_name, "Stage": t.api_stage}, "p99"),
+    )
     for key, name in t.functions:
         dims = {"FunctionName": name}
+        if t.release_alias:
+            resources[f"{key}NewVersionErrorsAlarm"] = _new_version_errors(t, key, name)
         resources[f"{key}ErrorsAlarm"] = _alarm(
             t,
             f"{key}-errors",
@@ -151,6 +167,22 @@ def alarms(t: Targets) -> dict[str, Json]:
         )
     resources.update(_recovery_alarms(t))
     return resources
+
+
+def _new_version_errors(t: Targets, key: str, name: Json) -> Json:
+    """Errors of the version being released only: Lambda reports alias invocations per
+    ExecutedVersion, and SAM's `<Function>.Version` is the version its AutoPublishAlias creates."""
+    return _alarm(
+        t,
+        f"{key}-new-version-errors",
+        f"The version of {key} being released raised unhandled errors (rolls the release back).",
+        LAMBDA_ERRORS_THRESHOLD,
+        _single("AWS/Lambda", "Errors", {
+            "FunctionName": name,
+            "Resource": {"Fn::Sub": ["${Name}:" + t.release_alias, {"Name": name}]},
+            "ExecutedVersion": {"Fn::GetAtt": [f"{key}.Version", "Version"]},
+        }),
+    )
 
 
 def _recovery_alarms(t: Targets) -> dict[str, Json]:

@@ -1,23 +1,19 @@
-"""Publish a built console (Vite's dist/) to its S3 bucket and refresh CloudFront.
+"""How each file of a built console (Vite's dist/) is stored for CloudFront: caching, type, order.
 
-Order matters for visitors in the middle of a deploy: hashed assets first, then the other files,
-index.html last (so a fresh index.html never points at assets not yet uploaded), then the
-invalidation, and only then the removal of files the new build no longer has.
+Order matters for visitors in the middle of an upload: hashed assets first, then the other files,
+index.html last (so a fresh index.html never points at assets not yet uploaded). backend/deploy/
+release.py uploads each build under its own prefix and switches CloudFront to it.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import re
-import time
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mypy_boto3_cloudfront import CloudFrontClient
-    from mypy_boto3_s3 import S3Client
+    pass
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -35,19 +31,10 @@ _TYPES = {
     ".woff2": "font/woff2",
     ".txt": "text/plain; charset=utf-8",
 }
-_MAX_LISTED_PATHS = 15  # beyond this one "/*" invalidation is simpler (and costs the same)
 
 
 class PublishError(Exception):
     """The build to publish is missing or incomplete."""
-
-
-@dataclass
-class PublishReport:
-    uploaded: list[tuple[str, str]] = field(default_factory=list)  # (key, Cache-Control)
-    deleted: list[str] = field(default_factory=list)
-    invalidation_id: str = ""
-    invalidated_paths: list[str] = field(default_factory=list)
 
 
 def cache_control(key: str) -> str:
@@ -59,54 +46,7 @@ def content_type(key: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
-def _upload_order(key: str) -> tuple[int, str]:
+def upload_order(key: str) -> tuple[int, str]:
     if key == "index.html":
         return (2, key)
     return (0 if cache_control(key) == IMMUTABLE else 1, key)
-
-
-def _existing_keys(s3: S3Client, bucket: str) -> set[str]:
-    keys: set[str] = set()
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        keys.update(obj["Key"] for obj in page.get("Contents", []))
-    return keys
-
-
-def _invalidation_paths(keys: list[str]) -> list[str]:
-    paths = ["/", *(f"/{k}" for k in keys if cache_control(k) == REVALIDATE)]
-    return ["/*"] if len(paths) > _MAX_LISTED_PATHS else paths
-
-
-def publish(
-    s3: S3Client, cloudfront: CloudFrontClient, bucket: str, distribution_id: str, build_dir: Path
-) -> PublishReport:
-    files = {p.relative_to(build_dir).as_posix(): p for p in sorted(build_dir.rglob("*")) if p.is_file()}
-    if "index.html" not in files:
-        raise PublishError(f"{build_dir} has no index.html: build the console first")
-    report = PublishReport()
-    before = _existing_keys(s3, bucket)
-    for key in sorted(files, key=_upload_order):
-        control = cache_control(key)
-        s3.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=files[key].read_bytes(),
-            CacheControl=control,
-            ContentType=content_type(key),
-        )
-        report.uploaded.append((key, control))
-    report.invalidated_paths = _invalidation_paths(list(files))
-    response = cloudfront.create_invalidation(
-        DistributionId=distribution_id,
-        InvalidationBatch={
-            "Paths": {"Quantity": len(report.invalidated_paths), "Items": report.invalidated_paths},
-            "CallerReference": f"deploy-{int(time.time())}-{uuid.uuid4().hex[:8]}",
-        },
-    )
-    report.invalidation_id = response["Invalidation"]["Id"]
-    stale = sorted(before - set(files))
-    for start in range(0, len(stale), 1000):  # DeleteObjects takes at most 1000 keys
-        batch = stale[start : start + 1000]
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True})
-    report.deleted = stale
-    return report

@@ -77,6 +77,11 @@ class Stage:
         return f"/{self.app_name}/{self.name}/chalice-deployed"
 
     @property
+    def console_releases_parameter(self) -> str:
+        """The console releases kept (oldest first, the last live): what rollback-console reads."""
+        return f"/{self.app_name}/{self.name}/console-releases"
+
+    @property
     def infra_dir(self) -> Path:
         return self.root / "backend" / "infra"
 

@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from backend.deploy import monitoring
+from backend.deploy import canary, monitoring
 from backend.deploy.policies import EVENT_HANDLERS, dead_letter_queue_name
 from backend.deploy.stage import LambdaFunction, Stage
 from chalicelib.http.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
@@ -35,6 +35,8 @@ Json = Any
 SUPPORTING_TEMPLATES = ("data.json", "workflow.json")
 ALARMS_TEMPLATE = "alarms.json"
 EDGE_TEMPLATES = ("api.json", "spa.json")
+# Deployed once per account and stage, by hand, before the pipeline can run (docs/releasing.md).
+PIPELINE_TEMPLATES = ("github-oidc.json",)
 # Data files in backend/infra that are not templates.
 DATA_FILES = ("stages.json", "gateway-responses.json")
 
@@ -225,7 +227,8 @@ def _sam_gateway_responses(stage: Stage) -> dict[str, Json]:
 
 
 def _targets(
-    stage: Stage, template: dict[str, Json], topic: Json, api_stage: Json, functions: list[tuple[str, Json]]
+    stage: Stage, template: dict[str, Json], topic: Json, api_stage: Json, functions: list[tuple[str, Json]],
+    release_alias: str = "",
 ) -> monitoring.Targets:
     tables: list[monitoring.Table] = []
     machines: list[tuple[str, Json]] = []
@@ -249,6 +252,7 @@ def _targets(
         state_machines=machines,
         dead_letter_queues=queues,
         metrics_namespace=stage.environment.get("POWERTOOLS_METRICS_NAMESPACE", "CustomerIds"),
+        release_alias=release_alias,
     )
 
 
@@ -320,6 +324,7 @@ def build_package_merge(stage: Stage, functions: list[LambdaFunction], hashes: s
         {"Ref": "AlarmTopic"},
         PACKAGE_BINDINGS["ApiStageName"],
         [(f.logical_id, {"Ref": f.logical_id}) for f in functions],
+        release_alias=canary.ALIAS,  # the single stack releases through CodeDeploy (canary.py)
     )
     template["Resources"].update(monitoring.monitoring(targets))
     template = bind(template, PACKAGE_BINDINGS)

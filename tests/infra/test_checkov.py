@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from backend.deploy import checkov
-from tests.infra.conftest import STAGES, Built
+from backend.deploy import checkov, templates
+from tests.infra.conftest import ROOT, STAGES, Built
 
 
 @pytest.fixture(scope="module")
 def failures(built: dict[str, Built]) -> list[dict[str, str]]:
-    paths: list[Path] = []
+    paths: list[Path] = [ROOT / "backend" / "infra" / name for name in templates.PIPELINE_TEMPLATES]
     for stage in STAGES:
         work = built[stage].work_dir
         paths += [work / "package" / "sam.json", work / "templates" / "infra.json",

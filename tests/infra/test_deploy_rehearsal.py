@@ -1,6 +1,6 @@
 """deploy.sh's steps rehearsed against the local emulator (moto), and its early failures.
 
-What moto can host is rehearsed for real: the console publish (S3 + CloudFront invalidation), the
+What moto can host is rehearsed for real: the console upload (test_release_rehearsal.py: the release), the
 cursor secret, the Chalice state hand-over, the gateway responses and a CloudFormation deploy
 (data.json). What it cannot (SAM, CloudWatch alarms, API keys in CloudFormation) is covered by
 test_templates.py; backend/deploy/DEPLOY.md lists what only a real account can show.
@@ -18,7 +18,7 @@ import boto3
 import pytest
 
 from backend.deploy import aws as steps
-from backend.deploy import spa, templates
+from backend.deploy import release, spa, templates
 from backend.deploy.stage import load_stage
 from tests.infra.conftest import FAKE_CERTIFICATE, ROOT, clean_env
 
@@ -87,83 +87,6 @@ def test_cache_control_is_immutable_only_for_hashed_assets(key: str, expected: s
     assert spa.cache_control(key) == expected
 
 
-def test_publish_step_uploads_with_cache_control_removes_stale_files_and_invalidates(
-    aws: dict[str, str], tmp_path: Path
-) -> None:
-    # GIVEN a console bucket that holds an older build, and its distribution
-    s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
-    bucket = "console-rehearsal"
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    for old in ("index.html", "assets/index-OLDhash1.js", "assets/index-OLDhash2.css"):
-        s3.put_object(Bucket=bucket, Key=old, Body=b"old")
-    distribution = make_distribution(cloudfront, bucket)
-    work = tmp_path / "work"
-    (work / "prod").mkdir(parents=True)
-    (work / "prod" / "outputs.json").write_text(
-        json.dumps({"spa_bucket": bucket, "distribution_id": distribution})
-    )
-    build = fake_build(tmp_path / "dist")
-
-    # WHEN deploy.sh's publish step runs
-    result = run(
-        [sys.executable, "-m", "backend.deploy", "publish", "--stage", "prod", "--build-dir", str(build)],
-        aws | {"DEPLOY_WORK_DIR": str(work)},
-    )
-
-    # THEN every file is there with the right headers, the old build is gone, and an invalidation exists
-    assert result.returncode == 0, result.stderr
-    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
-    assert keys == {"index.html", HASHED_JS, HASHED_CSS, "robots.txt"}
-    expected = {
-        "index.html": ("no-cache", "text/html; charset=utf-8"),
-        HASHED_JS: ("public, max-age=31536000, immutable", "text/javascript; charset=utf-8"),
-        HASHED_CSS: ("public, max-age=31536000, immutable", "text/css; charset=utf-8"),
-        "robots.txt": ("no-cache", "text/plain; charset=utf-8"),
-    }
-    for key, (control, kind) in expected.items():
-        head = s3.head_object(Bucket=bucket, Key=key)
-        assert (head["CacheControl"], head["ContentType"]) == (control, kind), key
-    assert s3.get_object(Bucket=bucket, Key="index.html")["Body"].read().startswith(b"<!doctype html>")
-    invalidations = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
-    assert invalidations["Quantity"] == 1
-    (summary,) = invalidations["Items"]
-    batch = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])["Invalidation"]
-    assert set(batch["InvalidationBatch"]["Paths"]["Items"]) == {"/", "/index.html", "/robots.txt"}
-    assert "removed stale assets/index-OLDhash1.js" in result.stdout
-    assert f"uploaded {HASHED_JS}  [public, max-age=31536000, immutable]" in result.stdout
-
-
-def test_publish_step_can_read_bucket_and_distribution_from_the_single_stack(
-    aws: dict[str, str], tmp_path: Path
-) -> None:
-    # GIVEN a stack whose outputs name the console bucket and distribution (the CI/CD path)
-    cloudfront = boto3.client("cloudfront")
-    distribution = make_distribution(cloudfront, "console-from-stack")
-    template = {
-        "Resources": {"SpaBucket": {"Type": "AWS::S3::Bucket"}},
-        "Outputs": {
-            "SpaBucketName": {"Value": {"Ref": "SpaBucket"}},
-            "DistributionId": {"Value": distribution},
-        },
-    }
-    boto3.client("cloudformation").create_stack(
-        StackName="customer-ids-ci", TemplateBody=json.dumps(template)
-    )
-    command = [sys.executable, "-m", "backend.deploy", "publish", "--stage", "prod"]
-
-    # WHEN publish is pointed at that stack
-    result = run(
-        [*command, "--stack", "customer-ids-ci", "--build-dir", str(fake_build(tmp_path / "dist"))],
-        aws | {"DEPLOY_WORK_DIR": str(tmp_path / "work")},
-    )
-
-    # THEN the files land in the stack's bucket
-    assert result.returncode == 0, result.stderr
-    bucket = json.loads((tmp_path / "work" / "prod" / "outputs.json").read_text())["spa_bucket"]
-    keys = {o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=bucket)["Contents"]}
-    assert "index.html" in keys and HASHED_JS in keys
-
-
 class RecordingS3:
     """The emulator's S3 client, remembering the order of uploads (a spy, not a mock)."""
 
@@ -179,23 +102,31 @@ class RecordingS3:
         return getattr(self._client, name)
 
 
-def test_publish_uploads_hashed_assets_first_and_index_html_last(aws: dict[str, str], tmp_path: Path) -> None:
+def test_console_upload_puts_hashed_assets_first_and_index_html_last(
+    aws: dict[str, str], tmp_path: Path
+) -> None:
+    # GIVEN a console bucket  WHEN a build is uploaded as a new release
     s3 = RecordingS3(boto3.client("s3"))
-    cloudfront = boto3.client("cloudfront")
     s3.create_bucket(Bucket="console-order", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    distribution = make_distribution(cloudfront, "console-order")
+    release.upload_console(s3, "console-order", fake_build(tmp_path), "r7")  # type: ignore[arg-type]
+    # THEN a visitor never gets an index.html whose assets are not there yet, and each file has its headers
+    assert s3.put_keys[-1] == "releases/r7/index.html"
+    assert set(s3.put_keys[:2]) == {f"releases/r7/{HASHED_JS}", f"releases/r7/{HASHED_CSS}"}
+    expected = {
+        "index.html": ("no-cache", "text/html; charset=utf-8"),
+        HASHED_JS: ("public, max-age=31536000, immutable", "text/javascript; charset=utf-8"),
+        HASHED_CSS: ("public, max-age=31536000, immutable", "text/css; charset=utf-8"),
+        "robots.txt": ("no-cache", "text/plain; charset=utf-8"),
+    }
+    for key, (control, kind) in expected.items():
+        head = s3.head_object(Bucket="console-order", Key=f"releases/r7/{key}")
+        assert (head["CacheControl"], head["ContentType"]) == (control, kind), key
 
-    report = spa.publish(s3, cloudfront, "console-order", distribution, fake_build(tmp_path))  # type: ignore[arg-type]
 
-    assert s3.put_keys[-1] == "index.html"
-    assert set(s3.put_keys[:2]) == {HASHED_JS, HASHED_CSS}
-    assert report.deleted == []
-
-
-def test_publish_refuses_a_build_without_index_html(aws: dict[str, str], tmp_path: Path) -> None:
+def test_console_upload_refuses_a_build_without_index_html(aws: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     with pytest.raises(spa.PublishError, match=r"no index\.html"):
-        spa.publish(boto3.client("s3"), boto3.client("cloudfront"), "any", "any", tmp_path)
+        release.upload_console(boto3.client("s3"), "any", tmp_path, "r1")
 
 
 # --- the other AWS steps ------------------------------------------------------------------------
