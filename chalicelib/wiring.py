@@ -17,9 +17,13 @@ from chalicelib.workflow.submissions import Submissions
 
 
 @cache
+def _customer_store() -> DynamoCustomerStore:
+    return DynamoCustomerStore(client("dynamodb"), settings().customers_table)
+
+
+@cache
 def customers() -> Customers:
-    store = DynamoCustomerStore(client("dynamodb"), settings().customers_table)
-    return Customers(store, CursorCodec(cursor_secret))
+    return Customers(_customer_store(), CursorCodec(cursor_secret))
 
 
 @cache
@@ -29,7 +33,7 @@ def _submission_store() -> DynamoSubmissionStore:
 
 @cache
 def _starter() -> StepFunctionsStarter:
-    return StepFunctionsStarter(lambda: client("stepfunctions"))
+    return StepFunctionsStarter(lambda: client("stepfunctions"), _customer_store().directory)
 
 
 @cache
@@ -51,6 +55,7 @@ def reconciler() -> Reconciler:
 
 
 def reset() -> None:
+    _customer_store.cache_clear()
     customers.cache_clear()
     _submission_store.cache_clear()
     _starter.cache_clear()

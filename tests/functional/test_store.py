@@ -4,7 +4,7 @@ when DynamoDB throttles or is down."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
@@ -13,10 +13,10 @@ from botocore.compat import HTTPHeaders
 
 from backend.local.unique import free_port
 from chalicelib import deadline
-from chalicelib.aws import BudgetedClient, client, raw_client
+from chalicelib.aws import BudgetedClient, client, on_every_attempt, raw_client
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
-from tests.contracts import DynamoCustomerStoreContract
+from tests.contracts import DynamoCalls, DynamoCustomerStoreContract
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -26,6 +26,17 @@ class TestMotoCustomerStore(DynamoCustomerStoreContract):
     @pytest.fixture
     def store(self, aws: None) -> DynamoCustomerStore:
         return DynamoCustomerStore(client("dynamodb"), "customer_ids")
+
+    @pytest.fixture
+    def empty_table(self, aws: None) -> tuple[DynamoDBClient, str]:
+        return client("dynamodb"), "customer_ids"  # each test has a moto of its own
+
+    @pytest.fixture
+    def calls(self, aws: None) -> Iterator[DynamoCalls]:
+        counted = DynamoCalls()
+        undo = on_every_attempt("dynamodb", "before-call.dynamodb", counted)
+        yield counted
+        undo()
 
 
 class _Throttle:
