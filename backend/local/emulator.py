@@ -69,7 +69,10 @@ def prepare(port: int) -> None:
     """Call before the emulator serves requests; safe to call again (a second DevStack)."""
     from moto.dynamodb.models import DynamoDBBackend
 
+    from backend.local import query_index
+
     os.environ["MOTO_PORT"] = str(port)
+    query_index.install()  # before the lock below wraps the operations it hooks (so it runs inside)
     for name in _ITEM_OPERATIONS:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, "__serialised__", False):
