@@ -200,7 +200,8 @@ class DynamoCustomerStoreContract(CustomerStoreContract):
         calls.clear()
         again.insert(customer("f-2"), "mine")
         assert (calls["GetItem"], calls["UpdateItem"]) == (1, 0)
-        assert [c.id for c in empty_store.list_after("cust-4", None, 10).items] == ["e-1", "f-1", "f-2", "g-1"]
+        listed = empty_store.list_after("cust-4", None, 10).items
+        assert [c.id for c in listed] == ["e-1", "f-1", "f-2", "g-1"]
 
     def test_a_walk_short_of_time_stops_between_shards_and_resumes_there(
         self, store: CustomerStore

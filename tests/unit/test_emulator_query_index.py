@@ -95,7 +95,8 @@ def _pages(client: DynamoDBClient, query: dict[str, Any]) -> list[tuple[Any, ...
     """Every page of `query` in turn: (items, count, scanned count, LastEvaluatedKey)."""
     pages, start = [], None
     while True:
-        answer = client.query(**query, **({"ExclusiveStartKey": start} if start else {}))
+        params: dict[str, Any] = {**query, "ExclusiveStartKey": start} if start else query
+        answer = client.query(**params)
         pages.append((answer["Items"], answer["Count"], answer["ScannedCount"],
                       answer.get("LastEvaluatedKey")))
         start = answer.get("LastEvaluatedKey")
