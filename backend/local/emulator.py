@@ -29,6 +29,8 @@ Applied by DevStack in its own process, where moto's server thread runs; each fi
   the process's samples) and created a new boto3 client for each task's call back to the emulator
   (10%), and per request its server scanned its package folder to route the request, under a
   lock (10%). All three are pure functions of their input: they are memoised here.
+- moto answers a Query on a GSI by sorting every item of the table: backend/local/query_index.py
+  keeps an index on write and hands moto's query only the items it needs (docs/lists.md).
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
