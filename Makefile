@@ -17,6 +17,8 @@ FRONTEND := frontend
 #: EMULATOR_PORT=5000            make dev: the AWS emulator (AWS_ENDPOINT_URL for the CLI and SDKs)
 #: WEB_PORT=5173                 make dev: the console
 #: SEED=1                        make dev: load a few sample IDs
+#: FRESH=1                       make dev: start clean (forget the IDs and submissions kept in LOCAL_DATA_DIR)
+#: LOCAL_DATA_DIR=.local-data    make dev: where local data is kept between runs
 #: LOCAL_API_KEY=local-dev-key   make dev: the x-api-key the local API asks for
 #: LOCAL_SCHEDULE_SECONDS=5      make dev: how often @app.schedule functions run locally
 #: STAGE=prod                    make deploy: the stage to deploy
@@ -46,8 +48,8 @@ chromium: ## install Debian's Chromium for the browser tests, when missing
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs)
-	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed)
+dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs, FRESH=1 starts clean)
+	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed) $(if $(filter 1,$(FRESH)),--fresh)
 
 lint: deps ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .

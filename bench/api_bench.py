@@ -1,11 +1,13 @@
-"""`make bench`, API part: four figures, each next to a baseline measured in the same run.
+"""`make bench`, API part: five figures, each next to a baseline measured in the same run.
 
 1. cold start   the prod bundle built as deploy.sh builds it (its size: zip, unpacked, files), then a
                 fresh process that loads the app from it as Lambda does + first GET through the
                 handler (tracing on), vs a fresh process that imports boto3 and makes the same GetItem
 2. warm         median handler time of PUT/GET/DELETE vs the raw DynamoDB call each one makes
-3. list page    GET /customers?limit=50 with 1,000 vs 20,000 stored IDs (time and items read)
-4. batch        10,000 IDs via POST /customers/batch vs 10,000 single PUTs, over HTTP
+3. list pages   GET /customers?limit=25, first/middle/prefix/last page, at 1,000 vs 30,000 IDs that
+                share a prefix and that are spread over every shard (time, items read, Queries)
+4. import       30,000 IDs via POST /customers/batch over HTTP (IDs/s)
+5. batch        10,000 IDs via POST /customers/batch vs 10,000 single PUTs, over HTTP
 
 Everything runs against the local emulator (moto), so absolute times are the emulator's; ratios
 say what our code adds. Timings are noisy on 2 cores: nothing here passes or fails.
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -230,64 +233,111 @@ def _measure_warm(runs: int = 200) -> WarmTimes:
     return results
 
 
-# -- 3. list page -------------------------------------------------------------------------------
-def _fill(stack: DevStack, count: int, start: int) -> None:
+# -- 3. list pages ------------------------------------------------------------------------------
+TEMPLATE = ROOT / "backend" / "infra" / "data.json"
+SMALL_TABLE, LARGE_TABLE = 1_000, 30_000
+PAGE = 25
+# How IDs are spread: all behind one first character (most real schemes), or over all 64 shards;
+# and how long a prefix the prefix page asks for (one that matches a few hundred IDs or more).
+SCHEMES: dict[str, tuple[Callable[[int], str], int]] = {
+    "one prefix": (lambda n: f"cust-{n:07d}", 9),
+    "spread": (lambda n: f"{SHARDS[n % len(SHARDS)]}{n:07d}", 2),
+}
+
+
+def _new_customers_table(stack: DevStack, name: str) -> None:
+    definition = json.loads(TEMPLATE.read_text())["Resources"]["CustomersTable"]["Properties"]
+    stack.client("dynamodb").create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=definition["KeySchema"],
+        AttributeDefinitions=definition["AttributeDefinitions"],
+        GlobalSecondaryIndexes=definition["GlobalSecondaryIndexes"])
+
+
+def _fill(stack: DevStack, table: str, ids: list[str]) -> None:
+    """Raw writes, as a table filled before the shard directory existed: the first page builds it."""
     ddb = stack.client("dynamodb")
-    for first in range(start, start + count, 25):
-        batch: list[WriteRequestTypeDef] = []
-        for n in range(first, min(first + 25, start + count)):
-            cid = f"{SHARDS[n % len(SHARDS)]}{n:07d}"
-            batch.append({"PutRequest": {"Item": {
-                "id": {"S": cid}, "shard": {"S": cid[0]}, "source": {"S": "batch"},
-                "createdAt": {"S": "2026-11-25T00:00:00.000Z"}}}})
-        ddb.batch_write_item(RequestItems={"customer_ids": batch})
+    for first in range(0, len(ids), 25):
+        batch: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": {
+            "id": {"S": cid}, "shard": {"S": cid[0]}, "source": {"S": "batch"},
+            "createdAt": {"S": "2026-11-25T00:00:00.000Z"}}}} for cid in ids[first:first + 25]]
+        ddb.batch_write_item(RequestItems={table: batch})
 
 
-# moto answers a Query by scanning the whole table in Python: ~1.9 s at 100,000 items on 2 cores,
-# about the first attempt's read timeout (2 s), so at that size the page is a 503 here. 20,000 keeps
-# moto inside the request's budget; what the figure is about, the items a page reads, does not
-# depend on the size.
-LARGE_TABLE = 20_000
+class _Counted:
+    """DynamoDB calls and items read (ScannedCount) by the app in this process."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.read = 0
+
+    def watch(self) -> None:
+        """Count the calls of the app's current composition root (each reset builds new clients)."""
+        from chalicelib import wiring
+
+        clients = wiring.services().clients
+        clients.on_every_attempt("dynamodb", "before-call.dynamodb", self._call)
+        clients.on_every_attempt("dynamodb", "after-call.dynamodb.Query", self._read)
+
+    def _call(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    def _read(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.read += parsed.get("ScannedCount", 0)
 
 
-def list_page(stack: DevStack, runs: int = 15) -> None:
+def _pages(ids: list[str], prefix_length: int) -> dict[str, tuple[str | None, str | None]]:
+    """Page name -> (the ID it starts after, its prefix), for a table holding `ids` (sorted)."""
+    prefix = ids[len(ids) // 2][:prefix_length]
+    return {"first": (None, None), "middle": (ids[len(ids) // 2], None),
+            "prefix": (None, prefix), "last": (ids[-PAGE // 2], None)}
+
+
+def list_pages(stack: DevStack, runs: int = 9) -> None:
+    """Each page of each scheme at 1,000 and 30,000 IDs, through the API's handler."""
     os.environ.update(prod_like_env(stack.emulator_url))  # before the app is imported
     from app import app
     from chalicelib import wiring
+    from chalicelib.customers.cursor import CursorCodec
 
-    read = [0]
+    secret = prod_like_env(stack.emulator_url)["CURSOR_SECRET"].encode()
+    counted, context, cursors = _Counted(), LambdaContext(), CursorCodec(lambda: secret)
+    shown = [0]
+    for scheme, (make_id, prefix_length) in SCHEMES.items():
+        table = f"bench_{scheme.replace(' ', '_')}_{uuid.uuid4().hex[:6]}"
+        _new_customers_table(stack, table)
+        os.environ["CUSTOMERS_TABLE"] = table
+        wiring.reset()
+        counted.watch()
+        figures: dict[tuple[str, int], tuple[float, float, float, int]] = {}
+        stored = 0
+        for total in (SMALL_TABLE, LARGE_TABLE):
+            _fill(stack, table, [make_id(n) for n in range(stored, total)])
+            stored = total
+            ids = sorted(make_id(n) for n in range(total))
+            for name, (after, prefix) in _pages(ids, prefix_length).items():
+                query = {"limit": str(PAGE)} | ({"prefix": prefix} if prefix else {})
+                if after:
+                    query["cursor"] = cursors.encode(after, prefix)
 
-    def count_items(parsed: dict[str, Any], **_: Any) -> None:
-        read[0] += parsed.get("ScannedCount", 0)
+                def page(query: dict[str, str] = query) -> None:
+                    response = app(rest_request("GET", "/customers", "/customers", query=query), context)
+                    assert response["statusCode"] == 200, response["body"]
+                    shown[0] = len(json.loads(response["body"])["items"])
 
-    wiring.services().clients.on_every_attempt("dynamodb", "after-call.dynamodb.Query", count_items)
-    context = LambdaContext()
-
-    short = [0]
-
-    def page() -> None:
-        response = app(rest_request("GET", "/customers", "/customers",
-                                    query={"limit": "50", "cursor": ""}), context)
-        assert response["statusCode"] == 200, response["body"]
-        # A page cut short by the request's time budget is a valid answer, but not this figure.
-        short[0] += len(json.loads(response["body"])["items"]) < 50
-
-    results = {}
-    for total in (1_000, LARGE_TABLE):
-        existing = int(stack.client("dynamodb").describe_table(
-            TableName="customer_ids")["Table"].get("ItemCount", 0))
-        _fill(stack, total - existing, existing)
-        with quiet_stdout():
-            read[0] = 0
-            elapsed = median_time(page, runs)
-        results[total] = (elapsed, read[0] / runs)
-    (small, small_read), (large, large_read) = results[1_000], results[LARGE_TABLE]
-    report(f"list page limit=50, {LARGE_TABLE:,} vs 1,000 IDs", large * 1000, small * 1000, "ms",
-           "target <= 1.5x")
-    report(f"list page items read, {LARGE_TABLE:,} vs 1,000 IDs", large_read, small_read, "items",
-           "what DynamoDB bills: flat means O(limit)")
-    if short[0]:
-        print(f"  {short[0]} of {2 * runs} pages were cut short by the time budget (a busy machine)")
+                with quiet_stdout():
+                    page()  # the first ever builds the table's directory: not this figure
+                    counted.calls.clear()
+                    counted.read = 0
+                    elapsed = median_time(page, runs)
+                figures[name, total] = (elapsed, counted.read / runs, counted.calls["Query"] / runs,
+                                        shown[0])
+        for name in ("first", "middle", "prefix", "last"):
+            (small, small_read, _, _), (large, large_read, queries, items) = (
+                figures[name, SMALL_TABLE], figures[name, LARGE_TABLE])
+            report(f"list {name} page, {scheme}, {LARGE_TABLE:,} vs {SMALL_TABLE:,} IDs", large * 1000,
+                   small * 1000, "ms", "target <= 1.5x, each < 100 ms")
+            print(f"  items read {large_read:.0f} vs {small_read:.0f}; Queries per page {queries:.1f}; "
+                  f"items on the page {items} (of {PAGE}, fewer only on the last)", flush=True)
 
 
 # -- 4. batch vs single PUTs --------------------------------------------------------------------
@@ -320,9 +370,31 @@ def batch_vs_single(stack: DevStack, total: int = 10_000) -> None:
           flush=True)
 
 
+def import_rate(stack: DevStack, total: int = LARGE_TABLE) -> None:
+    """`total` IDs through POST /customers/batch, 1,000 a request, over HTTP: the rate a user
+    loading a realistic data set into `make dev` sees (each ID one conditional put)."""
+    import httpx
+
+    with httpx.Client(base_url=stack.api_url, headers={"x-api-key": stack.api_key},
+                      timeout=120) as http:
+        started, retries = time.perf_counter(), 0
+        for chunk in range(0, total, 1000):
+            ids = [f"imp-{n:07d}" for n in range(chunk, min(chunk + 1000, total))]
+            key = {"Idempotency-Key": f"bench-{uuid.uuid4()}"}
+            send = functools.partial(http.post, "/customers/batch", json={"ids": ids}, headers=key)
+            while "Retry-After" in (response := send()).headers:
+                retries += 1
+                time.sleep(int(response.headers["Retry-After"]))
+            assert response.status_code == 200 and len(response.json()["created"]) == len(ids), response.text
+        elapsed = time.perf_counter() - started
+    print(f"batch import of {total:,} IDs: {elapsed:.1f} s = {total / elapsed:,.0f} IDs/s "
+          f"({retries} keyed retries after a 503 or 409)", flush=True)
+
+
 PARTS: dict[str, Callable[[DevStack], None]] = {
     "cold": cold_start,
-    "list": list_page,  # before batch and warm, while the table holds only what this figure puts there
+    "list": list_pages,  # tables of its own
+    "import": import_rate,
     "batch": batch_vs_single,
     "warm": warm_requests,
 }

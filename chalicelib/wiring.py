@@ -41,9 +41,12 @@ class Services:
         return self._settings
 
     @cached_property
+    def customer_store(self) -> DynamoCustomerStore:
+        return DynamoCustomerStore(self.clients.client("dynamodb"), self.settings.customers_table)
+
+    @cached_property
     def customers(self) -> Customers:
-        store = DynamoCustomerStore(self.clients.client("dynamodb"), self.settings.customers_table)
-        return Customers(store, CursorCodec(self.cursor_secret))
+        return Customers(self.customer_store, CursorCodec(self.cursor_secret))
 
     @cached_property
     def submission_store(self) -> DynamoSubmissionStore:
@@ -51,7 +54,8 @@ class Services:
 
     @cached_property
     def starter(self) -> StepFunctionsStarter:
-        return StepFunctionsStarter(lambda: self.clients.client("stepfunctions"))
+        return StepFunctionsStarter(lambda: self.clients.client("stepfunctions"),
+                                    self.customer_store.directory)
 
     @cached_property
     def submissions(self) -> Submissions:

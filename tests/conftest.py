@@ -21,6 +21,12 @@ API_KEY = "test-api-key"
 STACK_RUNNING = pytest.StashKey[bool]()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _local_data_of_our_own(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`make dev` run by a test keeps its data here, never in the developer's .local-data/."""
+    os.environ["LOCAL_DATA_DIR"] = str(tmp_path_factory.mktemp("local-data"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
     from chalicelib import wiring

@@ -8,14 +8,20 @@ tests/integration/test_emulator_stores.py. So a domain test that uses a fake mea
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from backend.local.unique import fresh_id
 from chalicelib import deadline
 from chalicelib.customers.domain import Customer, CustomerStore
-from chalicelib.customers.store import SHARDS
+from chalicelib.customers.store import SHARDS, DynamoCustomerStore, to_item
 from chalicelib.workflow.store import list_shard
 from chalicelib.workflow.submissions import Submission, SubmissionStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 T0 = "2026-11-25T09:00:00.000Z"
 
@@ -93,8 +99,109 @@ class CustomerStoreContract:
         assert [c.id for c in store.list_after(ids[1], tag, 2).items] == ids[2:4]
 
 
+class DynamoCalls(Counter[str]):
+    """How many calls each DynamoDB operation got (every attempt counts): AWS's own terms."""
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self[model.name] += 1
+
+
 class DynamoCustomerStoreContract(CustomerStoreContract):
-    """What only the DynamoDB store promises: a listing keeps to the request's time budget."""
+    """What only the DynamoDB store promises: a page costs a few calls wherever the IDs are, and a
+    listing keeps to the request's time budget."""
+
+    @pytest.fixture
+    def empty_table(self) -> tuple[DynamoDBClient, str]:
+        """A client, and the name of a customers table of this test's own, empty."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def empty_store(self, empty_table: tuple[DynamoDBClient, str]) -> DynamoCustomerStore:
+        return DynamoCustomerStore(*empty_table)
+
+    @pytest.fixture
+    def calls(self) -> DynamoCalls:
+        """Counts every call the stores of this test make to DynamoDB."""
+        raise NotImplementedError
+
+    @pytest.mark.parametrize("table", ["one prefix", "sparse"])
+    def test_a_page_costs_at_most_three_calls_however_ids_are_spread(
+        self, empty_store: DynamoCustomerStore, calls: DynamoCalls, table: str
+    ) -> None:
+        # GIVEN 60 IDs that share `cust-` (behind 40 empty shards), alone or with a few IDs in
+        # shards far apart, and a first page listed once (it builds the directory, once)
+        ids = [f"cust-{n:04d}" for n in range(60)]
+        others = ["d-one", "m-two", "x-three"] if table == "sparse" else []
+        empty_store.insert_many([customer(i) for i in ids + others], "mine")
+        empty_store.list_after(None, None, 26)
+        last = [*ids[41:], *others]
+        pages = [  # (after, prefix, the page, its Queries: one per shard it holds IDs of)
+            (None, None, ids[:26], 1), (ids[20], None, ids[21:47], 1), (None, "cust-", ids[:26], 1),
+            (ids[40], None, last, len({i[0] for i in last}))]
+        for after, prefix, expected, queries in pages:
+            # WHEN a first, a middle, a prefix and a last page are read
+            calls.clear()
+            listing = empty_store.list_after(after, prefix, 26)
+            # THEN each is whole and in order; a page of IDs that share a prefix costs one Query,
+            # plus one read of the directory when it has no prefix: never an empty shard's Query
+            assert [c.id for c in listing.items] == expected
+            assert listing.resume_after is None
+            assert calls == {"Query": queries, **({} if prefix else {"GetItem": 1})}, (after, calls)
+
+    def test_ids_stored_before_the_directory_existed_are_all_listed(
+        self, empty_table: tuple[DynamoDBClient, str], calls: DynamoCalls
+    ) -> None:
+        # GIVEN IDs written by a writer that knew no directory (the store before it existed)
+        client, table = empty_table
+        ids = ["A-old", "cust-old", "z-old"]
+        for cid in ids:
+            client.put_item(TableName=table, Item=to_item(customer(cid), "old"))
+        # WHEN a container lists, twice
+        store = DynamoCustomerStore(client, table)
+        first = store.list_after(None, None, 10)
+        calls.clear()
+        again = store.list_after(None, None, 10)
+        # THEN the first listing found every shard that holds IDs, and the next one reads only those
+        assert [c.id for c in first.items] == [c.id for c in again.items] == ids
+        assert calls["Query"] == len(ids)
+
+    def test_a_shard_emptied_by_deletes_costs_a_query_never_an_id(
+        self, empty_store: DynamoCustomerStore, calls: DynamoCalls
+    ) -> None:
+        # GIVEN a shard whose only ID was deleted, between two that hold IDs
+        empty_store.insert_many([customer(i) for i in ["a-1", "k-gone", "x-1"]], "mine")
+        assert empty_store.delete("k-gone")
+        empty_store.list_after(None, None, 10)
+        # WHEN the table is listed
+        calls.clear()
+        listing = empty_store.list_after(None, None, 10)
+        # THEN the page is right, for one more Query than there are shards with IDs
+        assert [c.id for c in listing.items] == ["a-1", "x-1"]
+        assert calls["Query"] == 3
+
+    def test_every_writer_lists_its_shard_once_per_container(
+        self, empty_table: tuple[DynamoDBClient, str], empty_store: DynamoCustomerStore,
+        calls: DynamoCalls,
+    ) -> None:
+        # GIVEN a container that wrote into shard `c` once
+        empty_store.insert(customer("cust-1"), "mine")
+        # WHEN it writes there again, one at a time and in a batch
+        calls.clear()
+        empty_store.insert(customer("cust-2"), "mine")
+        empty_store.insert_many([customer("cust-3"), customer("cust-4")], "mine")
+        # THEN the directory is neither read nor written again (it is no hot spot)
+        assert calls["UpdateItem"] == calls["GetItem"] == 0
+        # AND a batch into new shards lists them with one read and one write before its puts
+        calls.clear()
+        empty_store.insert_many([customer(i) for i in ["e-1", "f-1", "g-1"]], "mine")
+        assert calls["UpdateItem"] == calls["GetItem"] == 1
+        # AND a new container that writes into a listed shard only reads the directory
+        again = DynamoCustomerStore(*empty_table)
+        calls.clear()
+        again.insert(customer("f-2"), "mine")
+        assert (calls["GetItem"], calls["UpdateItem"]) == (1, 0)
+        listed = empty_store.list_after("cust-4", None, 10).items
+        assert [c.id for c in listed] == ["e-1", "f-1", "f-2", "g-1"]
 
     def test_a_walk_short_of_time_stops_between_shards_and_resumes_there(
         self, store: CustomerStore
@@ -103,6 +210,7 @@ class DynamoCustomerStoreContract(CustomerStoreContract):
         tag = fresh_id("")[1:9]
         ids = sorted(f"{first}{tag}" for first in "AMZ")
         store.insert_many([customer(i) for i in ids], "mine")
+        store.list_after(None, None, 1)  # a table in service: its directory is built (once, ever)
         with deadline.budget(0.5):
             listing = store.list_after(None, None, 100)
         # THEN it stops after its first shard with a position to resume from, and resuming from

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.deploy.stage import ROOT, Stage, deployable_stages, load_stage
+from chalicelib.customers.store import DIRECTORY_ID
 
 Statement = dict[str, Any]
 
@@ -80,9 +81,11 @@ def _ground(n: Names, function: str) -> list[Statement]:
 
 def _api(n: Names) -> list[Statement]:
     return [
-        # chalicelib/customers/store.py: create, read, delete, batch; list pages by shard.
+        # chalicelib/customers/store.py: create, read, delete, batch; the shard directory (UpdateItem);
+        # list pages by shard.
         _allow("CustomersTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
-                                  "dynamodb:BatchGetItem"], [n.table("CUSTOMERS_TABLE")]),
+                                  "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+               [n.table("CUSTOMERS_TABLE")]),
         _allow("CustomersTableShardIndex", ["dynamodb:Query"], [n.table("CUSTOMERS_TABLE", "by_shard")]),
         # chalicelib/workflow/store.py: submit (create; left PENDING when unpublished), read, list.
         _allow("SubmissionsTable", ["dynamodb:GetItem", "dynamodb:PutItem"],
@@ -104,10 +107,19 @@ def _dead_letters(n: Names, function: str) -> Statement:
     return _allow("OnFailureDestination", ["sqs:SendMessage"], [n.dead_letter_queue(function)])
 
 
+def _list_customer_shard(n: Names) -> Statement:
+    # chalicelib/workflow/executions.py: before an execution inserts, its shard is listed in the
+    # customers' shard directory (chalicelib/customers/store.py): only that item, read then written.
+    return _allow("ListCustomerShard", ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                  [n.table("CUSTOMERS_TABLE")],
+                  Condition={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [DIRECTORY_ID]}})
+
+
 def _start_workflow(n: Names) -> list[Statement]:
     return [
         _allow("MarkSubmissionRunning", ["dynamodb:GetItem", "dynamodb:UpdateItem"],
                [n.table("SUBMISSIONS_TABLE")]),
+        _list_customer_shard(n),
         _allow("StartWorkflow", ["states:StartExecution"], [n.machine]),
         _dead_letters(n, "start_workflow"),
     ]
@@ -130,6 +142,7 @@ def _reconciler(n: Names) -> list[Statement]:
         _allow("FindUnfinishedSubmissions", ["dynamodb:Query"],
                [n.table("SUBMISSIONS_TABLE", "by_unfinished")]),
         _allow("ReadCustomerWriter", ["dynamodb:GetItem"], [n.table("CUSTOMERS_TABLE")]),
+        _list_customer_shard(n),
         _allow("RedriveWorkflow", ["states:StartExecution"], [n.machine]),
         _allow("ReadWorkflowExecutions", ["states:DescribeExecution"], [n.executions]),
     ]

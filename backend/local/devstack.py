@@ -44,11 +44,14 @@ if TYPE_CHECKING:  # stubs: dev-only, for mypy
     from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
 
+    from backend.local.journal import Journal
+
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "backend" / "infra"
 FRONTEND = ROOT / "frontend"
 REGION = "us-east-1"
 SAMPLE_IDS = ["acme-001", "acme-002", "globex_17", "initech-42", "umbrella-7"]
+LOCAL_DATA_DIR = ".local-data"  # under ROOT, gitignored: the items `make dev` keeps between runs
 STARTUP_SECONDS = 90  # per piece; a cold first start on a busy 2-core machine takes ~10 s
 
 # (stack name, template file, parameters): the templates deploy.sh deploys, in the same order.
@@ -228,10 +231,14 @@ class DevStack:
         quiet: bool = False,
         api_aws_endpoint_url: str | None = None,
         schedule_seconds: float | None = None,
+        data_dir: Path | None = None,
+        fresh: bool = False,
     ) -> None:
         """`api_aws_endpoint_url`: where the API process sends its AWS calls instead of the
         emulator (a fault-injecting proxy in front of it); everything else uses the emulator.
-        `schedule_seconds`: the `@app.schedule` functions' local period (LOCAL_SCHEDULE_SECONDS)."""
+        `schedule_seconds`: the `@app.schedule` functions' local period (LOCAL_SCHEDULE_SECONDS).
+        `data_dir`: where the emulator's items are kept between runs (backend/local/journal.py);
+        None keeps them in memory only. `fresh`: forget what is kept there first."""
         self.api_port, self.emulator_port, self.web_port = api_port, emulator_port, web_port
         self.web = web
         self.api_key = api_key or os.environ.get("LOCAL_API_KEY") or "local-dev-key"
@@ -247,6 +254,9 @@ class DevStack:
         self._scratch = Path(tempfile.mkdtemp(prefix="devstack-"))  # the glue's start/ready files
         self._web_started = False
         self._clients: dict[str, BaseClient] = {}
+        self.data_dir, self.fresh = data_dir, fresh
+        self._journal: Journal | None = None
+        self.restored = 0  # items put back from data_dir at start
 
     # -- environment shared by every child: the emulator instead of AWS --------------------
     def aws_env(self) -> dict[str, str]:
@@ -265,6 +275,8 @@ class DevStack:
         if self.web:
             ports["WEB_PORT"] = self.web_port
         check_ports(ports)
+        if self.fresh and self.data_dir is not None:
+            forget_local_data(self.data_dir)
         try:
             self._start_emulator()
             # The glue and the console load meanwhile: the glue imports, then waits for the
@@ -273,6 +285,7 @@ class DevStack:
             if self.web:
                 self._spawn_web()
             self._provision()
+            self._keep_local_data()
             (workflow_ready.parent / "provisioned").touch()  # the glue imports first, then waits
             self._wait_until(workflow_ready.exists, "workflow glue", "its rules and pollers")
             if self.web:
@@ -293,6 +306,9 @@ class DevStack:
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
 
     def __enter__(self) -> DevStack:
         return self.start()
@@ -362,6 +378,16 @@ class DevStack:
             status = cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
             if status != "CREATE_COMPLETE":
                 raise StartupError(f"stack {name} from {template} ended {status}")
+
+    def _keep_local_data(self) -> None:
+        """Put back what the last run kept, then keep every item write (before anything writes)."""
+        if self.data_dir is None:
+            return
+        from backend.local.journal import Journal
+
+        self._journal = Journal(self.data_dir)
+        self.restored = self._journal.restore()
+        self._journal.record_every_write()
 
     def _spawn(self, name: str, args: list[str], cwd: Path, env: dict[str, str]) -> None:
         """Quiet, a child writes to a log file of its own, quoted if it fails to start."""
@@ -445,6 +471,14 @@ class DevStack:
             return result
 
 
+def forget_local_data(data_dir: Path) -> None:
+    """What FRESH=1 does: the kept items go (the directory stays, with anything else in it)."""
+    from backend.local.journal import DATABASE
+
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"{DATABASE}{suffix}").unlink(missing_ok=True)
+
+
 def _banner(stack: DevStack) -> str:
     key = stack.api_key
     lines = [
@@ -456,6 +490,9 @@ def _banner(stack: DevStack) -> str:
     ]
     if stack.web:
         lines.append(f"  Console   {stack.web_url}")
+    if stack.data_dir is not None:
+        lines.append(f"  Data      {stack.data_dir} ({stack.restored:,} items kept from the last run; "
+                     "make dev FRESH=1 starts clean)")
     lines += [
         "",
         "Try it:",
@@ -489,6 +526,8 @@ def _run(args: argparse.Namespace) -> int:
         emulator_port=_env_port("EMULATOR_PORT", 5000),
         web_port=_env_port("WEB_PORT", 5173),
         web=not args.no_web and (FRONTEND / "package.json").exists(),
+        data_dir=Path(os.environ.get("LOCAL_DATA_DIR") or ROOT / LOCAL_DATA_DIR),
+        fresh=args.fresh or os.environ.get("FRESH") == "1",
     )
     reason: str | None = None
     try:
@@ -509,6 +548,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", action="store_true", help="load a few sample IDs")
     parser.add_argument("--no-web", action="store_true", help="API and emulator only")
+    parser.add_argument("--fresh", action="store_true", help="forget the local data kept from earlier runs")
     args = parser.parse_args()
     _stop_signals.install()
     try:

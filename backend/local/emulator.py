@@ -30,6 +30,8 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
   the process's samples) and created a new boto3 client for each task's call back to the emulator
   (10%), and per request its server scanned its package folder to route the request, under a
   lock (10%). All three are pure functions of their input: they are memoised here.
+- moto answers a Query on a GSI by sorting every item of the table: backend/local/query_index.py
+  keeps an index on write and hands moto's query only the items it needs (docs/lists.md).
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -69,7 +71,10 @@ def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
 
 def prepare(port: int) -> None:
     """Call before the emulator serves requests; safe to call again (a second DevStack)."""
+    from backend.local import query_index
+
     os.environ["MOTO_PORT"] = str(port)
+    query_index.install()  # before the lock below wraps the operations it hooks (so it runs inside)
     _serialise_item_operations()
     _memoise_jsonpath_parser()
     _announce_status_changes()

@@ -41,6 +41,9 @@ class Customer:
 class Page:
     items: list[Customer]
     next_cursor: str | None
+    # The time budget ended the page before `limit` items: more may follow at `next_cursor`,
+    # however few (even none) this page holds.
+    cut_short: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,11 @@ class Customers:
         items = found.items[:limit]
         if len(found.items) > limit:
             return Page(items, self._cursors.encode(items[-1].id, prefix))
-        # Short of time (a sparse table, a slow store): a short page, and the cursor goes on.
+        # Short of time (a slow store): a short page that says so, and the cursor goes on.
         resume = found.resume_after
-        return Page(items, self._cursors.encode(resume, prefix) if resume else None)
+        if resume:
+            return Page(items, self._cursors.encode(resume, prefix), cut_short=True)
+        return Page(items, None)
 
     def create_many(
         self, ids: Iterable[object], write_token: str, source: Source = "batch"

@@ -85,7 +85,8 @@ def list_customers() -> dict[str, Any]:
         cursor=query_text(request, "cursor"),
         prefix=query_text(request, "prefix"),
     )
-    return {"items": [c.to_json() for c in page.items], "nextCursor": page.next_cursor}
+    return {"items": [c.to_json() for c in page.items], "nextCursor": page.next_cursor,
+            "cutShort": page.cut_short}
 
 
 @routes.operation(Operation(

@@ -34,6 +34,12 @@ class CustomerPage(BaseModel):
     nextCursor: str | None = Field(
         description="Pass back as `cursor` for the next page; null on the last page."
     )
+    cutShort: bool = Field(
+        default=False,
+        description="True when the request's time budget ended this page before `limit` IDs "
+        "(the data store was slow): more IDs follow at `nextCursor`, however few this page holds, "
+        "even none. False on every full page and on the last one.",
+    )
 
 
 class BatchCreateRequest(BaseModel):

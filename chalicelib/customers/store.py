@@ -8,6 +8,15 @@ items however large the table grows; a prefix search queries exactly one shard w
 `begins_with(id, prefix)`. Spreading the index over 64 partitions keeps heavy write bursts from
 piling onto one hot index partition.
 
+The shard directory (docs/lists.md says why this design): one item, `#shards`, lists the shards
+that may hold IDs, so a page queries only those instead of walking all 64 in turn (most ID schemes
+share a first character: 63 shards empty, one full). It is a superset, never short of a shard:
+every writer adds its shard before its first put there (a per-container memory skips the write
+once the shard is known, so the item is not a hot spot), and nothing ever removes one. A shard
+emptied by deletes stays listed and costs a page one empty Query; a listed shard is never missed.
+A table that holds IDs from before the directory gets it built by its first list page (one
+Query per shard, once); until then `complete` is absent and the page does that first.
+
 Retry-safe writes: every item carries the `writeToken` of the request that created it. When a
 conditional put fails, DynamoDB hands back the item it found (ALL_OLD): our own token means an
 earlier attempt of this same request landed and only its answer was lost, so it is a success,
@@ -19,8 +28,9 @@ from __future__ import annotations
 
 import contextvars
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from botocore.exceptions import ClientError
 
@@ -50,6 +60,14 @@ SHARD_INDEX = "by_shard"
 # Every character an ID may start with, in byte order: walking shards in this order lists IDs
 # in the same order DynamoDB sorts them inside each shard.
 SHARDS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+# The directory's key: '#' is outside the ID rule, so no customer ID can ever be it, and without
+# a `shard` attribute the item stays out of the index.
+DIRECTORY_ID = "#shards"
+_DIRECTORY_KEY: dict[str, AttributeValueTypeDef] = {"id": {"S": DIRECTORY_ID}}
+_BACKFILL_PARALLELISM = 16
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 _BATCH_GET_SIZE = 100
 _WRITE_PARALLELISM = 16
@@ -60,6 +78,20 @@ _LIST_RESERVE_SECONDS = 1.5  # a list stops walking shards when less than this i
 def _short_of_time() -> bool:
     left = deadline.remaining()
     return left is not None and left < _LIST_RESERVE_SECONDS
+
+
+def _in_parallel(work: Callable[[_T], _R], inputs: Iterable[_T], workers: int) -> list[_R]:
+    """`work` on each input, `workers` at a time, each in a copy of this request's context (it
+    keeps the request's deadline); the results in input order. After the first failure, no
+    more work starts and the failure is raised."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, work, each) for each in inputs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def _shard(customer_id: str) -> str:
@@ -86,14 +118,92 @@ def _from_item(item: Item) -> Customer:
     return Customer(item["id"]["S"], item["createdAt"]["S"], source)
 
 
+class ShardDirectory:
+    """Which shards may hold IDs: the `#shards` item, and what this container learnt of it."""
+
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+        self._known: frozenset[str] = frozenset()  # listed for sure: nothing is ever removed
+
+    def ensure_listed(self, shards: Iterable[str]) -> None:
+        """Before a write into `shards`: list those not known to be listed. A read first: a
+        burst of new containers reads the item (cheap, spread over replicas) rather than all
+        writing it; a write only for a shard that is really new (one write at most)."""
+        missing = set(shards) - self._known
+        if missing:
+            missing -= self._read()
+        if not missing:
+            return
+        response = self._client.update_item(
+            TableName=self._table,
+            Key=_DIRECTORY_KEY,
+            UpdateExpression="ADD shards :shards",
+            ExpressionAttributeValues={":shards": {"SS": sorted(missing)}},
+            ReturnValues="ALL_NEW",
+        )
+        self._learn(response.get("Attributes", {}))
+
+    def listed(self) -> list[str]:
+        """The shards a listing must look at, in byte order (built first if it never was)."""
+        found = self._get()
+        if not found.get("complete", {}).get("BOOL"):
+            found = self._build()
+        return sorted(self._learn(found))
+
+    def _read(self) -> frozenset[str]:
+        return self._learn(self._get())
+
+    def _get(self) -> Mapping[str, AttributeValueTypeDef]:
+        # Eventually consistent, as the index's Queries are: a shard listed a moment ago may show
+        # a moment later, like an ID written a moment ago.
+        response = self._client.get_item(TableName=self._table, Key=_DIRECTORY_KEY)
+        return response.get("Item") or {}
+
+    def _learn(self, item: Mapping[str, AttributeValueTypeDef]) -> frozenset[str]:
+        shards = frozenset(item.get("shards", {}).get("SS", []))
+        self._known |= shards
+        return shards
+
+    def _build(self) -> Mapping[str, AttributeValueTypeDef]:
+        """List every shard that holds an ID now, then mark the directory complete. Safe while
+        others write: each writer lists its own shard before its put, and ADD only ever adds."""
+        holding = [s for s, held in zip(SHARDS, _in_parallel(self._holds_ids, SHARDS,
+                                                                _BACKFILL_PARALLELISM), strict=True)
+                   if held]
+        update = "SET complete = :true" + (" ADD shards :shards" if holding else "")
+        values: dict[str, AttributeValueTypeDef] = {":true": {"BOOL": True}}
+        if holding:
+            values[":shards"] = {"SS": holding}
+        response = self._client.update_item(
+            TableName=self._table, Key=_DIRECTORY_KEY, UpdateExpression=update,
+            ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+        )
+        return response.get("Attributes", {})
+
+    def _holds_ids(self, shard: str) -> bool:
+        response = self._client.query(
+            TableName=self._table, IndexName=SHARD_INDEX, Limit=1,
+            KeyConditionExpression="#shard = :shard", ProjectionExpression="id",
+            ExpressionAttributeNames={"#shard": "shard"},
+            ExpressionAttributeValues={":shard": {"S": shard}},
+        )
+        return bool(response["Items"])
+
+
 class DynamoCustomerStore:
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
         self._table = table_name
+        self.directory = ShardDirectory(client, table_name)
 
     def insert(self, customer: Customer, write_token: str) -> Customer | None:
         """The stored customer when it is ours (written now, or by an earlier attempt with the
         same token); None when the ID belongs to someone else, who keeps it untouched."""
+        self.directory.ensure_listed([_shard(customer.id)])
+        return self._put(customer, write_token)
+
+    def _put(self, customer: Customer, write_token: str) -> Customer | None:
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -139,16 +249,8 @@ class DynamoCustomerStore:
         # IDs this token stored before (a retry after a 503) are ours already: no write, so each
         # retry of a large batch makes progress instead of redoing the same writes.
         fresh = [c for c in customers if c.id not in existing and c.id not in mine]
-        with ThreadPoolExecutor(max_workers=_WRITE_PARALLELISM) as pool:
-            # Each write runs in a copy of this request's context: it keeps the request's deadline.
-            futures = [pool.submit(contextvars.copy_context().run, self.insert, c, write_token)
-                       for c in fresh]
-            try:
-                stored = [future.result() for future in futures]
-            except BaseException:
-                for future in futures:
-                    future.cancel()  # after the first failure, start no more writes
-                raise
+        self.directory.ensure_listed({_shard(c.id) for c in fresh})  # one write for the batch
+        stored = _in_parallel(lambda c: self._put(c, write_token), fresh, _WRITE_PARALLELISM)
         existing.update(c.id for c, mine in zip(fresh, stored, strict=True) if mine is None)
         return existing
 
@@ -174,9 +276,10 @@ class DynamoCustomerStore:
         return found, mine
 
     def list_after(self, after: str | None, prefix: str | None, limit: int) -> Listing:
-        shards = prefix[0] if prefix else SHARDS
+        # A prefix names its one shard; otherwise only the shards the directory lists can hold IDs.
+        shards = [prefix[0]] if prefix else self.directory.listed()
         if after:
-            shards = shards[shards.find(after[0]) :] if after[0] in shards else ""
+            shards = [s for s in shards if s >= after[0]]
         found: list[Customer] = []
         for position, shard in enumerate(shards):
             if position and _short_of_time():

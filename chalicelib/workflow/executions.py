@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from chalicelib.customers.domain import Customer
-from chalicelib.customers.store import to_item
+from chalicelib.customers.store import ShardDirectory, to_item
 from chalicelib.workflow.submissions import WorkflowRequest
 
 if TYPE_CHECKING:
@@ -59,17 +59,22 @@ def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
 
 
 class StepFunctionsStarter:
-    def __init__(self, client: Callable[[], SFNClient]) -> None:
+    def __init__(self, client: Callable[[], SFNClient], directory: ShardDirectory) -> None:
         self._client = client  # a getter: only the function that starts executions builds the client
+        self._directory = directory
 
     def start(self, state_machine_arn: str, request: WorkflowRequest) -> bool:
+        execution_input = workflow_input(request)
+        if execution_input["item"] is not None:
+            # The execution puts the item: its shard must be listed first, as for every writer.
+            self._directory.ensure_listed([execution_input["item"]["shard"]["S"]])
         try:
             self._client().start_execution(
                 stateMachineArn=state_machine_arn,
                 # Named after the submission: a redelivered event cannot start a second execution
                 # (Step Functions keeps a standard workflow's execution names for 90 days).
                 name=request.submission_id,
-                input=json.dumps(workflow_input(request), separators=(",", ":")),
+                input=json.dumps(execution_input, separators=(",", ":")),
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":

@@ -4,7 +4,7 @@ when DynamoDB throttles or is down."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
@@ -17,7 +17,7 @@ from chalicelib.aws import BudgetedClient, Clients
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.errors import ServiceUnavailableError
 from tests.clients import clients
-from tests.contracts import DynamoCustomerStoreContract
+from tests.contracts import DynamoCalls, DynamoCustomerStoreContract
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -27,6 +27,17 @@ class TestMotoCustomerStore(DynamoCustomerStoreContract):
     @pytest.fixture
     def store(self, aws: None) -> DynamoCustomerStore:
         return DynamoCustomerStore(clients().client("dynamodb"), "customer_ids")
+
+    @pytest.fixture
+    def empty_table(self, aws: None) -> tuple[DynamoDBClient, str]:
+        return clients().client("dynamodb"), "customer_ids"  # each test has a moto of its own
+
+    @pytest.fixture
+    def calls(self, aws: None) -> Iterator[DynamoCalls]:
+        counted = DynamoCalls()
+        undo = clients().on_every_attempt("dynamodb", "before-call.dynamodb", counted)
+        yield counted
+        undo()
 
 
 class _Throttle:

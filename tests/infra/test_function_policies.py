@@ -86,6 +86,9 @@ class Recorder:
 
     @contextmanager
     def running(self, function: str) -> Iterator[None]:
+        from chalicelib import wiring
+
+        wiring.reset()  # each function is a container of its own: none knows what another learnt
         self.function = function
         try:
             yield
@@ -162,8 +165,9 @@ def _exercise(recorder: Recorder, project: Path) -> None:
         call("GET", f"/customers/{cid}")
         call("POST", "/customers/batch", {"ids": [fresh_id(), cid]})
         call("DELETE", f"/customers/{cid}")
-        lost = call("POST", "/workflow/submit", {"id": fresh_id()})["submissionId"]
-        started = call("POST", "/workflow/submit", {"id": fresh_id()})["submissionId"]
+        # IDs in shards no one listed yet: their starters list them (customers' shard directory)
+        lost = call("POST", "/workflow/submit", {"id": fresh_id("lost")})["submissionId"]
+        started = call("POST", "/workflow/submit", {"id": fresh_id("started")})["submissionId"]
         call("GET", f"/workflow/submissions/{started}")
         call("GET", "/workflow/submissions?limit=5")
         refused = _submit_unpublished(call)

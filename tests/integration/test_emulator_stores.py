@@ -8,8 +8,11 @@ and would move these tests' submissions on behind their back.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,7 +21,10 @@ from chalicelib.customers.domain import CustomerStore
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.workflow.store import DynamoSubmissionStore
 from chalicelib.workflow.submissions import SubmissionStore
-from tests.contracts import DynamoCustomerStoreContract, SubmissionStoreContract
+from tests.contracts import DynamoCalls, DynamoCustomerStoreContract, SubmissionStoreContract
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "backend" / "infra" / "data.json"
 
@@ -40,6 +46,26 @@ class TestEmulatorCustomerStore(DynamoCustomerStoreContract):
     @pytest.fixture
     def store(self, stack: DevStack, tables: dict[str, str]) -> CustomerStore:
         return DynamoCustomerStore(stack.client("dynamodb"), tables["CustomersTableName"])
+
+    @pytest.fixture
+    def empty_table(self, stack: DevStack) -> tuple[DynamoDBClient, str]:
+        """The customers table's own definition (the template's), under a fresh name."""
+        definition = json.loads(TEMPLATE.read_text())["Resources"]["CustomersTable"]["Properties"]
+        name = f"contract_empty_{uuid.uuid4().hex[:8]}"
+        client = stack.client("dynamodb")
+        client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=definition["AttributeDefinitions"],
+                            KeySchema=definition["KeySchema"],
+                            GlobalSecondaryIndexes=definition["GlobalSecondaryIndexes"])
+        return client, name
+
+    @pytest.fixture
+    def calls(self, stack: DevStack) -> Iterator[DynamoCalls]:
+        counted = DynamoCalls()
+        events = stack.client("dynamodb").meta.events
+        events.register("before-call.dynamodb", counted)
+        yield counted
+        events.unregister("before-call.dynamodb", counted)
 
 
 class TestEmulatorSubmissionStore(SubmissionStoreContract):

@@ -190,5 +190,7 @@ def test_a_page_cut_short_for_time_is_short_and_its_cursor_goes_on() -> None:
     customers.create_many(["abc", "abd", "nop", "xyz"], new_token())
     first = customers.list_page(limit=10)
     assert [c.id for c in first.items] == ["abc", "abd"] and first.next_cursor is not None
+    assert first.cut_short  # it says so: more IDs follow
     rest = customers.list_page(limit=10, cursor=first.next_cursor)
     assert [c.id for c in rest.items] == ["nop", "xyz"] and rest.next_cursor is None
+    assert not rest.cut_short

@@ -37,7 +37,7 @@ export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?
       const all = [...state.customers.values()].filter((c) => c.id.startsWith(prefix) && c.id > after)
       all.sort((a, b) => (a.id < b.id ? -1 : 1))
       const items = all.slice(0, limit)
-      return json(200, { items, nextCursor: all.length > limit ? items.at(-1)!.id : null })
+      return json(200, { items, nextCursor: all.length > limit ? items.at(-1)!.id : null, cutShort: false })
     }
     if (path === '/customers/batch' && req.method === 'POST') {
       const { ids } = (await req.json()) as { ids: string[] }

@@ -180,6 +180,12 @@ export interface components {
         CustomerId: string;
         /** CustomerPage */
         CustomerPage: {
+            /**
+             * Cutshort
+             * @description True when the request's time budget ended this page before `limit` IDs (the data store was slow): more IDs follow at `nextCursor`, however few this page holds, even none. False on every full page and on the last one.
+             * @default false
+             */
+            cutShort: boolean;
             /** Items */
             items: components["schemas"]["Customer"][];
             /**

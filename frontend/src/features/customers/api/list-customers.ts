@@ -33,7 +33,7 @@ export function pageQuery(qc: QueryClient, prefix: string, size: number, page: n
     queryKey: [...customerKeys.pages(prefix, size), page] as const,
     queryFn: async ({ signal }): Promise<CustomerPage> => {
       const cursor = page > 1 ? (await qc.fetchQuery(pageQuery(qc, prefix, size, page - 1))).nextCursor : null
-      if (page > 1 && !cursor) return { items: [], nextCursor: null }
+      if (page > 1 && !cursor) return { items: [], nextCursor: null, cutShort: false }
       return listCustomers({ prefix, cursor, limit: size }, signal)
     },
     placeholderData: keepPreviousData,
