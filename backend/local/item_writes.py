@@ -8,8 +8,8 @@ transact_write_items (calls the three above, and on failure puts back a deep cop
 it touched, taken before it began). Each is wrapped here; a listener is told the key and reads
 the item's state now, so it does not matter which of them ran or how often.
 
-The wrapped functions are pinned: PATCHED_MOTO_VERSION and PATCHED_FUNCTIONS (a hash of each
-one's source); tests/unit/test_emulator_patches.py fails when moto changes any of them.
+The wrapped functions are pinned to the moto they were written for (backend/local/upstream.py);
+tests/unit/test_upstream_patches.py fails when moto changes any of them.
 """
 
 from __future__ import annotations
@@ -18,18 +18,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-PATCHED_MOTO_VERSION = "5.2.5"
-# What this module wraps -> the sha256 of its source in PATCHED_MOTO_VERSION.
-PATCHED_FUNCTIONS = {
-    "moto.dynamodb.models.table.Table.put_item":
-        "de23933013ef842639046c19bcf7e418bce0474d810f6719368be4cedce11d47",
-    "moto.dynamodb.models.table.Table.delete_item":
-        "1594f7b07616c8cb8cdf0fbf58d6f54eeac83f25d7ac7b14e832a08e10efd8f9",
-    "moto.dynamodb.models.DynamoDBBackend.update_item":
-        "218984588dd689a5de81678ce11e6a40d05c91e7b6c21b44c4ed4122fe74aa9f",
-    "moto.dynamodb.models.DynamoDBBackend.transact_write_items":
-        "81db2cb7d94e39c90b3a2077e1f4bb41a449c558ef9b1b1e2910fdaa39978ad4",
-}
+from backend.local.upstream import written_for
 
 # (the table object, its hash key, its range key or None) after a write to that item
 Listener = Callable[[Any, Any, Any], None]
@@ -56,6 +45,12 @@ def _key_of(table: Any, key: dict[str, Any]) -> tuple[Any, Any]:
             DynamoType(key[range_attr]) if range_attr and range_attr in key else None)
 
 
+@written_for("moto", "5.2.5", {
+    "moto.dynamodb.models.table:Table.put_item": "48ae94c63fda",
+    "moto.dynamodb.models.table:Table.delete_item": "697be260776b",
+    "moto.dynamodb.models:DynamoDBBackend.update_item": "f1d5d4acae8e",
+    "moto.dynamodb.models:DynamoDBBackend.transact_write_items": "0b5c3b73cdcc",
+})
 def _install() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table

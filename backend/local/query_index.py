@@ -11,7 +11,7 @@ after every item write (backend/local/item_writes.py). A Query takes the items f
 position on, just enough for its Limit plus the one after (moto looks at that one to decide on
 LastEvaluatedKey), and hands them to moto's own Table.query in place of the whole table: the
 sorting, the key condition, the page, LastEvaluatedKey, projections and filters stay moto's, so
-the answer is the one moto would give (tests/unit/test_emulator_patches.py compares the two on
+the answer is the one moto would give (tests/unit/test_emulator_query_index.py compares the two on
 random tables and queries). Anything else (a table Query, an LSI, multi-attribute keys, legacy
 QueryFilter, an index with no range key) goes to moto unchanged.
 
@@ -30,19 +30,7 @@ from typing import Any
 from sortedcontainers import SortedList  # type: ignore[import-untyped]
 
 from backend.local import item_writes
-
-PATCHED_MOTO_VERSION = "5.2.5"
-# What this module wraps or copies the logic of -> the sha256 of its source in that version.
-PATCHED_FUNCTIONS = {
-    "moto.dynamodb.models.table.Table.query":
-        "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
-    "moto.dynamodb.models.table.Table.all_items":
-        "c80d2ee3c896acd0cab6ca35aaeae3ab3fb65858933f8a3403d4e027c240f31d",
-    "moto.dynamodb.models.table.Table.sorted_items":
-        "216dac1cd6b659d283e91006b809136623723efb90125b015e07052478724937",
-    "moto.dynamodb.models.table.Table._generate_attr_to_sort_by":
-        "afef70e159fa8cb505cc030b323479b7ce105060c9eeecbce102247e41f302b2",
-}
+from backend.local.upstream import written_for
 
 _STATE = "_emulator_query_index"  # the attribute each table keeps its index in
 _bypass = threading.local()  # set while `moto_alone()` runs: the tests compare both answers
@@ -156,6 +144,12 @@ def moto_alone() -> Iterator[None]:
         _bypass.on = False
 
 
+@written_for("moto", "5.2.5", {
+    "moto.dynamodb.models.table:Table.query": "c08e16587862",
+    "moto.dynamodb.models.table:Table.all_items": "2091a7dc1699",
+    "moto.dynamodb.models.table:Table.sorted_items": "07e2a981013f",
+    "moto.dynamodb.models.table:Table._generate_attr_to_sort_by": "2a1bb7e3b53d",
+})
 def install() -> None:
     """Serve GSI Queries from the index; safe to call again."""
     from moto.dynamodb.models.table import Table
