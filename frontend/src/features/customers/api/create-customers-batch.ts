@@ -20,9 +20,8 @@ export function planChunks(ids: string[]): Chunk[] {
 }
 
 /** POST /customers/batch for one chunk; retried (bounded, same Idempotency-Key) while the API says it
- *  is busy or the reply was lost. A request in flight is never aborted: its answer says what the
- *  server stored. `stop()` is asked before each retry, so Cancel need not wait out a busy API. */
-export async function sendChunk(chunk: Chunk, stop: () => boolean = () => false): Promise<BatchResult> {
+ *  is busy or the reply was lost. Never aborted: only its answer says what the server stored. */
+export async function sendChunk(chunk: Chunk): Promise<BatchResult> {
   const { client, baseUrl, headers } = apiFor()
   for (let attempt = 1; ; attempt++) {
     try {
@@ -30,7 +29,7 @@ export async function sendChunk(chunk: Chunk, stop: () => boolean = () => false)
         baseUrl, headers: { ...headers, ...idempotencyHeader(chunk.key) }, body: { ids: chunk.ids },
       }))
     } catch (e) {
-      if (attempt >= CHUNK_ATTEMPTS || !isRetryable(e) || stop()) throw e
+      if (attempt >= CHUNK_ATTEMPTS || !isRetryable(e)) throw e
       await new Promise((r) => setTimeout(r, Math.min(5, e.retryAfter ?? attempt) * 1000))
     }
   }

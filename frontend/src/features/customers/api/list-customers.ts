@@ -23,6 +23,7 @@ export function listCustomers(query: { prefix?: string; cursor?: string | null; 
 
 export const customerKeys = {
   all: ['customers'] as const,
+  lists: ['customers', 'list'] as const,
   pages: (prefix: string, size: number) => ['customers', 'list', prefix, size] as const,
 }
 

@@ -26,7 +26,9 @@ function Details({ id, onDelete }: { id: string; onDelete: (id: string) => void 
   const qc = useQueryClient()
   const gone = q.error instanceof ApiError && q.error.code === 'not_found'
   // Deleted elsewhere: the list is read again, and the row leaves it.
-  useEffect(() => void (gone && qc.invalidateQueries({ queryKey: customerKeys.all })), [gone, qc])
+  useEffect(() => {
+    if (gone) void qc.invalidateQueries({ queryKey: customerKeys.lists })
+  }, [gone, qc])
   const value = (v: string | undefined) => v ?? (q.isPending ? '…' : '–')
   return (
     <>

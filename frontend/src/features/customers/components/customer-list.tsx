@@ -42,7 +42,9 @@ export function CustomerList() {
       tableTop.current?.querySelector<HTMLElement>(`[data-go="${page > loc.page ? 'next' : page === 1 ? 'first' : 'previous'}"]`)?.focus()
     }
   }
-  useEffect(() => setMarked((m) => (m && loc.q && !m.id.startsWith(loc.q) ? null : m)), [loc.q])
+  useEffect(() => {
+    setMarked((m) => (m && loc.q && !m.id.startsWith(loc.q) ? null : m))
+  }, [loc.q])
 
   return (
     <section aria-labelledby="list-h" className="card grid min-w-0 gap-3">

@@ -23,7 +23,9 @@ type Props = {
  *  keyboard focus. Times are UTC, as in the export. */
 export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDetails, onDelete }: Props) {
   const marked = useRef<HTMLTableRowElement>(null)
-  useEffect(() => marked.current?.scrollIntoView({ block: 'nearest' }), [highlight])
+  useEffect(() => {
+    marked.current?.scrollIntoView({ block: 'nearest' })
+  }, [highlight])
   const all = rows.length > 0 && rows.every((c) => selected.has(c.id))
   const some = !all && rows.some((c) => selected.has(c.id))
   const tick = (id: string) => (e: MouseEvent<HTMLInputElement>) => onSelect(id, e.currentTarget.checked, e.shiftKey)

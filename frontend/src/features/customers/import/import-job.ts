@@ -81,7 +81,9 @@ async function run(qc: QueryClient): Promise<void> {
       const chunk = job.chunks[job.answered]!
       let r
       try {
-        r = await sendChunk(chunk, stopRequested)
+        // Not stopped by Cancel, retries included: a 503 may come after part of the chunk was
+        // stored, and only its retry (same key) answers what the server holds.
+        r = await sendChunk(chunk)
       } catch (e) {
         return update({ phase: stopRequested() ? 'stopped' : 'failed', error: failure(e).text })
       }
