@@ -7,7 +7,7 @@ import { formatCount } from '@/lib/format'
 export function describePage(data: ListedPage, page: number, q: string): string {
   const search = q && ` starting with “${q}”`
   const n = data.items.length
-  if (n === 0 && data.nextCursor) return `No rows on this page, but more IDs follow${search}: the API answered early to stay fast. Press Next.`
+  if (n === 0 && data.nextCursor) return `No rows on this page, but more IDs follow${search}: press Next.`
   if (n === 0)
     return page > 1 ? 'This page is empty: go back to the first page.'
       : q ? `No customer IDs start with “${q}”. Clear the search, or add it.`

@@ -32,11 +32,11 @@ export function useDeleteWithUndo(onRestored: (id: string) => void) {
       onSuccess: () => {
         hide(id, false)
         onRestored(id)
-        toast(ok(`Restored “${id}”: created again, with a new creation time.`))
+        toast(ok(`Restored “${id}” (new creation time).`))
       },
       onError: (e) =>
         toast(e instanceof ApiError && e.code === 'already_exists'
-          ? info(`Could not undo: “${id}” was created again in the meantime (by someone else, or the workflow).`)
+          ? info(`Could not undo: “${id}” was created again meanwhile.`)
           : failure(e, id)),
     })
 

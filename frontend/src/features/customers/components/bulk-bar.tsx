@@ -33,7 +33,7 @@ export function BulkBar({ rows, onClear }: Props) {
       <button type="button" className="btn btn-danger" onClick={() => setAsking(true)}>Delete {n}…</button>
       <button type="button" className="btn" onClick={onClear}>Clear selection</button>
       <ConfirmDialog open={asking} title={`Delete ${n} customer IDs?`} confirmLabel={`Delete ${n}`} onConfirm={remove} onClose={() => setAsking(false)}
-        body={`Each ID is deleted with its own request, ${n === '1' ? 'one' : 'a few at a time'}. A bulk delete has no Undo: re-import the IDs to bring them back.`} />
+        body="A bulk delete has no Undo." />
     </div>
   )
 }

@@ -13,7 +13,7 @@ export function BulkDeleteStatus() {
   return (
     <div className="bulk-bar">
       <p role="status" aria-label="Bulk delete" className="min-w-0 flex-1 text-sm">{text}</p>
-      {active && <progress aria-label="Bulk delete progress" className="w-32" max={job.total} value={answered} />}
+      {active && <progress aria-label="Bulk delete progress" className="w-full sm:w-auto" max={job.total} value={answered} />}
       {job.phase === 'running' && <button type="button" className="btn" onClick={cancelBulkDelete}>Cancel delete</button>}
       {!active && <button type="button" className="btn" onClick={dismissBulkDelete}>Dismiss</button>}
       {job.failed.length > 0 && !active && <p className="w-full text-sm tone-error">First failure: “{job.failed[0]!.id}”: {job.failed[0]!.reason}</p>}

@@ -44,7 +44,7 @@ function Details({ id, onDelete }: { id: string; onDelete: (id: string) => void 
         <dd>{value(q.data?.source)}</dd>
       </dl>
       <p role="status" className={gone ? 'mt-2 text-sm tone-error' : 'muted min-h-5'}>
-        {q.isPending ? 'Loading…' : gone ? `“${id}” no longer exists: it was deleted elsewhere. The list has been refreshed.` : q.isError ? failure(q.error, id).text : ''}
+        {q.isPending ? 'Loading…' : gone ? `“${id}” no longer exists: it was deleted elsewhere.` : q.isError ? failure(q.error, id).text : ''}
       </p>
       {q.data && <Submissions id={id} />}
       {!gone && (

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
+import { customerQuery } from '@/features/customers/api/get-customer'
 import { pageQuery } from '@/features/customers/api/list-customers'
 import { AddCustomerForm } from '@/features/customers/components/add-customer-form'
 import { BulkBar } from '@/features/customers/components/bulk-bar'
@@ -29,7 +30,11 @@ export function CustomerList() {
   const qc = useQueryClient()
   const list = useQuery(pageQuery(qc, loc.q, loc.size, loc.page))
   const { removed, deleteNow } = useDeleteWithUndo((id) => setMarked({ id, label: 'restored' }))
-  const rows = (list.data?.items ?? []).filter((c) => !removed.has(c.id))
+  const items = list.data?.items ?? []
+  // The row just added (or found) is pinned on top when it sorts onto another page.
+  const onPage = !!marked && items.some((c) => c.id === marked.id)
+  const pinned = useQuery({ ...customerQuery(marked?.id ?? ''), enabled: !!marked && !onPage && !list.isPlaceholderData })
+  const rows = (pinned.data && !onPage ? [pinned.data, ...items] : items).filter((c) => !removed.has(c.id))
   const selection = useSelection(rows.map((c) => c.id), `${loc.q}|${loc.size}|${loc.page}`)
   const hasNext = !!list.data?.nextCursor && !list.isPlaceholderData
   const range = list.data?.items.length ? `rows ${formatCount(list.data.offset + 1)}–${formatCount(list.data.offset + list.data.items.length)}` : undefined
@@ -63,7 +68,7 @@ export function CustomerList() {
       <ListStatus query={list} loc={loc} onRetry={() => void list.refetch()} />
       <BulkDeleteStatus />
       {selection.size > 0 && <BulkBar rows={rows.filter((c) => selection.has(c.id))} onClear={selection.clear} />}
-      <div ref={tableTop} className="grid min-w-0 gap-3 scroll-mt-28">
+      <div ref={tableTop} className="grid min-w-0 gap-3">
         {(loc.page > 1 || hasNext) && <ListPager where="top" page={loc.page} hasNext={hasNext} onPage={turn('top')} range={range} />}
         {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
         {rows.length > 0 && (

@@ -38,7 +38,7 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
               ref={(el) => void (el && (el.indeterminate = some))} onChange={(e) => onSelect(null, e.target.checked, false)} />
           </th>
           <th scope="col">ID</th>
-          <th scope="col" className="hidden w-52 md:table-cell">Created</th>
+          <th scope="col" className="hidden w-48 md:table-cell">Created</th>
           <th scope="col" className="hidden w-24 sm:table-cell">Source</th>
           <th scope="col" className="w-30 text-right"><span className="sr-only">Actions</span></th>
         </tr>

@@ -14,7 +14,7 @@ export function ImportChip() {
     done: 'Import done',
   }[job.phase]
   return (
-    <button type="button" className={`import-chip import-chip-${job.phase}`} onClick={() => setImportDialogOpen(true)}
+    <button type="button" className={`import-chip ${job.phase === 'failed' ? 'tone-error' : ''}`} onClick={() => setImportDialogOpen(true)}
       aria-label={`${text}: show the import`} title="Show the import">
       {text}
     </button>

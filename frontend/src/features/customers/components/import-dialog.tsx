@@ -18,8 +18,8 @@ export function ImportDialog() {
   return (
     <Dialog open={open} title="Import customer IDs" onClose={close} mayClose={mayClose} wide>
       {asking && isImportActive(job) && (
-        <div role="group" aria-label="Close while importing?" className="mb-3 grid gap-2 rounded-md border border-edge bg-info-bg p-3 text-sm">
-          <p>The import is still sending. Hide this dialog and it keeps running: the header shows its progress and reopens it.</p>
+        <div role="group" aria-label="Close while importing?" className="bulk-bar mb-3">
+          <p>The import is still running. Hidden, it goes on: the header shows it.</p>
           <div className="flex flex-wrap gap-2">
             <button type="button" className="btn" onClick={close} autoFocus>Hide, keep importing</button>
             <button type="button" className="btn" onClick={() => (cancelImport(), setAsking(false))}>Cancel the import</button>

@@ -23,7 +23,7 @@ export default function ImportForm() {
     <>
       {job ? <ImportJobView job={job} /> : <ImportInput onDeleteFile={setToDelete} />}
       <ConfirmDialog open={toDelete !== null} title={`Delete the ${n} IDs in this file?`} confirmLabel={`Delete ${n} IDs`}
-        body={`Every valid ID in the file is deleted, one request each, a few at a time; IDs that are not there are skipped. The list shows the progress. There is no Undo: import the file again to bring them back.`}
+        body="Every valid ID in the file is deleted, a few at a time; the list shows the progress. There is no Undo."
         onConfirm={remove} onClose={() => setToDelete(null)} />
     </>
   )

@@ -21,9 +21,9 @@ export function ImportJobView({ job }: { job: ImportJob }) {
     <section aria-label="Import" className="grid gap-3 text-sm">
       <p role="status" aria-label="Import status" className={job.phase === 'failed' ? 'tone-error' : undefined}>
         {job.phase === 'running' && `Sending request ${job.answered + 1} of ${chunks}: ${formatCount(sent)} of ${formatCount(total)} IDs answered.`}
-        {job.phase === 'stopping' && `Cancelling: waiting for the answer to request ${job.answered + 1} of ${chunks}, so it is counted.`}
+        {job.phase === 'stopping' && `Cancelling: waiting for the answer to request ${job.answered + 1} of ${chunks}.`}
         {job.phase === 'stopped' && `Cancelled after ${job.answered} of ${chunks} requests: ${formatCount(total - sent)} IDs not sent.`}
-        {job.phase === 'stopped' && job.error && ` Request ${job.answered + 1} got no answer (${job.error}); Resume sends it again with the same key.`}
+        {job.phase === 'stopped' && job.error && ` Request ${job.answered + 1} failed: ${job.error}`}
         {job.phase === 'failed' && `Stopped at request ${job.answered + 1} of ${chunks}: ${job.error} ${formatCount(total - sent)} IDs not sent.`}
         {job.phase === 'done' && `Done: all ${chunks} requests answered.`}
       </p>

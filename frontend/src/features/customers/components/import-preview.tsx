@@ -25,14 +25,15 @@ function FirstRows({ file }: { file: ParsedFile }) {
   const body = file.rows.slice(file.header ? 1 : 0, (file.header ? 1 : 0) + TABLE_ROWS)
   const mark = (i: number) => (i === file.column ? 'preview-id-col' : undefined)
   return (
-    <div className="max-w-full overflow-x-auto">
+    // Focusable: a keyboard can scroll a wide file's columns into view.
+    <div className="max-w-full overflow-x-auto" tabIndex={0}>
       <table className="preview-table" aria-label="First rows of the file">
         <thead>
           <tr>
             <th scope="col">Line</th>
             {file.columns.map((name, i) => (
               <th key={i} scope="col" className={mark(i)}>
-                {head ? name : `Column ${i + 1}`}{i === file.column && <span className="preview-id-tag"> (IDs)</span>}
+                {head ? name : `Column ${i + 1}`}{i === file.column && <span className="font-normal"> (IDs)</span>}
               </th>
             ))}
           </tr>

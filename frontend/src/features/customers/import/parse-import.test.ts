@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cellsOf, detectDelimiter, parseImport, previewImport, rejectedCsv, rejectedRows } from '@/features/customers/import/parse-import'
+import { cellsOf, detectDelimiter, parseImport, previewImport, rejectedCsv, rejectedRows, splitRows } from '@/features/customers/import/parse-import'
 
 const preview = (text: string, choice = {}) => previewImport(cellsOf(parseImport(text, choice)))
 const values = (cells: { value: string }[]) => cells.map((c) => c.value)
@@ -47,6 +47,11 @@ describe('parseImport', () => {
     const file = parseImport('acme-1,x y\nacme-2,z w\n')
     expect(file).toMatchObject({ header: false, column: 0 })
     expect(values(cellsOf(parseImport('acme-1,x y\nacme-2,z w\n', { column: 1 })))).toEqual(['x y', 'z w'])
+  })
+
+  it('splits RFC 4180 rows: quoted separators, quotes, newlines, CRLF', () => {
+    const text = 'a,"b,c"\r\n"say ""hi""",\n"two\nlines",x'
+    expect(splitRows(text, ',')).toEqual([['a', 'b,c'], ['say "hi"', ''], ['two\nlines', 'x']])
   })
 
   it('handles quoted fields and a byte-order mark', () => {
