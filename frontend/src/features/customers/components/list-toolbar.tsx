@@ -15,12 +15,17 @@ export function ListToolbar({ loc, onChange }: Props) {
   change.current = onChange
   const parsed = searchPrefix(settled)
 
+  // The last search this field set: a different one came from elsewhere (Back, a link, Go to ID).
+  const mine = useRef(loc.q)
   useEffect(() => {
-    if (parsed.prefix !== null && parsed.prefix !== loc.q) change.current({ q: parsed.prefix })
+    if (parsed.prefix === null || parsed.prefix === loc.q) return
+    mine.current = parsed.prefix
+    change.current({ q: parsed.prefix })
   }, [settled]) // eslint-disable-line react-hooks/exhaustive-deps -- only when the typing settles
-  // The search changed elsewhere (Back, a link, Go to ID): the field follows.
   useEffect(() => {
-    setText((t) => (searchPrefix(t).prefix === loc.q ? t : loc.q))
+    if (loc.q === mine.current) return
+    mine.current = loc.q
+    setText(loc.q)
   }, [loc.q])
   useEffect(() => {
     const slash = (e: KeyboardEvent) => {
