@@ -30,6 +30,9 @@ _COVERED_JS = """
     if (!el.closest('[data-sticky-header]') && r.top < top) continue;
     const hit = document.elementFromPoint(x, y);
     if (!hit || hit === el || el.contains(hit) || (hit.tagName === 'LABEL' && hit.contains(el))) continue;
+    // A toast floats over the page's bottom edge on purpose (it never moves content), and the page
+    // keeps room below its end so that nothing has to stay under it.
+    if (hit.closest('[data-overlay]') && !el.closest('[data-overlay]')) continue;
     bad.push(`${name(el)} is covered by ${name(hit)}`);
   }
   return bad;

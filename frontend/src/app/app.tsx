@@ -2,14 +2,21 @@ import { useQuery } from '@tanstack/react-query'
 import { memo, useEffect, useRef, useState } from 'react'
 import { Header } from '@/app/header'
 import { Toaster } from '@/components/ui/toaster'
-import { connectionQuery } from '@/features/connection/api/check-connection'
+import { connectionQuery, type ConnectionReport } from '@/features/connection/api/check-connection'
 import { ConnectionBanner } from '@/features/connection/components/connection-banner'
 import { SettingsDialog } from '@/features/connection/components/settings-dialog'
 import { CustomerList } from '@/features/customers/components/customer-list'
+import { ImportChip } from '@/features/customers/components/import-chip'
 import { WorkflowPanel } from '@/features/workflow/components/workflow-panel'
-import { hasSavedSettings, useSettings } from '@/lib/settings'
+import { hasSavedSettings, type Settings, useSettings } from '@/lib/settings'
 
 const focusList = () => document.getElementById('list-h')?.focus()
+
+// Settings saved with "Save anyway": their failing check is known, and must not reopen the dialog.
+let acknowledged: Settings | null = null
+const acknowledge = (s: Settings) => void (acknowledged = s)
+const sameAsAcknowledged = (r: ConnectionReport) =>
+  acknowledged !== null && r.settings.baseUrl === acknowledged.baseUrl && r.settings.apiKey === acknowledged.apiKey
 
 // The shell re-renders whenever the connection check starts or ends; the list and the workflow take
 // no props from it, so memo keeps those renders (a 25-row table each) off the first visit's main thread.
@@ -25,9 +32,10 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(() => !hasSavedSettings())
   const autoOpened = useRef<unknown>(null)
 
-  // A connection that fails opens the settings by itself, once per failing check (not on every render).
+  // A connection that fails opens the settings by itself, once per failing check (not on every
+  // render), unless the person just saved these very settings anyway.
   useEffect(() => {
-    if (report && !report.ok && autoOpened.current !== report) {
+    if (report && !report.ok && autoOpened.current !== report && !sameAsAcknowledged(report)) {
       autoOpened.current = report
       setSettingsOpen(true)
     }
@@ -39,19 +47,19 @@ export function App() {
         Skip to the customer list
       </a>
       <div className="sticky top-0 z-10 border-b border-line bg-card" data-sticky-header>
-        <Header report={report} checking={connection.isFetching} onSettings={() => setSettingsOpen(true)} />
-        <Toaster onFocusAway={focusList} />
+        <Header report={report} checking={connection.isFetching} onSettings={() => setSettingsOpen(true)} activity={<ImportChip />} />
       </div>
+      <Toaster onFocusAway={focusList} />
       {report && !report.ok && (
         <div className="mx-auto max-w-screen-2xl px-4 pt-4">
           <ConnectionBanner report={report} onFix={() => setSettingsOpen(true)} />
         </div>
       )}
-      <main className="mx-auto grid max-w-screen-2xl items-start gap-4 p-4 xl:grid-cols-[minmax(0,1fr)_24rem]">
+      <main className="mx-auto grid max-w-screen-2xl items-start gap-4 px-4 pt-4 pb-24 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <List />
         <Workflow />
       </main>
-      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} onSavedAnyway={acknowledge} />
     </>
   )
 }

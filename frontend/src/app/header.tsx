@@ -1,17 +1,20 @@
+import type { ReactNode } from 'react'
 import { SettingsIcon } from '@/components/ui/icons'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
 import type { ConnectionReport } from '@/features/connection/api/check-connection'
 import { ConnectionStatus } from '@/features/connection/components/connection-status'
 
-type Props = { report: ConnectionReport | undefined; checking: boolean; onSettings: () => void }
+type Props = { report: ConnectionReport | undefined; checking: boolean; onSettings: () => void; activity?: ReactNode }
 
-export function Header({ report, checking, onSettings }: Props) {
+/** `activity`: work running in the background (an import), shown beside the connection. */
+export function Header({ report, checking, onSettings, activity }: Props) {
   return (
     <header className="mx-auto flex max-w-screen-2xl items-center gap-2 px-4 py-2 sm:gap-3">
       <h1 className="shrink-0 text-lg font-bold">
         Customer IDs<span className="hidden sm:inline"> Console</span>
       </h1>
       <ConnectionStatus report={report} checking={checking} />
+      {activity}
       <div className="ml-auto flex shrink-0 gap-1">
         <ThemeToggle />
         <button type="button" className="btn-icon" aria-label="Connection settings" title="Connection settings" onClick={onSettings}>

@@ -6,9 +6,9 @@ describe('format', () => {
     expect([0, 999, 1000, 12_345, 1_234_567].map(formatCount)).toEqual(['0', '999', '1,000', '12,345', '1,234,567'])
   })
 
-  it('shows a timestamp in local time, fixed width, and leaves an unreadable one as it came', () => {
-    const local = new Date(2026, 0, 5, 7, 8, 9)
-    expect(formatTime(local.toISOString())).toBe('2026-01-05 07:08:09')
+  it('shows a timestamp in UTC, saying so, fixed width, and leaves an unreadable one as it came', () => {
+    expect(formatTime('2026-01-05T07:08:09.123Z')).toBe('2026-01-05 07:08:09 UTC')
+    expect(formatTime('2026-01-05T23:30:00+02:00')).toBe('2026-01-05 21:30:00 UTC')
     expect(formatTime('not a date')).toBe('not a date')
   })
 })

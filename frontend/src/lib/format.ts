@@ -4,13 +4,13 @@
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** An API timestamp (ISO 8601 UTC) in the reader's time zone, as "2026-11-25 16:04:05": the same
- *  width on every row, sortable, and unambiguous in any locale. */
+/** An API timestamp (ISO 8601) in UTC, as "2026-11-25 16:04:05 UTC": the zone the export's
+ *  created_at is in, so a time on screen and in the file match; the same width on every row. */
 export function formatTime(iso: string): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-  return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`
 }
 
 /** 1234 -> "1,234". */

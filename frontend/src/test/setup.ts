@@ -14,6 +14,9 @@ if (!HTMLDialogElement.prototype.showModal) {
   }
 }
 
+// jsdom does no layout: scrolling a row into view is a no-op there.
+Element.prototype.scrollIntoView ??= function () {}
+
 afterEach(() => {
   cleanup()
   saveSettings(null)

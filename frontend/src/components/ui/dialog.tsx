@@ -4,9 +4,17 @@
 import { type ReactNode, useId, useLayoutEffect, useRef } from 'react'
 import { CloseIcon } from '@/components/ui/icons'
 
-type Props = { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean }
+type Props = {
+  open: boolean
+  title: string
+  onClose: () => void
+  children: ReactNode
+  wide?: boolean
+  /** Asked before Escape or the Close button closes it: false keeps it open (the dialog asks first). */
+  mayClose?: () => boolean
+}
 
-export function Dialog({ open, title, onClose, children, wide = false }: Props) {
+export function Dialog({ open, title, onClose, children, wide = false, mayClose = () => true }: Props) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const isOpen = useRef(open)
@@ -31,14 +39,15 @@ export function Dialog({ open, title, onClose, children, wide = false }: Props) 
     }
   }, [open])
   return (
-    <dialog ref={ref} aria-labelledby={titleId} onClose={() => isOpen.current && onClose()} className={`dialog ${wide ? 'max-w-2xl' : 'max-w-md'}`}>
+    <dialog ref={ref} aria-labelledby={titleId} onClose={() => isOpen.current && onClose()}
+      onCancel={(e) => mayClose() || e.preventDefault()} className={`dialog ${wide ? 'max-w-2xl' : 'max-w-md'}`}>
       {open && (
         <>
           <div className="mb-3 flex items-start justify-between gap-2">
             <h2 id={titleId} className="text-lg font-semibold">
               {title}
             </h2>
-            <button type="button" className="btn-icon" aria-label="Close" onClick={onClose}>
+            <button type="button" className="btn-icon" aria-label="Close" onClick={() => mayClose() && onClose()}>
               <CloseIcon />
             </button>
           </div>

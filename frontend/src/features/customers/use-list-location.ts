@@ -1,4 +1,6 @@
-// The list's search, page size and page live in the address bar, so reload and share keep them.
+// The list's search, page size and page live in the address bar, so reload and share keep them, and
+// Back and Forward walk the pages a person visited (a page change is a history entry; typing in the
+// search replaces the current one, so Back does not replay every keystroke).
 import { useCallback, useSyncExternalStore } from 'react'
 import { PAGE_SIZES } from '@/features/customers/api/list-customers'
 
@@ -18,17 +20,24 @@ function read(): ListLocation {
   }
 }
 
-function write(next: ListLocation) {
+function write(next: ListLocation, push: boolean) {
   const p = new URLSearchParams(location.search)
   const set = (k: string, v: string, dflt: string) => (v === dflt ? p.delete(k) : p.set(k, v))
   set('q', next.q, '')
   set('size', String(next.size), String(PAGE_SIZES[0]))
   set('page', String(next.page), '1')
   const search = p.toString()
-  history.replaceState(history.state, '', `${location.pathname}${search && `?${search}`}${location.hash}`)
-  snapshot = read()
-  listeners.forEach((l) => l())
+  const url = `${location.pathname}${search && `?${search}`}${location.hash}`
+  if (url === `${location.pathname}${location.search}${location.hash}`) return
+  if (push) history.pushState(history.state, '', url)
+  else history.replaceState(history.state, '', url)
+  rereadListLocation()
 }
+
+if (typeof window !== 'undefined') addEventListener('popstate', () => rereadListLocation())
+
+/** Changes the list's place from anywhere (a link in the import summary); `push` adds a history entry. */
+export const setListLocation = (patch: Partial<ListLocation>, push = true) => write({ ...snapshot, ...patch }, push)
 
 const subscribe = (l: () => void) => {
   listeners.add(l)
@@ -37,7 +46,7 @@ const subscribe = (l: () => void) => {
 
 export function useListLocation() {
   const loc = useSyncExternalStore(subscribe, () => snapshot)
-  const update = useCallback((patch: Partial<ListLocation>) => write({ ...snapshot, ...patch }), [])
+  const update = useCallback((patch: Partial<ListLocation>, push = false) => write({ ...snapshot, ...patch }, push), [])
   return [loc, update] as const
 }
 

@@ -3,34 +3,37 @@ import { type FormEvent, useState } from 'react'
 import { Dialog } from '@/components/ui/dialog'
 import { toast } from '@/components/ui/toaster'
 import { checkConnection, connectionQuery, type ConnectionReport } from '@/features/connection/api/check-connection'
-import { ok } from '@/lib/outcome'
+import { info, ok } from '@/lib/outcome'
 import { getSettings, saveSettings, type Settings } from '@/lib/settings'
 
-type Props = { open: boolean; onClose: () => void }
+type Props = { open: boolean; onClose: () => void; onSavedAnyway?: (s: Settings) => void }
 
 /** API base URL and key. Save tests the connection first and says what it found; it saves at once
  *  only when every check passed ("Save anyway" is there for an API that is down right now). */
-export function SettingsDialog({ open, onClose }: Props) {
+export function SettingsDialog({ open, onClose, onSavedAnyway }: Props) {
   return (
     <Dialog open={open} title="Connection settings" onClose={onClose}>
-      <SettingsForm onSaved={onClose} />
+      <SettingsForm onSaved={onClose} onSavedAnyway={onSavedAnyway} />
     </Dialog>
   )
 }
 
-function SettingsForm({ onSaved }: { onSaved: () => void }) {
+function SettingsForm({ onSaved, onSavedAnyway }: { onSaved: () => void; onSavedAnyway?: (s: Settings) => void }) {
   const [draft, setDraft] = useState(getSettings)
   const [showKey, setShowKey] = useState(false)
   const qc = useQueryClient()
   const test = useMutation({ mutationFn: checkConnection })
   const report = test.data && sameSettings(test.data.settings, draft) ? test.data : null
 
+  // Saved anyway: the failing check is what the banner shows (no green "saved" over a red banner).
   const commit = (r: ConnectionReport | null) => {
     const next = r?.settings ?? draft
+    if (!r) onSavedAnyway?.(next)
     saveSettings(next)
-    if (r) qc.setQueryData(connectionQuery(next).queryKey, r)
+    const known = r ?? (test.data && sameSettings(test.data.settings, next) ? test.data : null)
+    if (known) qc.setQueryData(connectionQuery(next).queryKey, known)
     void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'connection' })
-    toast(ok(r?.health ? `Connected to stage ${r.health.stage}: settings saved.` : 'Settings saved (not verified).'))
+    toast(r?.health ? ok(`Connected to stage ${r.health.stage}: settings saved.`) : info('Settings saved without a working connection: the banner says what failed.'))
     onSaved()
   }
   const save = (e: FormEvent) => {

@@ -19,3 +19,6 @@ export async function exportCustomers(
 /** RFC 4180 CSV with a header row. IDs need no quoting (the ID rule has no comma or quote). */
 export const toCsv = (rows: Customer[]) =>
   ['customer_id,created_at,source', ...rows.map((c) => `${c.id},${c.createdAt},${c.source}`)].join('\r\n') + '\r\n'
+
+/** customer-ids-<what>-<date>.csv: what was exported and when (the UTC date, as the times inside). */
+export const exportFileName = (what: string) => `customer-ids-${what}-${new Date().toISOString().slice(0, 10)}.csv`

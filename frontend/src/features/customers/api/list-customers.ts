@@ -23,18 +23,24 @@ export function listCustomers(query: { prefix?: string; cursor?: string | null; 
 
 export const customerKeys = {
   all: ['customers'] as const,
+  lists: ['customers', 'list'] as const,
   pages: (prefix: string, size: number) => ['customers', 'list', prefix, size] as const,
 }
 
+/** A page, and how many rows the pages before it held: the API may answer a page short (it stops
+ *  early to answer in time, with a cursor for the rest), so row numbers cannot be page × size. */
+export type ListedPage = CustomerPage & { offset: number }
+
 /** Page `page` (1-based) of a search. The API pages by cursor, so page n asks the cache for page
- *  n-1's cursor (fetching it when missing): a reloaded or shared link to page 3 just works. */
+ *  n-1 (fetching it when missing): a reloaded or shared link to page 3 just works. */
 export function pageQuery(qc: QueryClient, prefix: string, size: number, page: number) {
   return queryOptions({
     queryKey: [...customerKeys.pages(prefix, size), page] as const,
-    queryFn: async ({ signal }): Promise<CustomerPage> => {
-      const cursor = page > 1 ? (await qc.fetchQuery(pageQuery(qc, prefix, size, page - 1))).nextCursor : null
-      if (page > 1 && !cursor) return { items: [], nextCursor: null, cutShort: false }
-      return listCustomers({ prefix, cursor, limit: size }, signal)
+    queryFn: async ({ signal }): Promise<ListedPage> => {
+      const prev = page > 1 ? await qc.fetchQuery(pageQuery(qc, prefix, size, page - 1)) : null
+      const offset = prev ? prev.offset + prev.items.length : 0
+      if (prev && !prev.nextCursor) return { items: [], nextCursor: null, cutShort: false, offset }
+      return { ...(await listCustomers({ prefix, cursor: prev?.nextCursor, limit: size }, signal)), offset }
     },
     placeholderData: keepPreviousData,
   })

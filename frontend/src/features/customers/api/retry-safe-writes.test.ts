@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createCustomersBatch } from '@/features/customers/api/create-customers-batch'
+import { planChunks, sendChunk } from '@/features/customers/api/create-customers-batch'
 import { installFakeApi } from '@/test/fake-api'
+import { BATCH_MAX_IDS } from '@/types/limits'
 
 /** The fake answers the first POST with `status` (Retry-After: 1), then behaves. */
 function busyOnce(status: number, code: string) {
@@ -27,11 +28,16 @@ describe('retry-safe writes', () => {
     [503, 'service_unavailable'],
   ])('retries a chunk after %i %s with the same Idempotency-Key', async (status, code) => {
     const fake = busyOnce(status, code)
-    const r = await createCustomersBatch(['r-1', 'r-2'], new AbortController().signal, () => {})
+    const [chunk] = planChunks(['r-1', 'r-2'])
+    const r = await sendChunk(chunk!)
     expect(r.created).toEqual(['r-1', 'r-2'])
     const keys = fake.requests.filter((q) => q.method === 'POST').map((q) => q.headers.get('idempotency-key'))
-    expect(keys).toHaveLength(2)
-    expect(keys[0]).toBeTruthy()
-    expect(keys[1]).toBe(keys[0])
+    expect(keys).toEqual([chunk!.key, chunk!.key])
+  })
+
+  it('plans chunks of the API batch limit, each with its own key', () => {
+    const chunks = planChunks(Array.from({ length: BATCH_MAX_IDS * 2 + 1 }, (_, i) => `id-${i}`))
+    expect(chunks.map((c) => c.ids.length)).toEqual([BATCH_MAX_IDS, BATCH_MAX_IDS, 1])
+    expect(new Set(chunks.map((c) => c.key)).size).toBe(3)
   })
 })

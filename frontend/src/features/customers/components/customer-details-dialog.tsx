@@ -1,13 +1,18 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect } from 'react'
 import { CopyButton } from '@/components/ui/copy-button'
 import { Dialog } from '@/components/ui/dialog'
 import { customerQuery } from '@/features/customers/api/get-customer'
+import { idSubmissionsQuery } from '@/features/customers/api/list-id-submissions'
+import { customerKeys } from '@/features/customers/api/list-customers'
+import { ApiError } from '@/lib/api-client'
 import { formatTime } from '@/lib/format'
 import { failure } from '@/lib/outcome'
+import { SUBMISSIONS_LIMIT_MAX } from '@/types/limits'
 
 type Props = { id: string | null; onClose: () => void; onDelete: (id: string) => void }
 
-/** The stored record of one ID, read fresh (GET /customers/{id}). */
+/** The stored record of one ID, read fresh (GET /customers/{id}), and its workflow submissions. */
 export function CustomerDetailsDialog({ id, onClose, onDelete }: Props) {
   return (
     <Dialog open={id !== null} title="Customer ID details" onClose={onClose}>
@@ -18,6 +23,13 @@ export function CustomerDetailsDialog({ id, onClose, onDelete }: Props) {
 
 function Details({ id, onDelete }: { id: string; onDelete: (id: string) => void }) {
   const q = useQuery(customerQuery(id))
+  const qc = useQueryClient()
+  const gone = q.error instanceof ApiError && q.error.code === 'not_found'
+  // Deleted elsewhere: the list is read again, and the row leaves it.
+  useEffect(() => {
+    if (gone) void qc.invalidateQueries({ queryKey: customerKeys.lists })
+  }, [gone, qc])
+  const value = (v: string | undefined) => v ?? (q.isPending ? '…' : '–')
   return (
     <>
       <dl className="details">
@@ -27,16 +39,41 @@ function Details({ id, onDelete }: { id: string; onDelete: (id: string) => void 
           <CopyButton value={id} what="customer ID" />
         </dd>
         <dt>Created</dt>
-        <dd>{q.data ? formatTime(q.data.createdAt) : '…'}</dd>
+        <dd>{value(q.data && formatTime(q.data.createdAt))}</dd>
         <dt>Source</dt>
-        <dd>{q.data?.source ?? '…'}</dd>
+        <dd>{value(q.data?.source)}</dd>
       </dl>
-      <p role="status" className="muted min-h-5">
-        {q.isPending ? 'Loading…' : q.isError ? failure(q.error, id).text : ''}
+      <p role="status" className={gone ? 'mt-2 text-sm tone-error' : 'muted min-h-5'}>
+        {q.isPending ? 'Loading…' : gone ? `“${id}” no longer exists: it was deleted elsewhere.` : q.isError ? failure(q.error, id).text : ''}
       </p>
-      <div className="mt-3 flex justify-end">
-        <button type="button" className="btn btn-danger" onClick={() => onDelete(id)}>Delete…</button>
-      </div>
+      {q.data && <Submissions id={id} />}
+      {!gone && (
+        <div className="mt-3 flex justify-end">
+          <button type="button" className="btn btn-danger" onClick={() => onDelete(id)}>Delete</button>
+        </div>
+      )}
     </>
+  )
+}
+
+function Submissions({ id }: { id: string }) {
+  const q = useQuery(idSubmissionsQuery(id))
+  return (
+    <div className="mt-3 text-sm">
+      <h3 className="font-semibold">Workflow submissions</h3>
+      {q.isPending ? <p className="muted">Loading…</p>
+        : q.isError ? <p className="muted">Not available: {failure(q.error).text}</p>
+        : q.data.length === 0 ? <p className="muted">None among the latest {SUBMISSIONS_LIMIT_MAX} submissions.</p>
+        : (
+          <ul aria-label="Workflow submissions" className="grid gap-1">
+            {q.data.map((s) => (
+              <li key={s.submissionId} className="wrap-anywhere">
+                {formatTime(s.submittedAt)}: {s.status.toLowerCase()}{s.outcome && ` (${s.outcome.replace('_', ' ')})`}
+                <span className="muted"> · {s.submissionId}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+    </div>
   )
 }

@@ -1,77 +1,89 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useRef, useState } from 'react'
-import { ConfirmDialog } from '@/components/ui/confirm-dialog'
-import { toast } from '@/components/ui/toaster'
-import { useDeleteCustomer } from '@/features/customers/api/customer-mutations'
+import { useEffect, useRef, useState } from 'react'
 import { customerQuery } from '@/features/customers/api/get-customer'
 import { pageQuery } from '@/features/customers/api/list-customers'
 import { AddCustomerForm } from '@/features/customers/components/add-customer-form'
+import { BulkBar } from '@/features/customers/components/bulk-bar'
+import { BulkDeleteStatus } from '@/features/customers/components/bulk-delete-status'
 import { CustomerDetailsDialog } from '@/features/customers/components/customer-details-dialog'
-import { CustomerTable } from '@/features/customers/components/customer-table'
+import { CustomerTable, type Highlight } from '@/features/customers/components/customer-table'
 import { ExportDialog } from '@/features/customers/components/export-dialog'
+import { GoToId } from '@/features/customers/components/go-to-id'
 import { ImportDialog } from '@/features/customers/components/import-dialog'
 import { ListPager } from '@/features/customers/components/list-pager'
 import { ListStatus } from '@/features/customers/components/list-status'
 import { ListToolbar } from '@/features/customers/components/list-toolbar'
+import { setImportDialogOpen } from '@/features/customers/import/import-job'
+import { useSelection } from '@/features/customers/use-selection'
+import { useDeleteWithUndo } from '@/features/customers/use-delete-with-undo'
 import { useListLocation } from '@/features/customers/use-list-location'
-import { newIdempotencyKey } from '@/lib/idempotency'
-import { failure, ok } from '@/lib/outcome'
+import { formatCount } from '@/lib/format'
 
-type Open = { kind: 'details' | 'delete'; id: string } | { kind: 'import' | 'export' } | null
+type Open = { kind: 'details'; id: string } | { kind: 'export' } | null
 
-/** The main view: add, search, page through, and act on customer IDs. */
+/** The main view: add, search, go to an ID, page through, select, and act on customer IDs. */
 export function CustomerList() {
   const [loc, setLoc] = useListLocation()
   const [open, setOpen] = useState<Open>(null)
-  const [marked, setMarked] = useState<{ id: string; existed: boolean } | null>(null)
-  const justAdded = marked?.id ?? null
-  const heading = useRef<HTMLHeadingElement>(null)
+  const [marked, setMarked] = useState<Highlight | null>(null)
+  const tableTop = useRef<HTMLDivElement>(null)
   const qc = useQueryClient()
   const list = useQuery(pageQuery(qc, loc.q, loc.size, loc.page))
-  const remove = useDeleteCustomer()
+  const { removed, deleteNow } = useDeleteWithUndo((id) => setMarked({ id, label: 'restored' }))
   const items = list.data?.items ?? []
-  const onPage = !!justAdded && items.some((c) => c.id === justAdded)
-  const pinned = useQuery({ ...customerQuery(justAdded ?? ''), enabled: !!justAdded && !onPage && !list.isPlaceholderData })
-  const rows = pinned.data && !onPage ? [pinned.data, ...items] : items
+  // The row just added (or found) is pinned on top when it sorts onto another page.
+  const onPage = !!marked && items.some((c) => c.id === marked.id)
+  const pinned = useQuery({ ...customerQuery(marked?.id ?? ''), enabled: !!marked && !onPage && !list.isPlaceholderData })
+  const rows = (pinned.data && !onPage ? [pinned.data, ...items] : items).filter((c) => !removed.has(c.id))
+  const selection = useSelection(rows.map((c) => c.id), `${loc.q}|${loc.size}|${loc.page}`)
+  const hasNext = !!list.data?.nextCursor && !list.isPlaceholderData
+  const range = list.data?.items.length ? `rows ${formatCount(list.data.offset + 1)}–${formatCount(list.data.offset + list.data.items.length)}` : undefined
 
-  const focusHeading = () => requestAnimationFrame(() => heading.current?.focus())
-  const confirmDelete = (id: string) => {
-    setOpen(null)
-    focusHeading() // its row is about to go: focus must not fall to <body>
-    remove.mutate({ id, key: newIdempotencyKey() }, {
-      onSuccess: () => toast(ok(`Deleted “${id}”.`)),
-      onError: (err) => toast(failure(err, id)),
-    })
+  // A page change from the lower pager goes back up to the table's top, focus with it.
+  const turn = (where: 'top' | 'bottom') => (page: number) => {
+    setLoc({ page }, true)
+    if (where === 'bottom') {
+      tableTop.current?.scrollIntoView({ block: 'start' })
+      tableTop.current?.querySelector<HTMLElement>(`[data-go="${page > loc.page ? 'next' : page === 1 ? 'first' : 'previous'}"]`)?.focus()
+    }
   }
+  useEffect(() => {
+    setMarked((m) => (m && loc.q && !m.id.startsWith(loc.q) ? null : m))
+  }, [loc.q])
 
   return (
     <section aria-labelledby="list-h" className="card grid min-w-0 gap-3">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <h2 id="list-h" ref={heading} tabIndex={-1} data-focus-fallback className="w-full text-xl font-semibold">Customer IDs</h2>
-        <AddCustomerForm onAdded={(id, existed) => setMarked({ id, existed })} />
-        <div className="flex gap-2 sm:pb-6">
-          <button type="button" className="btn" onClick={() => setOpen({ kind: 'import' })}>Import…</button>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <h2 id="list-h" tabIndex={-1} data-focus-fallback className="w-full text-xl font-semibold">Customer IDs</h2>
+        <AddCustomerForm onAdded={(id, existed) => setMarked({ id, label: existed ? 'already there' : 'just added' })} />
+        <div className="flex gap-2 sm:pt-6">
+          <button type="button" className="btn" onClick={() => setImportDialogOpen(true)}>Import…</button>
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'export' })}>Export CSV…</button>
         </div>
       </div>
-      <ListToolbar loc={loc} onChange={(patch) => setLoc({ ...patch, page: 1 })} />
+      <div className="flex flex-wrap items-start gap-3">
+        <ListToolbar loc={loc} onChange={(patch) => setLoc({ ...patch, page: 1 })} />
+        <GoToId onFound={(id) => (setLoc({ q: id, page: 1 }, true), setMarked({ id, label: 'found' }))} />
+      </div>
       <ListStatus query={list} loc={loc} onRetry={() => void list.refetch()} />
-      {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
-      {rows.length > 0 && (
-        <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-          <CustomerTable rows={rows} highlight={marked} busy={list.isFetching}
-            onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={(id) => setOpen({ kind: 'delete', id })} />
-        </div>
-      )}
-      {(loc.page > 1 || !!list.data?.nextCursor) && (
-        <ListPager page={loc.page} hasNext={!!list.data?.nextCursor && !list.isPlaceholderData} onPage={(page) => setLoc({ page })} />
-      )}
+      <BulkDeleteStatus />
+      {selection.size > 0 && <BulkBar rows={rows.filter((c) => selection.has(c.id))} onClear={selection.clear} />}
+      <div ref={tableTop} className="grid min-w-0 gap-3">
+        {(loc.page > 1 || hasNext) && <ListPager where="top" page={loc.page} hasNext={hasNext} onPage={turn('top')} range={range} />}
+        {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
+        {rows.length > 0 && (
+          <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
+            <CustomerTable rows={rows} highlight={marked} busy={list.isFetching} selected={selection.ids} onSelect={selection.toggle}
+              onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={(id) => deleteNow(id, rows.map((c) => c.id))} />
+          </div>
+        )}
+        {(loc.page > 1 || hasNext) && rows.length > 10 && (
+          <ListPager where="bottom" page={loc.page} hasNext={hasNext} onPage={turn('bottom')} range={range} />
+        )}
+      </div>
       <CustomerDetailsDialog id={open?.kind === 'details' ? open.id : null} onClose={() => setOpen(null)}
-        onDelete={(id) => setOpen({ kind: 'delete', id })} />
-      <ConfirmDialog open={open?.kind === 'delete'} title={`Delete “${open?.kind === 'delete' ? open.id : ''}”?`}
-        body="The customer ID is removed for good: this cannot be undone." confirmLabel="Delete"
-        onConfirm={() => open?.kind === 'delete' && confirmDelete(open.id)} onClose={() => setOpen(null)} />
-      <ImportDialog open={open?.kind === 'import'} onClose={() => setOpen(null)} />
+        onDelete={(id) => (setOpen(null), deleteNow(id, rows.map((c) => c.id)))} />
+      <ImportDialog />
       <ExportDialog open={open?.kind === 'export'} prefix={loc.q} onClose={() => setOpen(null)} />
     </section>
   )

@@ -1,24 +1,42 @@
+import { type MouseEvent, useEffect, useRef } from 'react'
 import { CopyButton } from '@/components/ui/copy-button'
 import { InfoIcon, TrashIcon } from '@/components/ui/icons'
 import type { Customer } from '@/features/customers/api/list-customers'
 import { formatTime } from '@/lib/format'
 
+export type Highlight = { id: string; label: string }
+
 type Props = {
   rows: Customer[]
-  /** The row the person just added, or tried to add and found already there. */
-  highlight: { id: string; existed: boolean } | null
+  /** The row the person just added, found, or tried to add and found already there. */
+  highlight: Highlight | null
   busy: boolean
+  selected: ReadonlySet<string>
+  /** One row (`range`: from the last one toggled to this one, as shift-click does), or all (`id` null). */
+  onSelect: (id: string | null, on: boolean, range: boolean) => void
   onDetails: (id: string) => void
   onDelete: (id: string) => void
 }
 
-/** The page of IDs. Long IDs truncate on one line (never broken mid-token); the full value shows
- *  on hover (title) and while any of the row's buttons has focus. */
-export function CustomerTable({ rows, highlight, busy, onDetails, onDelete }: Props) {
+/** The page of IDs. Long IDs truncate on one line, except the highlighted row's, which wraps so its
+ *  ID is read whole on a phone; the full value shows on hover and while a row's control has
+ *  keyboard focus. Times are UTC, as in the export. */
+export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDetails, onDelete }: Props) {
+  const marked = useRef<HTMLTableRowElement>(null)
+  useEffect(() => {
+    marked.current?.scrollIntoView({ block: 'nearest' })
+  }, [highlight])
+  const all = rows.length > 0 && rows.every((c) => selected.has(c.id))
+  const some = !all && rows.some((c) => selected.has(c.id))
+  const tick = (id: string) => (e: MouseEvent<HTMLInputElement>) => onSelect(id, e.currentTarget.checked, e.shiftKey)
   return (
     <table className="data-table" aria-label="Customer IDs" aria-busy={busy}>
       <thead>
         <tr>
+          <th scope="col" className="w-9">
+            <input type="checkbox" aria-label="Select every row on this page" checked={all}
+              ref={(el) => void (el && (el.indeterminate = some))} onChange={(e) => onSelect(null, e.target.checked, false)} />
+          </th>
           <th scope="col">ID</th>
           <th scope="col" className="hidden w-48 md:table-cell">Created</th>
           <th scope="col" className="hidden w-24 sm:table-cell">Source</th>
@@ -26,28 +44,35 @@ export function CustomerTable({ rows, highlight, busy, onDetails, onDelete }: Pr
         </tr>
       </thead>
       <tbody>
-        {rows.map((c) => (
-          <tr key={c.id} className={c.id === highlight?.id ? 'row-new' : undefined}>
-            <td className="id-cell">
-              <div className="flex min-w-0 items-center gap-2">
-                <span className="id-text" title={c.id}>{c.id}</span>
-                {c.id === highlight?.id && <span className="badge">{highlight.existed ? 'already there' : 'just added'}</span>}
-              </div>
-              <span className="id-tip" aria-hidden="true">{c.id}</span>
-            </td>
-            <td className="hidden md:table-cell">{formatTime(c.createdAt)}</td>
-            <td className="hidden sm:table-cell">{c.source}</td>
-            <td className="text-right whitespace-nowrap">
-              <CopyButton value={c.id} what="customer ID" />
-              <button type="button" className="btn-icon" aria-label={`Details of ${c.id}`} title="Details" onClick={() => onDetails(c.id)}>
-                <InfoIcon />
-              </button>
-              <button type="button" className="btn-icon btn-icon-danger" aria-label={`Delete ${c.id}`} title="Delete" onClick={() => onDelete(c.id)}>
-                <TrashIcon />
-              </button>
-            </td>
-          </tr>
-        ))}
+        {rows.map((c) => {
+          const lit = c.id === highlight?.id
+          return (
+            <tr key={c.id} ref={lit ? marked : undefined} tabIndex={-1} data-row-id={c.id}
+              className={`${lit ? 'row-new' : ''} ${selected.has(c.id) ? 'row-selected' : ''}`}>
+              <td>
+                <input type="checkbox" aria-label={`Select ${c.id}`} checked={selected.has(c.id)} onChange={() => {}} onClick={tick(c.id)} />
+              </td>
+              <td className="id-cell">
+                <div className={`flex min-w-0 gap-x-2 ${lit ? 'flex-wrap items-start' : 'items-center'}`}>
+                  <span className={lit ? 'id-text-whole' : 'id-text'} title={c.id}>{c.id}</span>
+                  {lit && <span className="badge">{highlight.label}</span>}
+                </div>
+                {!lit && <span className="id-tip" aria-hidden="true">{c.id}</span>}
+              </td>
+              <td className="hidden md:table-cell">{formatTime(c.createdAt)}</td>
+              <td className="hidden sm:table-cell">{c.source}</td>
+              <td className="text-right whitespace-nowrap">
+                <CopyButton value={c.id} what="customer ID" />
+                <button type="button" className="btn-icon" aria-label={`Details of ${c.id}`} title="Details" onClick={() => onDetails(c.id)}>
+                  <InfoIcon />
+                </button>
+                <button type="button" className="btn-icon btn-icon-danger" aria-label={`Delete ${c.id}`} title="Delete" onClick={() => onDelete(c.id)}>
+                  <TrashIcon />
+                </button>
+              </td>
+            </tr>
+          )
+        })}
       </tbody>
     </table>
   )

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react'
 import { Dialog } from '@/components/ui/dialog'
 import { toast } from '@/components/ui/toaster'
-import { exportCustomers, toCsv } from '@/features/customers/api/export-customers'
+import { exportCustomers, exportFileName, toCsv } from '@/features/customers/api/export-customers'
 import { downloadText } from '@/lib/download'
 import { formatCount } from '@/lib/format'
 import { failure, info, ok } from '@/lib/outcome'
@@ -22,7 +22,7 @@ export function ExportDialog({ open, prefix, onClose }: Props) {
     setCount(0)
     try {
       const rows = await exportCustomers(p, ctrl.signal, setCount)
-      downloadText(p ? `customer-ids-${p}.csv` : 'customer-ids.csv', toCsv(rows))
+      downloadText(exportFileName(p ? `prefix-${p}` : 'all'), toCsv(rows))
       toast(ok(`Exported ${formatCount(rows.length)} customer IDs.`))
       onClose()
     } catch (e) {
