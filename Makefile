@@ -6,10 +6,20 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PY_DEPS := $(VENV)/.synced
+JS_DEPS := $(FRONTEND)/node_modules/.synced
+# Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
+# than cores pays; each gets its own local stack, ports and tables (conftest.py).
+TEST_WORKERS ?= 4
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+# Independent steps at once, each one's output printed whole when it ends (never interleaved);
+# the first failure stops the rest from starting and fails the run.
+PARALLEL := $(MAKE) --no-print-directory -j 6 --output-sync=target
 STAGE ?= prod
 FRONTEND := frontend
 
-.PHONY: help deps chromium dev lint lint-openapi test-frontend test bench generate deploy clean
+.PHONY: help deps chromium dev lint lint-openapi test-frontend test check pytest pytest-quick bench generate \
+        deploy clean
 
 # The variables `make help` lists (each a "#:" line):
 #: API_PORT=8000                 make dev: the API (chalice local)
@@ -19,23 +29,24 @@ FRONTEND := frontend
 #: LOCAL_API_KEY=local-dev-key   make dev: the x-api-key the local API asks for
 #: LOCAL_SCHEDULE_SECONDS=5      make dev: how often @app.schedule functions run locally
 #: STAGE=prod                    make deploy: the stage to deploy
+#: TEST_WORKERS=4                make test/check: pytest processes (each runs its own local stack)
 
 help: ## list the targets and the variables they read
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@printf '\nVariables, e.g. make dev API_PORT=8100 SEED=1:\n'
 	@sed -n 's/^#: /  /p' $(MAKEFILE_LIST)
 
-$(VENV)/.synced: requirements-dev.txt requirements.txt
+$(PY_DEPS): requirements-dev.txt requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.txt
 	@touch $@
 
-$(FRONTEND)/node_modules/.synced: $(FRONTEND)/package-lock.json
+$(JS_DEPS): $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(VENV)/.synced $(FRONTEND)/node_modules/.synced
+deps: $(PY_DEPS) $(JS_DEPS)
 
 chromium: ## install Debian's Chromium for the browser tests, when missing
 	@command -v chromium >/dev/null || { \
@@ -46,20 +57,31 @@ chromium: ## install Debian's Chromium for the browser tests, when missing
 dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs)
 	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed)
 
-lint: deps ## ruff and mypy (strict) on the Python
+lint: $(PY_DEPS) ## ruff and mypy (strict) on the Python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules (warnings fail)
+lint-openapi: $(PY_DEPS) $(JS_DEPS) ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules (warnings fail)
 	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
 	cd $(FRONTEND) && npm run --silent lint:api
 
-test-frontend: deps ## the console: generated types up to date, tsc, ESLint, Vitest
+test-frontend: $(JS_DEPS) ## the console: generated types up to date, tsc, ESLint, Vitest
 	cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 
-test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, functional, integration, infra, browser
-	$(PY) -m backend.deploy.checkov install  # checkov's own venv (.venv-checkov): it pins another boto3
-	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider
+test: ## every test: lint, unit, functional, integration, infra, browser (about 5 min)
+	@$(PARALLEL) lint lint-openapi test-frontend pytest
+	@echo "make test: every step passed"
+
+check: ## the edit loop (under a minute): ruff, mypy, unit and functional tests
+	@$(PARALLEL) lint pytest-quick
+	@echo "make check: every step passed"
+
+# checkov's own venv (.venv-checkov, it pins another boto3) is installed by the test that runs it.
+pytest: $(PY_DEPS) $(JS_DEPS) chromium ## every pytest test (TEST_WORKERS processes)
+	$(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
+
+pytest-quick: $(PY_DEPS)
+	$(PYTEST) tests/unit tests/functional
 
 bench: deps ## benchmarks; the latest figures are in docs/benchmarks.md
 	$(PY) bench/api_bench.py
