@@ -6,17 +6,19 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+STAGE ?= prod
+FRONTEND := frontend
 PY_DEPS := $(VENV)/.synced
 JS_DEPS := $(FRONTEND)/node_modules/.synced
 # Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
 # than cores pays; each gets its own local stack, ports and tables (conftest.py).
 TEST_WORKERS ?= 4
-PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 # Independent steps at once, each one's output printed whole when it ends (never interleaved);
 # the first failure stops the rest from starting and fails the run.
 PARALLEL := $(MAKE) --no-print-directory -j 6 --output-sync=target
-STAGE ?= prod
-FRONTEND := frontend
+# Alongside pytest, the other steps yield the CPU to it: some of its tests hold answers to a time budget.
+SIDE :=
 
 .PHONY: help deps chromium dev lint lint-openapi test-frontend test check pytest pytest-quick bench generate \
         deploy clean
@@ -30,6 +32,7 @@ FRONTEND := frontend
 #: LOCAL_SCHEDULE_SECONDS=5      make dev: how often @app.schedule functions run locally
 #: STAGE=prod                    make deploy: the stage to deploy
 #: TEST_WORKERS=4                make test/check: pytest processes (each runs its own local stack)
+#: PYTEST_ARGS=                  make test/check: more pytest options, e.g. --durations=30
 
 help: ## list the targets and the variables they read
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,8 +45,10 @@ $(PY_DEPS): requirements-dev.txt requirements.txt
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.txt
 	@touch $@
 
+# --prefer-offline: what the lockfile pins comes from npm's cache when it is there (integrity still
+# checked) instead of asking the registry about every package first.
 $(JS_DEPS): $(FRONTEND)/package-lock.json
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(FRONTEND) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: $(PY_DEPS) $(JS_DEPS)
@@ -58,22 +63,23 @@ dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs)
 	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed)
 
 lint: $(PY_DEPS) ## ruff and mypy (strict) on the Python
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+	$(SIDE) $(VENV)/bin/ruff check .
+	$(SIDE) $(VENV)/bin/mypy
 
 lint-openapi: $(PY_DEPS) $(JS_DEPS) ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules (warnings fail)
 	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
 	cd $(FRONTEND) && npm run --silent lint:api
 
 test-frontend: $(JS_DEPS) ## the console: generated types up to date, tsc, ESLint, Vitest
-	cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+	cd $(FRONTEND) && $(SIDE) sh -c 'npm run --silent check:api && npm run --silent typecheck && \
+	  npm run --silent lint && npm run --silent test'
 
 test: ## every test: lint, unit, functional, integration, infra, browser (about 5 min)
-	@$(PARALLEL) lint lint-openapi test-frontend pytest
+	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend pytest
 	@echo "make test: every step passed"
 
 check: ## the edit loop (under a minute): ruff, mypy, unit and functional tests
-	@$(PARALLEL) lint pytest-quick
+	@$(PARALLEL) SIDE="nice -n 10" lint pytest-quick
 	@echo "make check: every step passed"
 
 # checkov's own venv (.venv-checkov, it pins another boto3) is installed by the test that runs it.
