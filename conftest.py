@@ -18,8 +18,9 @@ is a run of consecutive tests of one module, except that all of frontend/e2e is 
 and one Chromium, not one per process). The deploy tests share one build across processes (the
 `built` fixture's lock). Within each half of the collection, the units known to be long
 (LONG_FIRST) come first, so they start early and the short ones fill the other processes around
-them. A new test fits by itself: it lands in its module's unit, and its use of the `stack` fixture
-puts it in the right half.
+them (not test_readiness.py: it holds a first request to the time budget, so it stays out of the
+crowd of stacks starting at once). A new test fits by itself: it lands in its module's unit, and
+its use of the `stack` fixture puts it in the right half.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ SHARED_UNITS = ("frontend/e2e/",)
 LONG_FIRST = (
     "tests/infra/test_bundle.py",  # builds both stages (deploy.sh --dry-run) for every deploy test
     "tests/integration/test_dev_command.py",  # each test starts `make dev`
-    "tests/integration/test_readiness.py",
     "tests/infra/test_templates.py",  # cfn-lint, template by template
     "tests/functional/test_workflow_recovery.py",
     "frontend/e2e/",
