@@ -280,7 +280,7 @@ def test_an_outage_of_the_data_store_within_the_retry_budget_delays_a_submission
     # GIVEN a machine whose retry budget rides out the outage, as production's rides out 60 s
     assert SHORT_BUDGET.rides_out(SHORT_OUTAGE_SECONDS)
     short = definition.substitute(json.dumps(definition.definition(SHORT_BUDGET)), TABLES)
-    client("stepfunctions").update_state_machine(stateMachineArn=flow.machine, definition=short)
+    clients().client("stepfunctions").update_state_machine(stateMachineArn=flow.machine, definition=short)
     # AND a submission whose execution meets a data store that hangs every write for the outage
     cid, sid = start_on_a_frozen_store(flow, store_freezer)
     frozen_at = time.monotonic()
