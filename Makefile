@@ -8,9 +8,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAGE ?= prod
 FRONTEND := frontend
+PY_DEPS := $(VENV)/.synced
+JS_DEPS := $(FRONTEND)/node_modules/.synced
+# Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
+# than cores pays; each gets its own local stack, ports and tables (conftest.py).
+TEST_WORKERS ?= 4
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
+# Independent steps at once, each one's output printed whole when it ends (never interleaved);
+# the first failure stops the rest from starting and fails the run.
+PARALLEL := $(MAKE) --no-print-directory -j 6 --output-sync=target
+# Alongside pytest, the other steps yield the CPU to it: some of its tests hold answers to a time budget.
+SIDE :=
 
-.PHONY: help deps chromium dev lint lint-openapi test-frontend test bench generate deploy clean
-.PHONY: smoke rollback-console
+.PHONY: help deps chromium dev lint lint-openapi test-frontend test check pytest pytest-quick bench generate \
+        deploy clean smoke rollback-console
 
 # The variables `make help` lists (each a "#:" line):
 #: API_PORT=8000                 make dev: the API (chalice local)
@@ -24,23 +35,27 @@ FRONTEND := frontend
 #: STAGE=prod                    make deploy: the stage to deploy
 #: API_URL=https://…/api         make smoke: the deployed API to check (SMOKE_API_KEY=its key, from the env)
 #: CONSOLE_URL=https://…         make smoke: also check the console there (index.html, security headers)
+#: TEST_WORKERS=4                make test/check: pytest processes (each runs its own local stack)
+#: PYTEST_ARGS=                  make test/check: more pytest options, e.g. --durations=30
 
 help: ## list the targets and the variables they read
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@printf '\nVariables, e.g. make dev API_PORT=8100 SEED=1:\n'
 	@sed -n 's/^#: /  /p' $(MAKEFILE_LIST)
 
-$(VENV)/.synced: requirements-dev.txt requirements.txt
+$(PY_DEPS): requirements-dev.txt requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.txt
 	@touch $@
 
-$(FRONTEND)/node_modules/.synced: $(FRONTEND)/package-lock.json
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+# --prefer-offline: what the lockfile pins comes from npm's cache when it is there (integrity still
+# checked) instead of asking the registry about every package first.
+$(JS_DEPS): $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(VENV)/.synced $(FRONTEND)/node_modules/.synced
+deps: $(PY_DEPS) $(JS_DEPS)
 
 chromium: ## install Debian's Chromium for the browser tests, when missing
 	@command -v chromium >/dev/null || { \
@@ -51,20 +66,32 @@ chromium: ## install Debian's Chromium for the browser tests, when missing
 dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs, FRESH=1 starts clean)
 	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed) $(if $(filter 1,$(FRESH)),--fresh)
 
-lint: deps ## ruff and mypy (strict) on the Python
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+lint: $(PY_DEPS) ## ruff and mypy (strict) on the Python
+	$(SIDE) $(VENV)/bin/ruff check .
+	$(SIDE) $(VENV)/bin/mypy
 
-lint-openapi: deps ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules (warnings fail)
+lint-openapi: $(PY_DEPS) $(JS_DEPS) ## the OpenAPI document: openapi-spec-validator, then Redocly's recommended rules (warnings fail)
 	$(PY) -m openapi_spec_validator chalicelib/api/openapi.json
 	cd $(FRONTEND) && npm run --silent lint:api
 
-test-frontend: deps ## the console: generated types up to date, tsc, ESLint, Vitest
-	cd $(FRONTEND) && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+test-frontend: $(JS_DEPS) ## the console: generated types up to date, tsc, ESLint, Vitest
+	cd $(FRONTEND) && $(SIDE) sh -c 'npm run --silent check:api && npm run --silent typecheck && \
+	  npm run --silent lint && npm run --silent test'
 
-test: deps chromium lint lint-openapi test-frontend ## every test: lint, unit, functional, integration, infra, browser
-	$(PY) -m backend.deploy.checkov install  # checkov's own venv (.venv-checkov): it pins another boto3
-	$(PY) -m pytest tests $(wildcard $(FRONTEND)/e2e) -p no:cacheprovider
+test: ## every test: lint, unit, functional, integration, infra, browser (about 5 min)
+	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend pytest
+	@echo "make test: every step passed"
+
+check: ## the edit loop (under a minute): ruff, mypy, unit and functional tests
+	@$(PARALLEL) SIDE="nice -n 10" lint pytest-quick
+	@echo "make check: every step passed"
+
+# checkov's own venv (.venv-checkov, it pins another boto3) is installed by the test that runs it.
+pytest: $(PY_DEPS) $(JS_DEPS) chromium ## every pytest test (TEST_WORKERS processes)
+	$(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
+
+pytest-quick: $(PY_DEPS)
+	$(PYTEST) tests/unit tests/functional
 
 bench: deps ## benchmarks; the latest figures are in docs/benchmarks.md
 	$(PY) bench/api_bench.py
@@ -77,15 +104,15 @@ generate: deps ## rewrite every generated file from its source (a test fails whi
 	$(PY) -m workflow
 	$(PY) -m backend.deploy.policies
 
-deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
-	./deploy.sh --stage $(STAGE)
-
 smoke: $(VENV)/.synced ## check a deployed stage: make smoke STAGE=dev API_URL=https://…/api
 	$(if $(API_URL),,$(error make smoke needs API_URL=<the stage's API URL>, and SMOKE_API_KEY in the environment))
 	$(PY) -m backend.deploy.smoke --stage $(STAGE) --api-url "$(API_URL)" $(if $(CONSOLE_URL),--console-url "$(CONSOLE_URL)")
 
 rollback-console: $(VENV)/.synced ## serve a stage's previous console release again: make rollback-console STAGE=prod
 	$(PY) -m backend.deploy rollback-console --stage $(STAGE)
+
+deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
+	./deploy.sh --stage $(STAGE)
 
 clean: ## remove local environments and build output
 	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments

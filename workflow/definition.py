@@ -13,12 +13,15 @@ Every step only calls DynamoDB, so each is a direct Step Functions integration: 
 for, cold-start or keep warm. What ASL cannot do (a regular expression; the item's derived
 attributes) our Python did before the start and passed in the input (chalicelib/workflow/executions.py).
 
-Riding out blips: any task failure or timeout is retried with exponential backoff for
-RETRY_BUDGET_SECONDS (no jitter, so the budget is a guarantee, not an average), enough for a
-60-second outage of the data store; errors that a retry cannot fix (a failed condition, a missing
-table) are not retried. A put that timed out may still have landed, so a retried put can fail its
-own `attribute_not_exists` condition: the item's `writeToken` (the submission ID) tells our own
-landed insert (`inserted`) from someone else's (`already_exists`).
+Riding out blips: any task failure or timeout is retried with exponential backoff (no jitter,
+so the budget is a guarantee, not an average); PRODUCTION's budget is enough for a 60-second
+outage of the data store. Errors that a retry cannot fix (a failed condition, a missing table) are
+not retried. The budget is a parameter of `definition()` so that a test can ride out a shorter
+outage on a shorter budget; what deploys is always PRODUCTION's.
+
+A put that timed out may still have landed, so a retried put can fail its own
+`attribute_not_exists` condition: the item's `writeToken` (the submission ID) tells our own landed
+insert (`inserted`) from someone else's (`already_exists`).
 
 Each Record* step writes the submission's final status, only while the submission is unfinished
 (an execution never overwrites a FAILED the API or the reconciler recorded), and removes the
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +49,58 @@ CHECKED_IN = ROOT / "workflow" / "customers-workflow.asl.json"
 SUBSTITUTIONS = ("CustomersTableName", "SubmissionsTableName")
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 
-TASK_TIMEOUT_SECONDS = 10
+
+@dataclass(frozen=True)
+class RetryBudget:
+    """How each step waits out a failing data store: each attempt may take `task_timeout_seconds`;
+    the waits between attempts grow from `interval_seconds` by `backoff_rate` up to
+    `max_delay_seconds`, `max_attempts` times; the whole execution ends after
+    `execution_timeout_seconds` (the reconciler resolves a submission whose execution timed out,
+    chalicelib/workflow/reconciler.py). Step Functions takes whole seconds only."""
+
+    task_timeout_seconds: int = 10
+    interval_seconds: int = 1
+    backoff_rate: int = 2
+    max_delay_seconds: int = 30
+    max_attempts: int = 8
+    execution_timeout_seconds: int = 180
+
+    def delays(self) -> list[int]:
+        """The waits between the attempts of one step, as Step Functions computes them (no jitter)."""
+        return [min(self.interval_seconds * self.backoff_rate**n, self.max_delay_seconds)
+                for n in range(self.max_attempts)]
+
+    def rides_out(self, outage_seconds: float) -> bool:
+        """Whether one step survives an outage of `outage_seconds` within the execution's timeout.
+
+        An outage that fails every attempt at once must still be retried after it ends (the waits
+        before the last one outlast it); one whose calls hang must end in time: attempts until
+        the outage ends, then the longest wait and one more attempt, and the steps after it."""
+        delays = self.delays()
+        retried_after_it = sum(delays) - delays[-1] > outage_seconds
+        worst_step = outage_seconds + self.max_delay_seconds + self.task_timeout_seconds
+        ends_in_time = worst_step + 3 * self.task_timeout_seconds < self.execution_timeout_seconds
+        return retried_after_it and ends_in_time
+
+    @classmethod
+    def of(cls, definition: dict[str, Any]) -> RetryBudget:
+        """The budget a generated definition carries (every task's is the same), read back from it."""
+        budgets = {cls._of_task(state, definition["TimeoutSeconds"])
+                   for state in definition["States"].values() if state["Type"] == "Task"}
+        if len(budgets) != 1:
+            raise ValueError(f"the tasks disagree on their retry budget: {budgets}")
+        return budgets.pop()
+
+    @classmethod
+    def _of_task(cls, task: dict[str, Any], execution_timeout: int) -> RetryBudget:
+        (transient,) = [r for r in task["Retry"] if r["ErrorEquals"] == TRANSIENT_ERRORS]
+        return cls(task_timeout_seconds=task["TimeoutSeconds"], interval_seconds=transient["IntervalSeconds"],
+                   backoff_rate=int(transient["BackoffRate"]), max_delay_seconds=transient["MaxDelaySeconds"],
+                   max_attempts=transient["MaxAttempts"], execution_timeout_seconds=execution_timeout)
+
+
 # Retries of one step: 1, 2, 4, 8, 16, 30, 30, 30 s apart (121 s in all, not counting the attempts).
-RETRY_INTERVAL_SECONDS = 1
-RETRY_BACKOFF_RATE = 2
-RETRY_MAX_DELAY_SECONDS = 30
-RETRY_MAX_ATTEMPTS = 8
-# Every step may sit out one 60-second blip with room to spare; the reconciler resolves a
-# submission whose execution timed out (chalicelib/workflow/reconciler.py).
-EXECUTION_TIMEOUT_SECONDS = 180
+PRODUCTION = RetryBudget()
 
 # Step Functions names a DynamoDB error "DynamoDB.<exception>". These say the request itself is
 # wrong (or lost a race): retrying cannot help. Everything else a task reports is retried.
@@ -66,41 +113,32 @@ PERMANENT_ERRORS = [
 TRANSIENT_ERRORS = ["States.TaskFailed", "States.Timeout"]
 
 
-def retry_delays() -> list[int]:
-    """The waits between the attempts of one step, as Step Functions computes them (no jitter)."""
-    return [min(RETRY_INTERVAL_SECONDS * RETRY_BACKOFF_RATE**n, RETRY_MAX_DELAY_SECONDS)
-            for n in range(RETRY_MAX_ATTEMPTS)]
-
-
-RETRY_BUDGET_SECONDS = sum(retry_delays())
-
-
 def _table(name: str) -> str:
     return "${" + name + "}"
 
 
-def _retry() -> list[dict[str, Any]]:
+def _retry(budget: RetryBudget) -> list[dict[str, Any]]:
     # Retriers are tried in order: the first whose ErrorEquals matches decides.
     return [
         {"ErrorEquals": PERMANENT_ERRORS, "MaxAttempts": 0},
         {
             "ErrorEquals": TRANSIENT_ERRORS,
-            "IntervalSeconds": RETRY_INTERVAL_SECONDS,
-            "BackoffRate": float(RETRY_BACKOFF_RATE),
-            "MaxAttempts": RETRY_MAX_ATTEMPTS,
-            "MaxDelaySeconds": RETRY_MAX_DELAY_SECONDS,
+            "IntervalSeconds": budget.interval_seconds,
+            "BackoffRate": float(budget.backoff_rate),
+            "MaxAttempts": budget.max_attempts,
+            "MaxDelaySeconds": budget.max_delay_seconds,
             "JitterStrategy": "NONE",
         },
     ]
 
 
-def _dynamodb(action: str, parameters: dict[str, Any], **rest: Any) -> dict[str, Any]:
+def _dynamodb(budget: RetryBudget, action: str, parameters: dict[str, Any], **rest: Any) -> dict[str, Any]:
     return {
         "Type": "Task",
         "Resource": f"arn:aws:states:::dynamodb:{action}",
         "Parameters": parameters,
-        "TimeoutSeconds": TASK_TIMEOUT_SECONDS,
-        "Retry": _retry(),
+        "TimeoutSeconds": budget.task_timeout_seconds,
+        "Retry": _retry(budget),
         **rest,
     }
 
@@ -109,7 +147,8 @@ def _catch_all() -> dict[str, Any]:
     return {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "RecordFailure"}
 
 
-def _record(status: str, outcome: str | None, error_path: str | None, **rest: Any) -> dict[str, Any]:
+def _record(budget: RetryBudget, status: str, outcome: str | None, error_path: str | None,
+            **rest: Any) -> dict[str, Any]:
     """Write the submission's final status (the same attributes chalicelib/workflow/store.py
     writes) and make it this step's output."""
     sets = ["#status = :status", "updatedAt = :updatedAt"]
@@ -134,6 +173,7 @@ def _record(status: str, outcome: str | None, error_path: str | None, **rest: An
     error_result = {"error": None} if error_path is None else {"error.$": "$.Attributes.error.S"}
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
     return _dynamodb(
+        budget,
         "updateItem",
         {
             "TableName": _table("SubmissionsTableName"),
@@ -163,8 +203,9 @@ def _ours(item_path: str, then: str) -> dict[str, Any]:
     }
 
 
-def _get_customer(result_path: str, **rest: Any) -> dict[str, Any]:
+def _get_customer(budget: RetryBudget, result_path: str, **rest: Any) -> dict[str, Any]:
     return _dynamodb(
+        budget,
         "getItem",
         {
             "TableName": _table("CustomersTableName"),
@@ -177,12 +218,13 @@ def _get_customer(result_path: str, **rest: Any) -> dict[str, Any]:
     )
 
 
-def definition() -> dict[str, Any]:
+def definition(budget: RetryBudget = PRODUCTION) -> dict[str, Any]:
+    """The state machine; `budget` is for tests that ride out a shorter outage (never deployed)."""
     return {
         "Comment": "customers-workflow: validate -> insert (never overwrites) -> record the outcome. "
         "Generated by `python -m workflow`; edit workflow/definition.py, not this file.",
         "StartAt": "CheckFormat",
-        "TimeoutSeconds": EXECUTION_TIMEOUT_SECONDS,
+        "TimeoutSeconds": budget.execution_timeout_seconds,
         "States": {
             "CheckFormat": {
                 "Type": "Choice",
@@ -190,7 +232,7 @@ def definition() -> dict[str, Any]:
                 "Choices": [{"Variable": "$.valid", "BooleanEquals": True, "Next": "CheckExists"}],
                 "Default": "RecordInvalid",
             },
-            "CheckExists": _get_customer("$.existing", Catch=[_catch_all()], Next="IsNew"),
+            "CheckExists": _get_customer(budget, "$.existing", Catch=[_catch_all()], Next="IsNew"),
             # Found with our token: inserted by this submission already (read the same way as below).
             "IsNew": {
                 "Type": "Choice",
@@ -201,6 +243,7 @@ def definition() -> dict[str, Any]:
                 "Default": "RecordAlreadyExists",
             },
             "Insert": _dynamodb(
+                budget,
                 "putItem",
                 {
                     "TableName": _table("CustomersTableName"),
@@ -218,7 +261,7 @@ def definition() -> dict[str, Any]:
                 ],
                 Next="RecordInserted",
             ),
-            "CheckOwnInsert": _get_customer("$.stored", Catch=[_catch_all()], Next="IsOwnInsert"),
+            "CheckOwnInsert": _get_customer(budget, "$.stored", Catch=[_catch_all()], Next="IsOwnInsert"),
             "IsOwnInsert": {
                 "Type": "Choice",
                 "Choices": [
@@ -227,11 +270,12 @@ def definition() -> dict[str, Any]:
                 ],
                 "Default": "RecordAlreadyExists",
             },
-            "RecordInserted": _record("SUCCEEDED", "inserted", None, End=True),
-            "RecordAlreadyExists": _record("SUCCEEDED", "already_exists", None, End=True),
-            "RecordInvalid": _record("FAILED", "invalid", "$.problem", End=True),
+            "RecordInserted": _record(budget, "SUCCEEDED", "inserted", None, End=True),
+            "RecordAlreadyExists": _record(budget, "SUCCEEDED", "already_exists", None, End=True),
+            "RecordInvalid": _record(budget, "FAILED", "invalid", "$.problem", End=True),
             "RecordFailure": _record(
-                "FAILED", None, "States.Format('{}: {}', $.failure.Error, $.failure.Cause)", Next="Failed"
+                budget, "FAILED", None, "States.Format('{}: {}', $.failure.Error, $.failure.Cause)",
+                Next="Failed",
             ),
             "Failed": {"Type": "Fail", "Error": "SubmissionFailed", "CausePath": "$.error"},
             "AlreadyRecorded": {

@@ -119,8 +119,14 @@ def screenshot() -> Callable[[Page, str], Path]:
     return save
 
 
+# The faulty API's time budget per request: a store that resets every connection is a 503 once it
+# is spent, and the console retries a few times before it says so. The browser tests are about what
+# the console shows, not the budget (tests/integration/test_faults.py holds the API to the stage's).
+FAULTY_API_BUDGET_SECONDS = 1
+
+
 @pytest.fixture(scope="module")
 def faulty_api(stack: DevStack) -> Iterator[FaultyApi]:
     """A second API on the session's data, through a fault proxy: its real 503s, on command."""
-    with running_faulty_api(stack) as api:
+    with running_faulty_api(stack, FAULTY_API_BUDGET_SECONDS) as api:
         yield api

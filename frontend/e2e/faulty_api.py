@@ -19,6 +19,6 @@ class FaultyApi:
 
 
 @contextmanager
-def running_faulty_api(stack: DevStack) -> Iterator[FaultyApi]:
-    with app_behind_proxy(stack) as (url, proxy):
+def running_faulty_api(stack: DevStack, request_budget_seconds: float | None = None) -> Iterator[FaultyApi]:
+    with app_behind_proxy(stack, request_budget_seconds) as (url, proxy):
         yield FaultyApi(url, proxy)

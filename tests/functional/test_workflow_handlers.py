@@ -8,6 +8,7 @@ change (shaped by the same function the local stack uses), to our Chalice handle
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from chalicelib.workflow.handlers import record_workflow_end, start_workflow
 from tests.clients import clients
 from tests.conftest import API_KEY
 from tests.functional.conftest import Api
+from tests.local_stage import local_stage_project
 from workflow.definition import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,15 +97,24 @@ class Flow:
         return [dict(execution) for execution in found]
 
 
+# How long a submission stays fresh for the reconciler and the status handler: the local stage's
+# RECONCILE_AFTER_SECONDS, shortened so that the tests that wait for a submission to go stale wait
+# seconds. chalice.test.Client sets the stage's variables on every request, so the shorter value
+# lives in a copy of the project's config.
+RECONCILE_AFTER_SECONDS = 3
+
+
 @contextmanager
 def running_flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
     monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), \
+            tempfile.TemporaryDirectory() as directory:
         clients().client("cloudformation").create_stack(
             StackName="data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text())
         from app import app
 
-        with Client(app, stage_name="local") as chalice_client:
+        project = local_stage_project(Path(directory), RECONCILE_AFTER_SECONDS=str(RECONCILE_AFTER_SECONDS))
+        with Client(app, stage_name="local", project_dir=str(project)) as chalice_client:
             yield Flow(Api(chalice_client))
 
 
@@ -114,9 +125,8 @@ def flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
 
 
 def settle_seconds() -> float:
-    """How long the status handler leaves a fresh abnormal end to the reconciler (local stage)."""
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-    return float(config["stages"]["local"]["environment_variables"]["RECONCILE_AFTER_SECONDS"]) + 0.1
+    """How long the status handler leaves a fresh abnormal end to the reconciler."""
+    return RECONCILE_AFTER_SECONDS + 0.1
 
 
 def customer(flow: Flow, customer_id: str) -> dict[str, Any]:

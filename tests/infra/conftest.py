@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from backend.deploy import checkov
 from backend.deploy.bundle import BUILD_LOCK
 from backend.local.unique import free_port
 
@@ -85,6 +86,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
             done.write_text(json.dumps(_dry_run_all(work)))
         outputs: dict[str, str] = json.loads(done.read_text())
     return {stage: Built(stage, work / stage, outputs[stage]) for stage in STAGES}
+
+
+@pytest.fixture(scope="session")
+def checkov_installed() -> None:
+    """checkov's own environment (.venv-checkov: it pins another boto3), created or found current.
+    Here rather than before the test run, so it installs while the other tests run; under a lock,
+    should two processes of one run ask at once."""
+    with (checkov.VENV.parent / ".venv-checkov.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        checkov.install()
 
 
 @pytest.fixture(params=STAGES)

@@ -12,7 +12,7 @@ from tests.infra.conftest import ROOT, STAGES, Built
 
 
 @pytest.fixture(scope="module")
-def failures(built: dict[str, Built]) -> list[dict[str, str]]:
+def failures(built: dict[str, Built], checkov_installed: None) -> list[dict[str, str]]:
     paths: list[Path] = [ROOT / "backend" / "infra" / name for name in templates.PIPELINE_TEMPLATES]
     for stage in STAGES:
         work = built[stage].work_dir

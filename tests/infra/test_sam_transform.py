@@ -18,7 +18,8 @@ EVENT_HANDLERS = ("StartWorkflow", "RecordWorkflowEnd", "ReconcileSubmissions")
 
 
 @pytest.fixture(scope="module")
-def expanded(built: dict[str, Built], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def expanded(built: dict[str, Built], tmp_path_factory: pytest.TempPathFactory,
+             checkov_installed: None) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for stage, build in built.items():
         target = tmp_path_factory.mktemp("sam") / f"{stage}.json"

@@ -18,6 +18,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -27,6 +28,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from backend.local.unique import free_port
+from tests.local_stage import local_stage_project
 
 if TYPE_CHECKING:
     from backend.local.devstack import DevStack
@@ -151,17 +153,25 @@ def _close(sock: socket.socket) -> None:
 
 
 @contextlib.contextmanager
-def app_behind_proxy(stack: DevStack) -> Iterator[tuple[str, FaultProxy]]:
+def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = None
+                     ) -> Iterator[tuple[str, FaultProxy]]:
     """A second `chalice local` of the app on the stack's data and key (allowing the console's
-    origin), whose AWS traffic goes through a FaultProxy: (its URL, the proxy)."""
+    origin), whose AWS traffic goes through a FaultProxy: (its URL, the proxy).
+
+    `request_budget_seconds` replaces the stage's REQUEST_BUDGET_SECONDS, for tests whose point is
+    not the budget: a 503 then comes sooner."""
     port = free_port()
-    with FaultProxy(stack.emulator_port) as proxy:
+    with FaultProxy(stack.emulator_port) as proxy, tempfile.TemporaryDirectory() as scratch:
+        project = ROOT
+        if request_budget_seconds is not None:
+            project = local_stage_project(Path(scratch), REQUEST_BUDGET_SECONDS=str(request_budget_seconds))
         env = {**os.environ, **stack.aws_env(), "AWS_ENDPOINT_URL": proxy.url,
-               "LOCAL_API_KEY": stack.api_key, "WEB_PORT": str(stack.web_port), "PYTHONUNBUFFERED": "1"}
+               "LOCAL_API_KEY": stack.api_key, "WEB_PORT": str(stack.web_port), "PYTHONUNBUFFERED": "1",
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         proc = subprocess.Popen(
             [sys.executable, "-m", "backend.local.gateway", "--stage", "local", "--host", "127.0.0.1",
              "--port", str(port), "--no-autoreload"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
             url = f"http://127.0.0.1:{port}"

@@ -106,17 +106,31 @@ def test_every_step_is_a_direct_dynamodb_integration_retried_with_backoff() -> N
         assert transient["JitterStrategy"] == "NONE", f"{name}: the budget must be a guarantee"
 
 
-def test_the_retry_budget_rides_out_a_60_second_outage_within_the_execution_timeout() -> None:
-    # GIVEN the waits Step Functions computes between the attempts of one step
-    delays = asl.retry_delays()
-    assert delays[:3] == [1, 2, 4] and max(delays) == asl.RETRY_MAX_DELAY_SECONDS
+def test_the_deployed_retry_budget_rides_out_a_60_second_outage_within_the_execution_timeout() -> None:
+    # GIVEN the budget the checked-in definition (what every stage deploys) carries in its tasks
+    budget = asl.RetryBudget.of(json.loads(asl.CHECKED_IN.read_text()))
+    assert budget == asl.PRODUCTION
+    # WHEN Step Functions computes the waits between the attempts of one step
+    delays = budget.delays()
+    assert delays[:3] == [1, 2, 4] and max(delays) == budget.max_delay_seconds
     # THEN an outage that fails every attempt at once is still retried 60 s after it began,
-    assert asl.RETRY_BUDGET_SECONDS - delays[-1] > 60
+    assert sum(delays) - delays[-1] > 60
     # and one step that sits out a 60 s outage of hung calls ends well before the execution's
     # timeout: attempts until the outage ends, then the longest wait and one more attempt.
-    worst_step = 60 + asl.RETRY_MAX_DELAY_SECONDS + asl.TASK_TIMEOUT_SECONDS
-    assert worst_step + 3 * asl.TASK_TIMEOUT_SECONDS < asl.EXECUTION_TIMEOUT_SECONDS
-    assert asl.definition()["TimeoutSeconds"] == asl.EXECUTION_TIMEOUT_SECONDS
+    worst_step = 60 + budget.max_delay_seconds + budget.task_timeout_seconds
+    assert worst_step + 3 * budget.task_timeout_seconds < budget.execution_timeout_seconds
+    assert budget.rides_out(60)
+
+
+def test_a_budget_rides_out_only_an_outage_it_outlasts() -> None:
+    # GIVEN a budget whose waits before its last attempt add up to 3 s, in a 30 s execution
+    short = asl.RetryBudget(task_timeout_seconds=1, interval_seconds=1, backoff_rate=1, max_delay_seconds=1,
+                            max_attempts=4, execution_timeout_seconds=30)
+    # THEN it rides out 2 s, not 3 s; and not even 2 s when the execution would time out first
+    assert short.rides_out(2) and not short.rides_out(3)
+    assert not asl.RetryBudget(**{**vars(short), "execution_timeout_seconds": 6}).rides_out(2)
+    # AND a definition generated with it carries it, for the tests that shorten their outage
+    assert asl.RetryBudget.of(asl.definition(short)) == short
 
 
 def test_the_insert_never_overwrites_and_a_failed_condition_checks_whose_item_it_is() -> None:
