@@ -20,6 +20,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    testTimeout: 20_000, // a ceiling, not a wait: see src/test/setup.ts
     unstubGlobals: true,
   },
 })

@@ -1,7 +1,11 @@
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { afterEach } from 'vitest'
 import { saveSettings } from '@/lib/settings'
+
+// `make test` runs these beside pytest on two cores, at a lower priority: a findBy* waits for its
+// condition and returns as soon as it holds, so a generous ceiling costs a passing test nothing.
+configure({ asyncUtilTimeout: 5000 })
 
 // jsdom has <dialog> but not its modal methods: enough of them for ConfirmDialog.
 if (!HTMLDialogElement.prototype.showModal) {
