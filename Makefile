@@ -12,7 +12,7 @@ PY_DEPS := $(VENV)/.synced
 JS_DEPS := $(FRONTEND)/node_modules/.synced
 # Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
 # than cores pays; each gets its own local stack, ports and tables (conftest.py).
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 3
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 # Independent steps at once, each one's output printed whole when it ends (never interleaved);
 # the first failure stops the rest from starting and fails the run.
@@ -35,7 +35,7 @@ SIDE :=
 #: STAGE=prod                    make deploy: the stage to deploy
 #: API_URL=https://…/api         make smoke: the deployed API to check (SMOKE_API_KEY=its key, from the env)
 #: CONSOLE_URL=https://…         make smoke: also check the console there (index.html, security headers)
-#: TEST_WORKERS=4                make test/check: pytest processes (each runs its own local stack)
+#: TEST_WORKERS=3                make test/check: pytest processes (each runs its own local stack)
 #: PYTEST_ARGS=                  make test/check: more pytest options, e.g. --durations=30
 
 help: ## list the targets and the variables they read

@@ -75,7 +75,7 @@ def test_prefix_search(api: Api) -> None:
     _, page, _ = api.get("/customers?prefix=acme")
     assert [i["id"] for i in page["items"]] == ["acme-1", "acme-2"]
     _, page, _ = api.get("/customers?prefix=nothing-here")
-    assert page == {"items": [], "nextCursor": None}
+    assert page == {"items": [], "nextCursor": None, "cutShort": False}
 
 
 @pytest.mark.parametrize(

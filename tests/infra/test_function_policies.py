@@ -89,6 +89,8 @@ class Recorder:
         from chalicelib import wiring
 
         wiring.reset()  # each function is a container of its own: none knows what another learnt
+        # botocore calls a handler with keyword arguments, `params` and `model` among them.
+        wiring.services().clients.session().register("before-parameter-build", self)  # type: ignore[arg-type]
         self.function = function
         try:
             yield
@@ -235,9 +237,6 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Call]]:
         wiring.reset()
         recorder = Recorder()
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-            # botocore calls a handler with keyword arguments, `params` and `model` among them.
-            wiring.services().clients.session().register(
-                "before-parameter-build", recorder)  # type: ignore[arg-type]
             _exercise(recorder, _project_reading_the_cursor_secret_from_ssm(tmp_path_factory.mktemp("app")))
         wiring.reset()
         return recorder.calls

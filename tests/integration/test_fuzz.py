@@ -20,7 +20,7 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 def test_api_conforms_to_its_document(stack: DevStack) -> None:
     result = subprocess.run(
         [str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", f"{stack.api_url}/openapi.json",
-         "--header", f"x-api-key: {API_KEY}", "--checks", "all", "--max-examples", "40", "--workers", "2",
+         "--header", f"x-api-key: {API_KEY}", "--checks", "all", "--max-examples", "40",
          "--seed", "20261125", "--no-color"],
         capture_output=True, text=True, timeout=600,
     )

@@ -25,7 +25,7 @@ def test_create_read_list_delete_over_http(api: httpx.Client) -> None:
     assert created.status_code == 201 and created.headers["location"].endswith(f"/customers/{cid}")
     assert api.get(f"/customers/{cid}").json() == created.json()
     listed = api.get("/customers", params={"prefix": cid}).json()
-    assert listed == {"items": [created.json()], "nextCursor": None}
+    assert listed == {"items": [created.json()], "nextCursor": None, "cutShort": False}
     assert api.delete(f"/customers/{cid}").status_code == 204
     assert api.get(f"/customers/{cid}").status_code == 404
 

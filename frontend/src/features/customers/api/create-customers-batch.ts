@@ -11,6 +11,9 @@ export type Chunk = { ids: string[]; key: string }
 // A chunk's retry (same key) skips the IDs its earlier attempts stored, so each one makes progress:
 // a 1,000-ID chunk on a slow data store may need several 503s before its answer.
 const CHUNK_ATTEMPTS = 8
+// "Still running" (409 idempotency_key_in_use) is not a failure: the server is working on this very
+// chunk. It is waited for as long as this, whatever the attempts, and then its answer is asked for.
+const IN_PROGRESS_PATIENCE_MS = 60_000
 
 /** `ids` in chunks of the API's batch limit (from the spec), each with its own key. */
 export function planChunks(ids: string[]): Chunk[] {
@@ -23,13 +26,16 @@ export function planChunks(ids: string[]): Chunk[] {
  *  is busy or the reply was lost. Never aborted: only its answer says what the server stored. */
 export async function sendChunk(chunk: Chunk): Promise<BatchResult> {
   const { client, baseUrl, headers } = apiFor()
+  const started = Date.now()
   for (let attempt = 1; ; attempt++) {
     try {
       return await unwrap(client.POST('/customers/batch', {
         baseUrl, headers: { ...headers, ...idempotencyHeader(chunk.key) }, body: { ids: chunk.ids },
       }))
     } catch (e) {
-      if (attempt >= CHUNK_ATTEMPTS || !isRetryable(e)) throw e
+      if (!isRetryable(e)) throw e
+      const inProgress = e.code === 'idempotency_key_in_use'
+      if (inProgress ? Date.now() - started > IN_PROGRESS_PATIENCE_MS : attempt >= CHUNK_ATTEMPTS) throw e
       await new Promise((r) => setTimeout(r, Math.min(5, e.retryAfter ?? attempt) * 1000))
     }
   }
