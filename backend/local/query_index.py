@@ -154,10 +154,12 @@ def install() -> None:
     """Serve GSI Queries from the index; safe to call again."""
     from moto.dynamodb.models.table import Table
 
+    # Listen even when the query is already patched: whoever took the patch back (a test) may
+    # have taken the listener too, and a stale index answers without the newest items.
+    item_writes.listen(_item_written)
     query: Any = Table.query
     if getattr(query, "__indexed__", False):
         return
-    item_writes.listen(_item_written)
 
     @functools.wraps(query)
     def indexed_query(table: Any, hash_key: Any, range_comparison: str | None, range_objs: list[Any],

@@ -25,13 +25,14 @@ def patched() -> Iterator[None]:
 
     saved = [(Table, n, vars(Table)[n]) for n in ("query", "put_item", "delete_item")] + [
         (DynamoDBBackend, n, vars(DynamoDBBackend)[n]) for n in ("update_item", "transact_write_items")]
+    listeners = list(item_writes._listeners)
     query_index.install()
     try:
         yield
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
-        item_writes._listeners.clear()
+        item_writes._listeners[:] = listeners  # as found: an emulator of this process may listen
 
 
 @pytest.fixture
@@ -110,3 +111,17 @@ def test_every_answer_is_the_one_moto_gives_while_items_change(ddb: DynamoDBClie
         with query_index.moto_alone():
             alone = _pages(ddb, query)
         assert indexed == alone, (round_, query)
+
+
+def test_an_install_after_the_listener_was_taken_away_listens_again(ddb: DynamoDBClient) -> None:
+    # GIVEN an index already built, and its write listener taken away while the patched query
+    # stayed (a test's clean-up in the same process did this, then the stack's emulator started)
+    query = {"TableName": "t", "IndexName": "by_g", "KeyConditionExpression": "g = :g",
+             "ExpressionAttributeValues": {":g": {"S": "x"}}}
+    assert ddb.query(**query)["Items"] == []
+    item_writes._listeners.clear()
+    # WHEN the emulator installs the index again, and an item is written
+    query_index.install()
+    ddb.put_item(TableName="t", Item={"id": {"S": "new"}, "g": {"S": "x"}, "r": {"S": "a"}})
+    # THEN a Query finds it
+    assert [item["id"]["S"] for item in ddb.query(**query)["Items"]] == ["new"]
