@@ -19,6 +19,10 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // One DOM per worker, not one per file: building jsdom for each file was most of the suite's
+    // CPU. What a test leaves behind (the DOM, storage, the address bar, the module-level stores)
+    // is put back after each test in src/test/setup.ts, so no file depends on running first.
+    isolate: false,
     restoreMocks: true,
     testTimeout: 20_000, // a ceiling, not a wait: see src/test/setup.ts
     unstubGlobals: true,

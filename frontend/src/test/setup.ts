@@ -1,6 +1,10 @@
 import '@testing-library/jest-dom/vitest'
 import { cleanup, configure } from '@testing-library/react'
 import { afterEach } from 'vitest'
+import { dismissToast } from '@/components/ui/toaster'
+import { dismissBulkDelete } from '@/features/customers/bulk-delete-job'
+import { dismissImport } from '@/features/customers/import/import-job'
+import { rereadListLocation } from '@/features/customers/use-list-location'
 import { saveSettings } from '@/lib/settings'
 
 // `make test` runs these beside pytest on two cores, at a lower priority: a findBy* waits for its
@@ -25,4 +29,10 @@ afterEach(() => {
   cleanup()
   saveSettings(null)
   localStorage.clear()
+  sessionStorage.clear()
+  dismissToast()
+  dismissImport()
+  dismissBulkDelete()
+  history.replaceState(null, '', '/')
+  rereadListLocation()
 })
