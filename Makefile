@@ -13,6 +13,9 @@ JS_DEPS := $(FRONTEND)/node_modules/.synced
 # Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
 # than cores pays; each gets its own local stack, ports and tables (conftest.py).
 TEST_WORKERS ?= 3
+# The suite starts dozens of Python processes (stacks, `make dev`, linters, deploy builds); with
+# bytecode caches off, each compiles every module it imports again. So they are written (gitignored).
+unexport PYTHONDONTWRITEBYTECODE
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 # Independent steps at once, each one's output printed whole when it ends (never interleaved);
 # the first failure stops the rest from starting and fails the run.
