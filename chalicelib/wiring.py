@@ -31,6 +31,7 @@ class Services:
         self.clients = clients or Clients()
         self._lock = threading.RLock()  # chalice local answers on many threads
         self._cursor_secret: bytes | None = None
+        self._idempotency: Idempotency | None = None
 
     @property
     def settings(self) -> Settings:
@@ -73,11 +74,17 @@ class Services:
         return Reconciler(self.submissions, self.submission_store, self.starter,
                           stale_after_seconds=self.settings.reconcile_after_seconds)
 
-    @cached_property
+    @property
     def idempotency(self) -> Idempotency:
-        with self._lock:  # one persistence layer per container, even when first needed by many threads
-            return Idempotency(self.clients.client("dynamodb"), self.settings.idempotency_table,
-                               self.settings.request_budget_seconds)
+        """One persistence layer per container, even when many threads first need it at once
+        (a cached_property would let each of them build one)."""
+        if self._idempotency is None:
+            with self._lock:
+                if self._idempotency is None:
+                    self._idempotency = Idempotency(
+                        self.clients.client("dynamodb"), self.settings.idempotency_table,
+                        self.settings.request_budget_seconds)
+        return self._idempotency
 
     def cursor_secret(self) -> bytes:
         """The key that signs list cursors, read at the first list; a failed read is tried again by
@@ -101,6 +108,9 @@ _building = threading.Lock()
 def services() -> Services:
     """The container's services, built from the environment at first use."""
     global _current
+    current = _current  # once built, every request reads it without taking the lock
+    if current is not None:
+        return current
     with _building:
         if _current is None:
             _current = Services()
