@@ -14,8 +14,9 @@ process its work in collection order. A functional test that still meets a runni
 plugin reordered the tests) refuses to run.
 
 How the work is cut (StackLastScheduling): tests go out in units, one unit to one process. A unit
-is a run of consecutive tests of one module, except that all of frontend/e2e is one unit (one Vite
-and one Chromium, not one per process). The deploy tests share one build across processes (the
+is a run of consecutive tests of one module. The browser tests are two modules, so two processes
+each start a Vite and a Chromium: that costs less than the minutes one process would take for
+both, which would end the run last. The deploy tests share one build across processes (the
 `built` fixture's lock). Within each half of the collection, the units known to be long
 (LONG_FIRST) come first, so they start early and the short ones fill the other processes around
 them (not test_readiness.py: it holds a first request to the time budget, so it stays out of the
@@ -36,15 +37,17 @@ from backend.local.devstack import DevStack
 from backend.local.unique import free_port
 from tests.conftest import API_KEY, STACK_RUNNING  # importing it also pins fake AWS credentials
 
-# Where tests share something costly to start, so they run in one process.
-SHARED_UNITS = ("frontend/e2e/",)
+# Where tests share something costly to start, so they run in one process (none now: see above).
+SHARED_UNITS: tuple[str, ...] = ()
 # Long units, longest first (measured with --durations): started first within their half.
 LONG_FIRST = (
     "tests/infra/test_bundle.py",  # builds both stages (deploy.sh --dry-run) for every deploy test
+    "tests/integration/test_local_data.py",  # starts `make dev` four times, in one test
     "tests/integration/test_dev_command.py",  # each test starts `make dev`
     "tests/infra/test_templates.py",  # cfn-lint, template by template
     "tests/functional/test_workflow_recovery.py",
-    "frontend/e2e/",
+    "frontend/e2e/test_console.py",
+    "frontend/e2e/test_console_work.py",
     "tests/integration/test_fuzz.py",
     "tests/integration/test_concurrency.py",
     "tests/integration/test_faults.py",

@@ -116,8 +116,8 @@ def test_every_answer_is_the_one_moto_gives_while_items_change(ddb: DynamoDBClie
 def test_an_install_after_the_listener_was_taken_away_listens_again(ddb: DynamoDBClient) -> None:
     # GIVEN an index already built, and its write listener taken away while the patched query
     # stayed (a test's clean-up in the same process did this, then the stack's emulator started)
-    query = {"TableName": "t", "IndexName": "by_g", "KeyConditionExpression": "g = :g",
-             "ExpressionAttributeValues": {":g": {"S": "x"}}}
+    query: dict[str, Any] = {"TableName": "t", "IndexName": "by_g", "KeyConditionExpression": "g = :g",
+                             "ExpressionAttributeValues": {":g": {"S": "x"}}}
     assert ddb.query(**query)["Items"] == []
     item_writes._listeners.clear()
     # WHEN the emulator installs the index again, and an item is written
