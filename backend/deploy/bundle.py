@@ -110,17 +110,19 @@ def finish(bundle: Path) -> int:
     partial = bundle.with_name(f".{bundle.name}.finishing")
     with zipfile.ZipFile(bundle) as source, tempfile.TemporaryDirectory() as scratch, \
             zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
-        entries = source.infolist()
-        present = {info.filename for info in entries}
         dropped = 0
-        for info in entries:
+        for info in source.infolist():
             if never_loaded(info.filename):
                 dropped += 1
+                continue
+            if "__pycache__/" in info.filename:
+                # What the build machine's imports cached (checked against file times that the
+                # zip does not keep): each module is compiled again below, unchecked.
                 continue
             data = source.read(info)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
             cached = importlib.util.cache_from_source(info.filename, optimization="")  # a/__pycache__/...
-            if info.filename.endswith(".py") and cached not in present:
+            if info.filename.endswith(".py"):
                 compiled = _compiled(data, info.filename, Path(scratch))
                 if compiled is not None:
                     target.writestr(_pyc_entry(cached), compiled, compress_type=zipfile.ZIP_DEFLATED)

@@ -1,0 +1,38 @@
+"""backend/deploy/bundle.finish: whatever bytecode Chalice's zip brings, each module ships with
+an unchecked-hash .pyc compiled from the zip's own source (the infra tests check a real build)."""
+
+from __future__ import annotations
+
+import importlib.util
+import py_compile
+import zipfile
+from pathlib import Path
+
+from backend.deploy import bundle
+
+
+def test_a_timestamp_pyc_cached_on_the_build_machine_is_replaced_by_an_unchecked_one(tmp_path: Path) -> None:
+    # GIVEN a bundle holding a module and the .pyc the build machine's own imports cached for it
+    # (checked against the source's file time, which the zip does not keep)
+    source = tmp_path / "mod.py"
+    source.write_text("ANSWER = 42\n")
+    stale = tmp_path / "mod.pyc"
+    py_compile.compile(str(source), cfile=str(stale),
+                       invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+    cached = importlib.util.cache_from_source("chalicelib/mod.py", optimization="")
+    zipped = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("chalicelib/mod.py", source.read_text())
+        z.writestr(cached, stale.read_bytes())
+    # WHEN it is finished, twice
+    bundle.finish(zipped)
+    once = zipped.read_bytes()
+    bundle.finish(zipped)
+    # THEN the module's one .pyc is unchecked-hash (flags 0b01), and a second run changes nothing
+    with zipfile.ZipFile(zipped) as z:
+        names = z.namelist()
+        header = z.read(cached)[:8]
+    assert names.count(cached) == 1
+    assert header[:4] == importlib.util.MAGIC_NUMBER
+    assert int.from_bytes(header[4:8], "little") == 0b01
+    assert zipped.read_bytes() == once
