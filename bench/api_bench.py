@@ -250,6 +250,7 @@ def _new_customers_table(stack: DevStack, name: str) -> None:
     """The table `name`, made afresh (empty) from the template production deploys."""
     ddb = stack.client("dynamodb")
     if name in ddb.list_tables()["TableNames"]:
+        ddb.update_table(TableName=name, DeletionProtectionEnabled=False)  # as the template makes it
         ddb.delete_table(TableName=name)
     definition = json.loads(TEMPLATE.read_text())["Resources"]["CustomersTable"]["Properties"]
     ddb.create_table(
