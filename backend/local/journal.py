@@ -24,6 +24,7 @@ import base64
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,21 +50,34 @@ CREATE TABLE IF NOT EXISTS items (
     "moto.dynamodb.models.table:Table.__init__": "14e1d24e576c",
     "moto.dynamodb.models.table:Table.put_item": "48ae94c63fda",
 })
-def _put_back(table: Any, attrs: dict[str, Any]) -> None:
-    """Store an item as moto's put would, without its size check: the item passed it when it was
-    written (moto's own Item.__deepcopy__ skips it alike). That check walks every attribute once
-    per attribute, most of the time a restore took."""
+def _putting_back() -> Callable[[Any, dict[str, Any]], None]:
+    """What stores one item, read back from the journal, as moto's put would, without its size
+    check: the item passed it when it was written (moto's own Item.__deepcopy__ skips it alike).
+    That check walks every attribute once per attribute: most of the time a restore took."""
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-    item: Any = Item.__new__(Item)
-    item.hash_key = _typed(attrs[table.hash_key_attr])
-    item.range_key = _typed(attrs[table.range_key_attr]) if table.range_key_attr else None
-    item.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
-    dict.update(item.attrs, {name: _typed(value) for name, value in attrs.items()})
-    if item.range_key is None:
-        table.items[item.hash_key] = item
-    else:
-        table.items[item.hash_key][item.range_key] = item
+    def typed(value: dict[str, Any]) -> Any:
+        """DynamoType(value): binary, lists and maps as moto builds them; any other type set
+        directly (all its constructor does for those)."""
+        ((kind, inner),) = value.items()
+        if kind in ("B", "BS", "L", "M"):
+            return DynamoType(_binary(value))
+        made = DynamoType.__new__(DynamoType)
+        made.type, made.value = kind, inner
+        return made
+
+    def put_back(table: Any, attrs: dict[str, Any]) -> None:
+        item: Any = Item.__new__(Item)  # moto's BaseModel.__new__ tracks it, as for any Item
+        item.hash_key = typed(attrs[table.hash_key_attr])
+        item.range_key = typed(attrs[table.range_key_attr]) if table.range_key_attr else None
+        item.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+        dict.update(item.attrs, {name: typed(value) for name, value in attrs.items()})
+        if item.range_key is None:
+            table.items[item.hash_key] = item
+        else:
+            table.items[item.hash_key][item.range_key] = item
+
+    return put_back
 
 
 def _base64(value: object) -> str:
@@ -87,19 +101,6 @@ def _binary(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _typed(value: dict[str, Any]) -> Any:
-    """DynamoType(value): a list or a map as moto builds it; any other type set directly (all
-    its constructor does for those)."""
-    from moto.dynamodb.models.dynamo_type import DynamoType
-
-    ((kind, inner),) = value.items()
-    if kind in ("B", "BS", "L", "M"):
-        return DynamoType(_binary(value))
-    typed = DynamoType.__new__(DynamoType)
-    typed.type, typed.value = kind, inner
-    return typed
-
-
 def _key_text(value: Any) -> str:
     return "" if value is None else json.dumps(value.to_json(), sort_keys=True)
 
@@ -120,7 +121,7 @@ class Journal:
         tables' query indexes in one go; how many items."""
         from moto.dynamodb.models import dynamodb_backends
 
-        restored = 0
+        restored, put_back = 0, _putting_back()
         tables: dict[tuple[str, str, str], Any] = {}
         rows = self._db.execute("SELECT account, region, tbl, item FROM items")
         for account, region, name, text in rows:
@@ -130,7 +131,7 @@ class Journal:
             table = tables[where]
             if table is None:
                 continue  # a table the templates no longer make
-            _put_back(table, json.loads(text))
+            put_back(table, json.loads(text))
             restored += 1
         for table in tables.values():
             if table is not None:

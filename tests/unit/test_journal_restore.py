@@ -106,8 +106,8 @@ def test_a_restore_puts_back_what_moto_stored_and_the_index_answers_as_moto(
         assert (_stored("t"), _stored("ranged")) == stored
         # AND the index, built by the restore, answers every page as moto does
         for partition in "xyz":
-            query = {"TableName": "t", "IndexName": "by_g", "Limit": 7,
-                     "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": partition}}}
+            query = {"TableName": "t", "IndexName": "by_g", "Limit": 7, "KeyConditionExpression": "g = :g",
+                     "ExpressionAttributeValues": {":g": {"S": partition}}}
             indexed = client.query(**query)  # type: ignore[arg-type]
             with query_index.moto_alone():
                 alone = client.query(**query)  # type: ignore[arg-type]
