@@ -5,7 +5,8 @@
                 handler (tracing on), vs a fresh process that imports boto3 and makes the same GetItem
 2. warm         median handler time of PUT/GET/DELETE vs the raw DynamoDB call each one makes
 3. list pages   GET /customers?limit=25, first/middle/prefix/last page, at 1,000 vs 30,000 IDs that
-                share a prefix and that are spread over every shard (time, items read, Queries)
+                share a prefix and that are spread over every shard (time through the handler and
+                over HTTP through `chalice local`, items read, Queries)
 4. import       30,000 IDs via POST /customers/batch over HTTP (IDs/s)
 5. batch        10,000 IDs via POST /customers/batch vs 10,000 single PUTs, over HTTP
 
@@ -246,8 +247,13 @@ SCHEMES: dict[str, tuple[Callable[[int], str], int]] = {
 
 
 def _new_customers_table(stack: DevStack, name: str) -> None:
+    """The table `name`, made afresh (empty) from the template production deploys."""
+    ddb = stack.client("dynamodb")
+    if name in ddb.list_tables()["TableNames"]:
+        ddb.update_table(TableName=name, DeletionProtectionEnabled=False)  # as the template makes it
+        ddb.delete_table(TableName=name)
     definition = json.loads(TEMPLATE.read_text())["Resources"]["CustomersTable"]["Properties"]
-    stack.client("dynamodb").create_table(
+    ddb.create_table(
         TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=definition["KeySchema"],
         AttributeDefinitions=definition["AttributeDefinitions"],
         GlobalSecondaryIndexes=definition["GlobalSecondaryIndexes"])
@@ -292,52 +298,74 @@ def _pages(ids: list[str], prefix_length: int) -> dict[str, tuple[str | None, st
             "prefix": (None, prefix), "last": (ids[-PAGE // 2], None)}
 
 
+def _local_cursor_secret() -> bytes:
+    """The cursor secret of the stage `chalice local` runs (the stack's API signs with it)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return str(config["stages"]["local"]["environment_variables"]["CURSOR_SECRET"]).encode()
+
+
 def list_pages(stack: DevStack, runs: int = 9) -> None:
-    """Each page of each scheme at 1,000 and 30,000 IDs, through the API's handler."""
+    """Each page of each scheme at 1,000 and 30,000 IDs, through the API's handler in this process
+    (counting its DynamoDB calls) and over HTTP through the stack's `chalice local`, taking turns.
+    Both read the stack's customers table, made afresh for each scheme (and left empty)."""
+    import httpx
+
     os.environ.update(prod_like_env(stack.emulator_url))  # before the app is imported
     from app import app
     from chalicelib import wiring
     from chalicelib.customers.cursor import CursorCodec
 
+    table = os.environ["CUSTOMERS_TABLE"]  # the name the stack's API reads (its stage's config)
     secret = prod_like_env(stack.emulator_url)["CURSOR_SECRET"].encode()
-    counted, context, cursors = _Counted(), LambdaContext(), CursorCodec(lambda: secret)
-    shown = [0]
-    for scheme, (make_id, prefix_length) in SCHEMES.items():
-        table = f"bench_{scheme.replace(' ', '_')}_{uuid.uuid4().hex[:6]}"
-        _new_customers_table(stack, table)
-        os.environ["CUSTOMERS_TABLE"] = table
-        wiring.reset()
-        counted.watch()
-        figures: dict[tuple[str, int], tuple[float, float, float, int]] = {}
-        stored = 0
-        for total in (SMALL_TABLE, LARGE_TABLE):
-            _fill(stack, table, [make_id(n) for n in range(stored, total)])
-            stored = total
-            ids = sorted(make_id(n) for n in range(total))
-            for name, (after, prefix) in _pages(ids, prefix_length).items():
-                query = {"limit": str(PAGE)} | ({"prefix": prefix} if prefix else {})
-                if after:
-                    query["cursor"] = cursors.encode(after, prefix)
+    counted, context = _Counted(), LambdaContext()
+    cursors, http_cursors = CursorCodec(lambda: secret), CursorCodec(_local_cursor_secret)
+    shown = [0, 0]
+    with httpx.Client(base_url=stack.api_url, headers={"x-api-key": stack.api_key}, timeout=30) as http:
+        for scheme, (make_id, prefix_length) in SCHEMES.items():
+            _new_customers_table(stack, table)
+            wiring.reset()
+            counted.watch()
+            figures: dict[tuple[str, int], tuple[float, float, float, float, int, int]] = {}
+            stored = 0
+            for total in (SMALL_TABLE, LARGE_TABLE):
+                _fill(stack, table, [make_id(n) for n in range(stored, total)])
+                stored = total
+                ids = sorted(make_id(n) for n in range(total))
+                for name, (after, prefix) in _pages(ids, prefix_length).items():
+                    query = {"limit": str(PAGE)} | ({"prefix": prefix} if prefix else {})
+                    http_query = dict(query)
+                    if after:
+                        query["cursor"] = cursors.encode(after, prefix)
+                        http_query["cursor"] = http_cursors.encode(after, prefix)
 
-                def page(query: dict[str, str] = query) -> None:
-                    response = app(rest_request("GET", "/customers", "/customers", query=query), context)
-                    assert response["statusCode"] == 200, response["body"]
-                    shown[0] = len(json.loads(response["body"])["items"])
+                    def page(query: dict[str, str] = query) -> None:
+                        response = app(rest_request("GET", "/customers", "/customers", query=query), context)
+                        assert response["statusCode"] == 200, response["body"]
+                        shown[0] = len(json.loads(response["body"])["items"])
 
-                with quiet_stdout():
-                    page()  # the first ever builds the table's directory: not this figure
-                    counted.calls.clear()
-                    counted.read = 0
-                    elapsed = median_time(page, runs)
-                figures[name, total] = (elapsed, counted.read / runs, counted.calls["Query"] / runs,
-                                        shown[0])
-        for name in ("first", "middle", "prefix", "last"):
-            (small, small_read, _, _), (large, large_read, queries, items) = (
-                figures[name, SMALL_TABLE], figures[name, LARGE_TABLE])
-            report(f"list {name} page, {scheme}, {LARGE_TABLE:,} vs {SMALL_TABLE:,} IDs", large * 1000,
-                   small * 1000, "ms", "target <= 1.5x, each < 100 ms")
-            print(f"  items read {large_read:.0f} vs {small_read:.0f}; Queries per page {queries:.1f}; "
-                  f"items on the page {items} (of {PAGE}, fewer only on the last)", flush=True)
+                    def http_page(query: dict[str, str] = http_query) -> None:
+                        response = http.get("/customers", params=query)
+                        assert response.status_code == 200, response.text
+                        shown[1] = len(response.json()["items"])
+
+                    with quiet_stdout():
+                        page()  # the first ever builds the table's directory: not this figure
+                        http_page()
+                        counted.calls.clear()
+                        counted.read = 0
+                        elapsed, over_http = median_times([page, http_page], runs)
+                    figures[name, total] = (elapsed, over_http, counted.read / runs,
+                                            counted.calls["Query"] / runs, shown[0], shown[1])
+            for name in ("first", "middle", "prefix", "last"):
+                small, large = figures[name, SMALL_TABLE], figures[name, LARGE_TABLE]
+                report(f"list {name} page, {scheme}, {LARGE_TABLE:,} vs {SMALL_TABLE:,} IDs", large[0] * 1000,
+                       small[0] * 1000, "ms", "target <= 1.5x")
+                report(f"  over HTTP (chalice local + emulator), {LARGE_TABLE:,} vs {SMALL_TABLE:,} IDs",
+                       large[1] * 1000, small[1] * 1000, "ms", "target each < 100 ms")
+                print(f"  items read {large[2]:.0f} vs {small[2]:.0f}; Queries per page {large[3]:.1f}; "
+                      f"items on the page {large[4]} (HTTP: {large[5]}; of {PAGE}, fewer only on the last)",
+                      flush=True)
+    _new_customers_table(stack, table)  # what the other parts expect: the stack's table, empty
 
 
 # -- 4. batch vs single PUTs --------------------------------------------------------------------
@@ -393,7 +421,7 @@ def import_rate(stack: DevStack, total: int = LARGE_TABLE) -> None:
 
 PARTS: dict[str, Callable[[DevStack], None]] = {
     "cold": cold_start,
-    "list": list_pages,  # tables of its own
+    "list": list_pages,  # makes the customers table afresh, before and after
     "import": import_rate,
     "batch": batch_vs_single,
     "warm": warm_requests,

@@ -32,6 +32,9 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
   lock (10%). All three are pure functions of their input: they are memoised here.
 - moto answers a Query on a GSI by sorting every item of the table: backend/local/query_index.py
   keeps an index on write and hands moto's query only the items it needs (docs/lists.md).
+- moto writes each attribute of each item of an answer through its model-driven serializer (a
+  page of 25 items: most of the emulator's time per page): backend/local/item_json.py writes
+  them directly, byte for byte the same JSON.
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -71,9 +74,10 @@ def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
 
 def prepare(port: int) -> None:
     """Call before the emulator serves requests; safe to call again (a second DevStack)."""
-    from backend.local import query_index
+    from backend.local import item_json, query_index
 
     os.environ["MOTO_PORT"] = str(port)
+    item_json.install()
     query_index.install()  # before the lock below wraps the operations it hooks (so it runs inside)
     _serialise_item_operations()
     _memoise_jsonpath_parser()

@@ -32,6 +32,11 @@ def listen(listener: Listener) -> None:
         _listeners.append(listener)
 
 
+def listeners() -> list[Listener]:
+    """Who listens now."""
+    return list(_listeners)
+
+
 def _tell(table: Any, hash_key: Any, range_key: Any) -> None:
     for listener in _listeners:
         listener(table, hash_key, range_key)

@@ -42,29 +42,44 @@ class _Index:
     (index range value, table hash value, table range value or "", hash key, range key)."""
 
     def __init__(self, table: Any) -> None:
+        """Built from every item in one sort per partition (an insert each took ~10x longer)."""
         self.shape = _shape(table)
-        self.partitions: dict[str, dict[Any, SortedList]] = {name: {} for name in self.shape}
         self.entries_of: dict[tuple[Any, Any], dict[str, tuple[Any, tuple[Any, ...]]]] = {}
-        for item in table.all_items():
-            self.add(item)
+        unsorted: dict[str, dict[Any, list[tuple[Any, ...]]]] = {name: {} for name in self.shape}
+        for item in _every_item(table):
+            for name, (partition, entry) in self._entries(item).items():
+                unsorted[name].setdefault(partition, []).append(entry)
+        self.partitions: dict[str, dict[Any, SortedList]] = {
+            name: {partition: SortedList(entries) for partition, entries in partitions.items()}
+            for name, partitions in unsorted.items()}
 
-    def add(self, item: Any) -> None:
+    def _entries(self, item: Any) -> dict[str, tuple[Any, tuple[Any, ...]]]:
+        """Index name -> (partition, entry) for each index `item` is in; remembered for removal."""
         entries = {}
         for name, (hash_attr, range_attr) in self.shape.items():
             partition, range_value = item.attrs.get(hash_attr), item.attrs.get(range_attr)
             if partition is None or range_value is None:
                 continue  # not in this index (a sparse index)
-            entry = (range_value.cast_value, item.hash_key.cast_value,
-                     item.range_key.cast_value if item.range_key is not None else "",
-                     item.hash_key, item.range_key)
-            self.partitions[name].setdefault(partition, SortedList()).add(entry)
-            entries[name] = (partition, entry)
+            entries[name] = (partition, (range_value.cast_value, item.hash_key.cast_value,
+                                         item.range_key.cast_value if item.range_key is not None else "",
+                                         item.hash_key, item.range_key))
         if entries:
             self.entries_of[(item.hash_key, item.range_key)] = entries
+        return entries
+
+    def add(self, item: Any) -> None:
+        for name, (partition, entry) in self._entries(item).items():
+            self.partitions[name].setdefault(partition, SortedList()).add(entry)
 
     def remove(self, key: tuple[Any, Any]) -> None:
         for name, (partition, entry) in self.entries_of.pop(key, {}).items():
             self.partitions[name][partition].remove(entry)
+
+
+def _every_item(table: Any) -> Iterator[Any]:
+    """Table.all_items without its sort (the index sorts what it keeps)."""
+    for held in table.items.values():
+        yield from (held.values() if table.range_key_attr else [held])
 
 
 def _shape(table: Any) -> dict[str, tuple[str, str]]:
@@ -84,6 +99,14 @@ def _index_of(table: Any) -> _Index:
         index = _Index(table)
         setattr(table, _STATE, index)
     return index
+
+
+def build(table: Any) -> None:
+    """Build the index of `table` now rather than at its first GSI Query (a restore does this:
+    the first list page would pay for every item). Nothing when the index is not installed: an
+    index nobody keeps current would answer without the newest items once it is."""
+    if _item_written in item_writes.listeners() and _shape(table):
+        _index_of(table)
 
 
 def _item_written(table: Any, hash_key: Any, range_key: Any) -> None:

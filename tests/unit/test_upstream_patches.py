@@ -10,12 +10,15 @@ import pytest
 
 import backend.local.emulator
 import backend.local.gateway
+import backend.local.item_json
 import backend.local.item_writes
+import backend.local.journal
 import backend.local.query_index
 from backend.local.upstream import PINS, Pin, fingerprint, installed_version
 
 PATCHING_MODULES = {backend.local.emulator.__name__, backend.local.gateway.__name__,
-                    backend.local.item_writes.__name__, backend.local.query_index.__name__}
+                    backend.local.item_json.__name__, backend.local.item_writes.__name__,
+                    backend.local.journal.__name__, backend.local.query_index.__name__}
 
 
 def test_the_patching_modules_declare_their_patches() -> None:
