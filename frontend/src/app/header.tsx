@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react'
-import { SettingsIcon } from '@/components/ui/icons'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
 import type { ConnectionReport } from '@/features/connection/api/check-connection'
 import { ConnectionStatus } from '@/features/connection/components/connection-status'
@@ -17,9 +16,7 @@ export function Header({ report, checking, onSettings, activity }: Props) {
       {activity}
       <div className="ml-auto flex shrink-0 gap-1">
         <ThemeToggle />
-        <button type="button" className="btn-icon" aria-label="Connection settings" title="Connection settings" onClick={onSettings}>
-          <SettingsIcon />
-        </button>
+        <button type="button" className="btn-icon icon-settings" aria-label="Connection settings" title="Connection settings" onClick={onSettings} />
       </div>
     </header>
   )

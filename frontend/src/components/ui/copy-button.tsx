@@ -1,4 +1,3 @@
-import { CopyIcon } from '@/components/ui/icons'
 import { toast } from '@/components/ui/toaster'
 import { copyText } from '@/lib/copy'
 import { bad, ok } from '@/lib/outcome'
@@ -8,8 +7,6 @@ export function CopyButton({ value, what }: { value: string; what: string }) {
   const copy = async () =>
     toast((await copyText(value)) ? ok(`Copied ${what} “${value}”.`) : bad(`Could not copy: the browser refused. Select “${value}” and copy it by hand.`))
   return (
-    <button type="button" className="btn-icon" aria-label={`Copy ${what} ${value}`} title={`Copy ${what}`} onClick={copy}>
-      <CopyIcon />
-    </button>
+    <button type="button" className="btn-icon icon-copy" aria-label={`Copy ${what} ${value}`} title={`Copy ${what}`} onClick={copy} />
   )
 }

@@ -2,7 +2,6 @@
 // page behind it inert. `onClose` runs when the person closes it (Escape, the Close button); not when
 // `open` turned false (the native close event of that would arrive after, and undo, what came next).
 import { type ReactNode, useId, useLayoutEffect, useRef } from 'react'
-import { CloseIcon } from '@/components/ui/icons'
 
 type Props = {
   open: boolean
@@ -47,9 +46,7 @@ export function Dialog({ open, title, onClose, children, wide = false, mayClose 
             <h2 id={titleId} className="text-lg font-semibold">
               {title}
             </h2>
-            <button type="button" className="btn-icon" aria-label="Close" onClick={() => mayClose() && onClose()}>
-              <CloseIcon />
-            </button>
+            <button type="button" className="btn-icon icon-close" aria-label="Close" onClick={() => mayClose() && onClose()} />
           </div>
           {children}
         </>

@@ -3,7 +3,6 @@
 // below its end so the last controls can be scrolled clear of it. A polite live region: screen
 // readers hear each message once. A message may carry one action (Undo), and then stays longer.
 import { useEffect, useRef, useSyncExternalStore } from 'react'
-import { CloseIcon } from '@/components/ui/icons'
 import type { Outcome } from '@/lib/outcome'
 
 export type ToastAction = { label: string; run: () => void }
@@ -56,9 +55,7 @@ export function Toaster({ onFocusAway }: { onFocusAway: () => void }) {
           {t.action && (
             <button type="button" className="btn" onClick={() => (t.action!.run(), close())}>{t.action.label}</button>
           )}
-          <button type="button" className="btn-icon" aria-label="Dismiss notification" onClick={close}>
-            <CloseIcon />
-          </button>
+          <button type="button" className="btn-icon icon-close" aria-label="Dismiss notification" onClick={close} />
         </div>
       )}
     </div>

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef, useState } from 'react'
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { customerQuery } from '@/features/customers/api/get-customer'
-import { pageQuery } from '@/features/customers/api/list-customers'
+import { type Customer, pageQuery } from '@/features/customers/api/list-customers'
 import { AddCustomerForm } from '@/features/customers/components/add-customer-form'
 import { BulkBar } from '@/features/customers/components/bulk-bar'
 import { BulkDeleteStatus } from '@/features/customers/components/bulk-delete-status'
@@ -21,6 +21,8 @@ import { formatCount } from '@/lib/format'
 
 type Open = { kind: 'details'; id: string } | { kind: 'export' } | null
 
+const NONE: Customer[] = []
+
 /** The main view: add, search, go to an ID, page through, select, and act on customer IDs. */
 export function CustomerList() {
   const [loc, setLoc] = useListLocation()
@@ -30,11 +32,16 @@ export function CustomerList() {
   const qc = useQueryClient()
   const list = useQuery(pageQuery(qc, loc.q, loc.size, loc.page))
   const { removed, deleteNow } = useDeleteWithUndo((id) => setMarked({ id, label: 'restored' }))
-  const items = list.data?.items ?? []
+  const items = list.data?.items ?? NONE
   // The row just added (or found) is pinned on top when it sorts onto another page.
   const onPage = !!marked && items.some((c) => c.id === marked.id)
   const pinned = useQuery({ ...customerQuery(marked?.id ?? ''), enabled: !!marked && !onPage && !list.isPlaceholderData })
-  const rows = (pinned.data && !onPage ? [pinned.data, ...items] : items).filter((c) => !removed.has(c.id))
+  const extra = !onPage ? pinned.data : undefined
+  const rows = useMemo(() => (extra ? [extra, ...items] : items).filter((c) => !removed.has(c.id)), [extra, items, removed])
+  // The table draws a page in a transition: in slices the browser can interleave with input and
+  // paint, not one long task when a page arrives. Rows and highlight go together, so the highlighted
+  // row is in the table when it is scrolled to.
+  const shown = useDeferredValue(useMemo(() => ({ rows, highlight: marked }), [rows, marked]))
   const selection = useSelection(rows.map((c) => c.id), `${loc.q}|${loc.size}|${loc.page}`)
   const hasNext = !!list.data?.nextCursor && !list.isPlaceholderData
   const range = list.data?.items.length ? `rows ${formatCount(list.data.offset + 1)}–${formatCount(list.data.offset + list.data.items.length)}` : undefined
@@ -70,10 +77,10 @@ export function CustomerList() {
       {selection.size > 0 && <BulkBar rows={rows.filter((c) => selection.has(c.id))} onClear={selection.clear} />}
       <div ref={tableTop} className="grid min-w-0 gap-3">
         {(loc.page > 1 || hasNext) && <ListPager where="top" page={loc.page} hasNext={hasNext} onPage={turn('top')} range={range} />}
-        {list.isPending && <div className="min-h-screen" aria-hidden="true" />}
-        {rows.length > 0 && (
+        {(list.isPending || (rows.length > 0 && shown.rows.length === 0)) && <div className="min-h-screen" aria-hidden="true" />}
+        {shown.rows.length > 0 && (
           <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-            <CustomerTable rows={rows} highlight={marked} busy={list.isFetching} selected={selection.ids} onSelect={selection.toggle}
+            <CustomerTable rows={shown.rows} highlight={shown.highlight} busy={list.isFetching} selected={selection.ids} onSelect={selection.toggle}
               onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={(id) => deleteNow(id, rows.map((c) => c.id))} />
           </div>
         )}

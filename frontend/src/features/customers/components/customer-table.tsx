@@ -1,6 +1,5 @@
 import { type MouseEvent, useEffect, useRef } from 'react'
 import { CopyButton } from '@/components/ui/copy-button'
-import { InfoIcon, TrashIcon } from '@/components/ui/icons'
 import type { Customer } from '@/features/customers/api/list-customers'
 import { formatTime } from '@/lib/format'
 
@@ -63,12 +62,8 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
               <td className="hidden sm:table-cell">{c.source}</td>
               <td className="text-right whitespace-nowrap">
                 <CopyButton value={c.id} what="customer ID" />
-                <button type="button" className="btn-icon" aria-label={`Details of ${c.id}`} title="Details" onClick={() => onDetails(c.id)}>
-                  <InfoIcon />
-                </button>
-                <button type="button" className="btn-icon btn-icon-danger" aria-label={`Delete ${c.id}`} title="Delete" onClick={() => onDelete(c.id)}>
-                  <TrashIcon />
-                </button>
+                <button type="button" className="btn-icon icon-info" aria-label={`Details of ${c.id}`} title="Details" onClick={() => onDetails(c.id)} />
+                <button type="button" className="btn-icon icon-trash" aria-label={`Delete ${c.id}`} title="Delete" onClick={() => onDelete(c.id)} />
               </td>
             </tr>
           )

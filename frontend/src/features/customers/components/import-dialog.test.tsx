@@ -6,7 +6,6 @@ import { installFakeApi } from '@/test/fake-api'
 import { renderWithClient } from '@/test/render'
 import { BATCH_MAX_IDS } from '@/types/limits'
 
-/** The form loads lazily on first open: wait for it. */
 const box = () => screen.findByRole('textbox', { name: /^Paste IDs/ })
 const open = () => {
   act(() => setImportDialogOpen(true))

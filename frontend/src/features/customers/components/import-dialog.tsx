@@ -1,10 +1,7 @@
-import { lazy, Suspense, useState } from 'react'
+import { useState } from 'react'
 import { Dialog } from '@/components/ui/dialog'
+import { ImportForm } from '@/features/customers/components/import-form'
 import { cancelImport, isImportActive, setImportDialogOpen, useImportDialogOpen, useImportJob } from '@/features/customers/import/import-job'
-
-// The form (CSV parser, preview, progress) loads when the dialog first opens: it is not part of
-// the first page load.
-const ImportForm = lazy(() => import('@/features/customers/components/import-form'))
 
 /** Opened from the list or from the header's chip. Closing it mid-import asks first; the import
  *  keeps running either way (the chip shows it), so nothing is lost. */
@@ -27,9 +24,7 @@ export function ImportDialog() {
           </div>
         </div>
       )}
-      <Suspense fallback={<p className="muted">Loading…</p>}>
-        <ImportForm />
-      </Suspense>
+      <ImportForm />
     </Dialog>
   )
 }

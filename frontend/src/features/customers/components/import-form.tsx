@@ -9,7 +9,7 @@ import { formatCount } from '@/lib/format'
 
 /** The import dialog's body: the running (or last) import until it is dismissed, else a new one.
  *  A file can also be used the other way round: delete every valid ID in it (a bad import undone). */
-export default function ImportForm() {
+export function ImportForm() {
   const job = useImportJob()
   const [toDelete, setToDelete] = useState<string[] | null>(null)
   const qc = useQueryClient()
