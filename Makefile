@@ -81,11 +81,11 @@ test-frontend: $(JS_DEPS) ## the console: generated types up to date, tsc, ESLin
 	cd $(FRONTEND) && $(SIDE) sh -c 'npm run --silent check:api && npm run --silent typecheck && \
 	  npm run --silent lint && npm run --silent test'
 
-test: ## every test: lint, unit, functional, integration, infra, browser (about 5 min)
+test: ## every test: lint, unit, functional, integration, infra, browser
 	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend pytest
 	@echo "make test: every step passed"
 
-check: ## the edit loop (under a minute): ruff, mypy, unit and functional tests
+check: ## the edit loop: ruff, mypy, unit and functional tests (no stack, browser or build)
 	@$(PARALLEL) SIDE="nice -n 10" lint pytest-quick
 	@echo "make check: every step passed"
 
