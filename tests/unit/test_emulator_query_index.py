@@ -18,24 +18,6 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def patched() -> Iterator[None]:
-    """The patches installed for this test only (the functional tests use moto as it comes)."""
-    from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.table import Table
-
-    saved = [(Table, n, vars(Table)[n]) for n in ("query", "put_item", "delete_item")] + [
-        (DynamoDBBackend, n, vars(DynamoDBBackend)[n]) for n in ("update_item", "transact_write_items")]
-    listeners = list(item_writes._listeners)
-    query_index.install()
-    try:
-        yield
-    finally:
-        for owner, name, original in saved:
-            setattr(owner, name, original)
-        item_writes._listeners[:] = listeners  # as found: an emulator of this process may listen
-
-
-@pytest.fixture
 def ddb(patched: None) -> Iterator[DynamoDBClient]:
     with mock_aws():
         import boto3

@@ -5,37 +5,16 @@ whole stack, is tests/integration/test_local_data.py."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
 from moto import mock_aws
 
-from backend.local import item_writes, query_index
+from backend.local import query_index
 from backend.local.journal import Journal
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-
-@pytest.fixture
-def patched() -> Iterator[None]:
-    """The emulator's write hooks and query index for this test only (as in
-    test_emulator_query_index.py: the functional tests use moto as it comes)."""
-    from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.table import Table
-
-    saved = [(Table, n, vars(Table)[n]) for n in ("query", "put_item", "delete_item")] + [
-        (DynamoDBBackend, n, vars(DynamoDBBackend)[n]) for n in ("update_item", "transact_write_items")]
-    listeners = item_writes.listeners()
-    query_index.install()
-    try:
-        yield
-    finally:
-        for owner, name, original in saved:
-            setattr(owner, name, original)
-        item_writes._listeners[:] = listeners
 
 
 def _tables(client: DynamoDBClient) -> None:
