@@ -121,10 +121,10 @@ def finish(bundle: Path) -> int:
                 continue
             data = source.read(info)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-            cached = importlib.util.cache_from_source(info.filename, optimization="")  # a/__pycache__/...
             if info.filename.endswith(".py"):
                 compiled = _compiled(data, info.filename, Path(scratch))
                 if compiled is not None:
+                    cached = importlib.util.cache_from_source(info.filename, optimization="")
                     target.writestr(_pyc_entry(cached), compiled, compress_type=zipfile.ZIP_DEFLATED)
     os.replace(partial, bundle)
     return dropped
