@@ -7,7 +7,7 @@ by hand:
   request's own keys, per thread); an event handler's keys from the previous invocation are gone.
 - Tracer.capture_lambda_handler: a subsegment per invocation, every botocore call inside it; only
   in the stages that trace (TRACING_ENABLED), as aws_xray_sdk costs ~90 ms of cold start to import.
-- Metrics.log_metrics: what an invocation counted is flushed as one EMF line when it ends.
+- Metrics: what an invocation counted is flushed as one EMF line when it ends (`flush_metrics`).
 """
 
 from __future__ import annotations
@@ -46,13 +46,14 @@ def _tracer() -> Any:
 tracer = _tracer()
 
 
-# `chalice local` answers on many threads and Powertools' metric set is shared: adding while another
-# thread's add publishes a full set (100 values) could fail that request. Lambda has one at a time.
-_adding = threading.Lock()
+# `chalice local` answers on many threads and Powertools' metric set is shared: a flush that walked
+# the set while another thread added to it raised (a 500 from outside the app's error boundary),
+# and its clear dropped what the other thread had just counted. Lambda runs one at a time.
+_metric_set = threading.Lock()
 
 
 def record(name: str, value: float, unit: MetricUnit) -> None:
-    with _adding:
+    with _metric_set:
         metrics.add_metric(name=name, unit=unit, value=value)
 
 
@@ -103,6 +104,15 @@ def _as_middleware(decorated: Handler) -> Callable[[Any, Callable[[Any], Any]], 
     return middleware
 
 
+def flush_metrics(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    """Metrics.log_metrics as middleware, flushing under the lock that `record` adds under."""
+    try:
+        return get_response(event)
+    finally:
+        with _metric_set:
+            metrics.flush_metrics()
+
+
 def instrument(app: Chalice) -> None:
     """Register the middleware; the first registered runs outermost, so logs carry context first and
     metrics are flushed last, after every other middleware has counted."""
@@ -117,4 +127,4 @@ def instrument(app: Chalice) -> None:
     if tracer is not None:
         traced = tracer.capture_lambda_handler(handler, capture_response=False)
         app.register_middleware(_as_middleware(traced), "all")
-    app.register_middleware(_as_middleware(metrics.log_metrics(handler)), "all")
+    app.register_middleware(flush_metrics, "all")
