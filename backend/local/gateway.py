@@ -26,6 +26,9 @@ API Gateway in ways a client sees; this wrapper removes each one:
 - a burst of new connections: http.server's listen backlog is 5; API Gateway takes them all.
 - Nagle's algorithm: http.server writes headers and body separately, so each response waited
   for the client's delayed ACK (~40 ms), which API Gateway never adds.
+- a client that hangs up before its answer (a browser leaving the page, a search the console
+  cancelled, curl stopped): socketserver printed a traceback for each. Here: nothing, as the
+  gateway's log says nothing either.
 
 Each patch names the chalice code it was written for (`written_for`, backend/local/upstream.py).
 """
@@ -51,6 +54,7 @@ from chalicelib.http.responses import error_body
 _handle_request = local.LocalGateway.handle_request
 _match_route = local.RouteMatcher.match_route
 _parse_request = local.ChaliceRequestHandler.parse_request
+_handle_error = local.ThreadedHTTPServer.handle_error
 
 
 def _gateway_response(headers: dict[str, str]) -> dict[str, Any]:
@@ -195,10 +199,17 @@ def _speak_http_like_api_gateway() -> None:
     handler.log_request = lambda *_args: None  # the app's JSON log line says it all
 
 
+def handle_error(self: Any, request: Any, client_address: Any) -> None:
+    """Called inside the `except` of a request that raised: quiet when the client hung up."""
+    if not isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset...
+        _handle_error(self, request, client_address)
+
+
 @written_for("chalice", "1.34.0", {"chalice.local:ThreadedHTTPServer": "bc688e065175"})
-def _take_bursts() -> None:
+def _serve_like_api_gateway() -> None:
     # A burst of new connections (20 concurrent submissions) got "connection reset" otherwise.
     local.ThreadedHTTPServer.request_queue_size = 128
+    local.ThreadedHTTPServer.handle_error = handle_error
 
 
 def main() -> None:
@@ -210,7 +221,7 @@ def main() -> None:
     _log_once()
     _route_like_api_gateway()
     _speak_http_like_api_gateway()
-    _take_bursts()
+    _serve_like_api_gateway()
     sys.argv = ["chalice", "local", *sys.argv[1:]]
     sys.exit(chalice_main())
 
