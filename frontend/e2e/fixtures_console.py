@@ -37,6 +37,10 @@ class Api:
         assert status in (200, 404), (status, body)
         return body if status == 200 else None
 
+    def create(self, customer_id: str) -> None:
+        status, body = self._call("PUT", f"/customers/{urllib.parse.quote(customer_id)}")
+        assert status == 201, (status, body)
+
     def delete(self, customer_id: str) -> None:
         status, body = self._call("DELETE", f"/customers/{urllib.parse.quote(customer_id)}")
         assert status == 204, (status, body)

@@ -159,9 +159,11 @@ def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = Non
     origin), whose AWS traffic goes through a FaultProxy: (its URL, the proxy).
 
     `request_budget_seconds` replaces the stage's REQUEST_BUDGET_SECONDS, for tests whose point is
-    not the budget: a 503 then comes sooner."""
+    not the budget: a 503 then comes sooner. Whatever the network did, the app must not have raised
+    past its error boundary or log a crash: a traceback in its output fails the run, and shows it."""
     port = free_port()
-    with FaultProxy(stack.emulator_port) as proxy, tempfile.TemporaryDirectory() as scratch:
+    with FaultProxy(stack.emulator_port) as proxy, tempfile.TemporaryDirectory() as scratch, \
+            (Path(scratch) / "api.log").open("w+b") as output:
         project = ROOT
         if request_budget_seconds is not None:
             project = local_stage_project(Path(scratch), REQUEST_BUDGET_SECONDS=str(request_budget_seconds))
@@ -171,7 +173,7 @@ def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = Non
         proc = subprocess.Popen(
             [sys.executable, "-m", "backend.local.gateway", "--stage", "local", "--host", "127.0.0.1",
              "--port", str(port), "--no-autoreload"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}"
@@ -180,6 +182,13 @@ def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = Non
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+        output.seek(0)
+        _assert_no_traceback(output.read().decode(errors="replace"))
+
+
+def _assert_no_traceback(output: str) -> None:
+    start = output.find("Traceback")
+    assert start < 0, f"the API behind the fault proxy logged a traceback:\n{output[start:][:6000]}"
 
 
 def _wait_for_health(url: str, proc: subprocess.Popen[bytes]) -> None:
