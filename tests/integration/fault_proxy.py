@@ -6,8 +6,9 @@ Modes, switched at any time and applied to connections already open (botocore ke
           to pass delivers what was held, late, the way a frozen process (SIGSTOP, SIGCONT) does.
 - reset:  every connection is closed with a TCP reset, and new ones are reset at once.
 - lose(n, operation): the answers to the next n requests for `operation` (e.g. "PutItem") are
-          dropped after the emulator carried them out: the caller times out although its write
-          landed.
+          dropped after the emulator carried them out, and their connection reset: the caller
+          sees its connection die mid-answer although its write landed. (An answer that never
+          comes at all is `hang`: the same "maybe done" to the caller, after its read timeout.)
 """
 
 from __future__ import annotations
@@ -116,7 +117,6 @@ class FaultProxy:
               lose_next: list[bool]) -> None:
         """Copy one direction. HTTP/1.1 without pipelining: an answer follows its request, so
         `lose_next` (shared by the two directions of a connection) carries the verdict across."""
-        losing = False
         try:
             while True:
                 data = source.recv(_CHUNK)
@@ -128,10 +128,10 @@ class FaultProxy:
                     break
                 if not answers and data[:8].isupper():  # a request line starts ("POST / ...")
                     lose_next[0] = self._owes_loss(data)
-                elif answers and data.startswith(b"HTTP/"):
-                    losing, lose_next[0] = lose_next[0], False  # drop this answer whole
-                if not losing:
-                    target.sendall(data)
+                elif answers and data.startswith(b"HTTP/") and lose_next[0]:
+                    _reset(target)  # the answer dropped whole, the caller's connection with it
+                    break
+                target.sendall(data)
         except OSError:
             pass
         finally:
@@ -142,8 +142,12 @@ class FaultProxy:
 
 
 def _reset(sock: socket.socket) -> None:
+    """Abort the connection now. `close` alone does nothing while the other direction's pump is
+    blocked reading this socket (the kernel keeps it open until that read returns); `shutdown`
+    wakes that read."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
     _close(sock)
 
 
