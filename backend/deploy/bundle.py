@@ -80,6 +80,9 @@ def unpack(bundle: Path, into: Path) -> Path:
     return into
 
 
+_UNCHECKED_HASH_FLAGS = (0b01).to_bytes(4, "little")  # a .pyc header's flags: hash-based, unchecked
+
+
 def _compiled(source: bytes, name: str, scratch: Path) -> bytes | None:
     """`name`'s bytecode for this interpreter, as an unchecked-hash .pyc: Python loads it without
     comparing the source's time (which unzipping does not keep exactly) or hashing the source."""
@@ -91,6 +94,13 @@ def _compiled(source: bytes, name: str, scratch: Path) -> bytes | None:
     except py_compile.PyCompileError:
         return None  # not Python this interpreter reads: importing it would fail in Lambda too
     return pyc.read_bytes()
+
+
+def _finished(pyc: bytes | None, source: bytes) -> bool:
+    """Is `pyc` what `_compiled` made of exactly this source, for this interpreter? Then a zip
+    finished before (Chalice reuses its cached zip, which `package` finished) keeps it as is."""
+    return (pyc is not None and pyc[:4] == importlib.util.MAGIC_NUMBER
+            and pyc[4:8] == _UNCHECKED_HASH_FLAGS and pyc[8:16] == importlib.util.source_hash(source))
 
 
 def _pyc_entry(name: str) -> zipfile.ZipInfo:
@@ -111,20 +121,22 @@ def finish(bundle: Path) -> int:
     with zipfile.ZipFile(bundle) as source, tempfile.TemporaryDirectory() as scratch, \
             zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
         dropped = 0
+        bytecode = {name for name in source.namelist() if "__pycache__/" in name}
         for info in source.infolist():
             if never_loaded(info.filename):
                 dropped += 1
                 continue
-            if "__pycache__/" in info.filename:
-                # What the build machine's imports cached (checked against file times that the
-                # zip does not keep): each module is compiled again below, unchecked.
+            if info.filename in bytecode:
+                # Written below, with its module: the build machine's imports cached some
+                # (checked against file times that the zip does not keep), which are compiled again.
                 continue
             data = source.read(info)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
             if info.filename.endswith(".py"):
-                compiled = _compiled(data, info.filename, Path(scratch))
+                cached = importlib.util.cache_from_source(info.filename, optimization="")
+                found = source.read(cached) if cached in bytecode else None
+                compiled = found if _finished(found, data) else _compiled(data, info.filename, Path(scratch))
                 if compiled is not None:
-                    cached = importlib.util.cache_from_source(info.filename, optimization="")
                     target.writestr(_pyc_entry(cached), compiled, compress_type=zipfile.ZIP_DEFLATED)
     os.replace(partial, bundle)
     return dropped

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from backend.deploy import checkov
+from backend.deploy import bundle, checkov
 from backend.deploy.bundle import BUILD_LOCK
 from backend.local.unique import free_port
 
@@ -39,6 +39,9 @@ class Built:
     stage: str
     work_dir: Path
     output: str
+    # Chalice's cached bundle as named when the build ended: Chalice names it by hashing the code,
+    # chalicelib's __pycache__ included, which other tests' processes may write to afterwards.
+    chalice_cache: Path
 
     def template(self, name: str) -> dict[str, Any]:
         path = self.work_dir / ("package/sam.json" if name == "package" else f"templates/{name}.json")
@@ -83,9 +86,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         done = work / "outputs.json"
         if not done.exists():
             work.mkdir(parents=True, exist_ok=True)
-            done.write_text(json.dumps(_dry_run_all(work)))
-        outputs: dict[str, str] = json.loads(done.read_text())
-    return {stage: Built(stage, work / stage, outputs[stage]) for stage in STAGES}
+            outputs = _dry_run_all(work)
+            done.write_text(json.dumps({"outputs": outputs, "cache": str(bundle.chalice_cache(ROOT))}))
+        found: dict[str, Any] = json.loads(done.read_text())
+    cache = Path(found["cache"])
+    return {stage: Built(stage, work / stage, found["outputs"][stage], cache) for stage in STAGES}
 
 
 @pytest.fixture(scope="session")

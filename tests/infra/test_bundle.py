@@ -93,9 +93,8 @@ def test_the_built_bundle_ships_exactly_the_kept_models_and_every_shared_data_fi
 
 def test_chalice_deploy_reuses_the_finished_bundle(built: dict[str, Built]) -> None:
     # GIVEN deploy.sh's package step has run: `chalice deploy` of the same code reuses Chalice's cache
-    cache = bundle.chalice_cache(ROOT)
     # THEN that cache holds what the package step shipped, not the unfinished zip
-    with zipfile.ZipFile(cache) as archive:
+    with zipfile.ZipFile(built["prod"].chalice_cache) as archive:
         assert sorted(archive.namelist()) == sorted(names(built["prod"]))
 
 

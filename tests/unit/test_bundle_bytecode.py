@@ -4,9 +4,12 @@ an unchecked-hash .pyc compiled from the zip's own source (the infra tests check
 from __future__ import annotations
 
 import importlib.util
+import marshal
 import py_compile
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from backend.deploy import bundle
 
@@ -36,3 +39,37 @@ def test_a_timestamp_pyc_cached_on_the_build_machine_is_replaced_by_an_unchecked
     assert header[:4] == importlib.util.MAGIC_NUMBER
     assert int.from_bytes(header[4:8], "little") == 0b01
     assert zipped.read_bytes() == once
+
+
+def test_a_finished_zip_keeps_its_bytecode_and_a_changed_module_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a finished bundle of two modules (Chalice's cache, which the next package reuses)
+    zipped = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("chalicelib/same.py", "SAME = 1\n")
+        z.writestr("chalicelib/edited.py", "EDITED = 1\n")
+    bundle.finish(zipped)
+    # WHEN one module's source changes under its .pyc, and the zip is finished again
+    with zipfile.ZipFile(zipped) as z:
+        entries = {name: z.read(name) for name in z.namelist()}
+    entries["chalicelib/edited.py"] = b"EDITED = 2\n"
+    with zipfile.ZipFile(zipped, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    compiled: list[str] = []
+    compile_ = bundle._compiled
+
+    def counted(source: bytes, name: str, scratch: Path) -> bytes | None:
+        compiled.append(name)
+        return compile_(source, name, scratch)
+
+    monkeypatch.setattr(bundle, "_compiled", counted)
+    bundle.finish(zipped)
+    # THEN only the changed module is compiled again, and its .pyc holds the new source's code
+    assert compiled == ["chalicelib/edited.py"]
+    namespace: dict[str, object] = {}
+    with zipfile.ZipFile(zipped) as z:
+        pyc = z.read(importlib.util.cache_from_source("chalicelib/edited.py", optimization=""))
+    exec(marshal.loads(pyc[16:]), namespace)  # the .pyc's code object, after its 16-byte header
+    assert namespace["EDITED"] == 2
