@@ -45,15 +45,12 @@ def test_each_versioned_template_is_lint_clean_on_its_own(path: Path) -> None:
     assert lint.lint(path) == []
 
 
-@pytest.mark.parametrize("name", ["package", "infra", "edge"])
+@pytest.mark.parametrize("name", ["package/sam.json", "templates/infra.json", "templates/edge.json"])
 def test_each_built_template_is_lint_clean(stage_built: Built, name: str) -> None:
-    path = stage_built.work_dir / ("package/sam.json" if name == "package" else f"templates/{name}.json")
-    assert lint.lint(path) == []
-
-
-def test_dry_run_reports_what_it_linted(stage_built: Built) -> None:
-    assert "cfn-lint clean:" in stage_built.output
-    assert "package/sam.json" in stage_built.output
+    # The build lints what it writes and stops at the first problem (backend/deploy/__main__.py):
+    # its own report that it linted this template, clean, is the proof; linting again costs seconds.
+    linted = [line for line in stage_built.output.splitlines() if line.startswith("cfn-lint clean:")]
+    assert any(str(stage_built.work_dir / name) in line for line in linted), linted
     assert "nothing was deployed" in stage_built.output
 
 
