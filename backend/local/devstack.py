@@ -201,10 +201,19 @@ class _Emulator:
         )
         from werkzeug.serving import make_server
 
+        class RequestHandler(MotoRequestHandler):
+            # Headers and body go out in two writes: with Nagle's algorithm the second waits
+            # for the client's ACK of the first. And no per-request log line (werkzeug formats
+            # one for every call, which its logger, set to errors only, then drops).
+            disable_nagle_algorithm = True
+
+            def log_request(self, *_args: Any, **_kwargs: Any) -> None:
+                pass
+
         app = DomainDispatcherApplication(create_backend_app)
         try:
             self._server = make_server("127.0.0.1", port, app, threaded=True,
-                                       request_handler=MotoRequestHandler)
+                                       request_handler=RequestHandler)
         except OSError as error:
             raise PortInUseError(f"port {port} (EMULATOR_PORT) cannot be used: {error.strerror}. "
                                  f"Choose another: make dev EMULATOR_PORT={_free_port_near(port)}") from error

@@ -35,6 +35,8 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
 - moto writes each attribute of each item of an answer through its model-driven serializer (a
   page of 25 items: most of the emulator's time per page): backend/local/item_json.py writes
   them directly, byte for byte the same JSON.
+- Every request lists its response class's methods with `inspect.getmembers` to find the
+  action's (~5% of the emulator's CPU under a batch import): a pure function of the class, memoised.
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -85,6 +87,7 @@ def prepare(port: int) -> None:
     _memoise_definition_parsing()
     _reuse_interpreter_clients()
     _memoise_request_routing()
+    _memoise_action_lookup()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -282,3 +285,19 @@ def _memoise_request_routing() -> None:
 
     get_backend_for_host.__memoised__ = True  # type: ignore[attr-defined]
     setattr(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)  # noqa: B010
+
+
+@written_for("moto", "5.2.5", {
+    "moto.core.utils:method_names_from_class": "9dbac89d082b",
+    "moto.core.responses:BaseResponse.call_action": "34a17a4a36dd",
+})
+def _memoise_action_lookup() -> None:
+    """call_action looks its action up in `method_names_from_class(self.__class__)`, imported into
+    moto.core.responses: the list is only read (`in`), so one list per class serves every request."""
+    import moto.core.responses as responses
+
+    listing = vars(responses)["method_names_from_class"]
+    if not getattr(listing, "__memoised__", False):
+        memoised = functools.lru_cache(maxsize=None)(listing)
+        memoised.__memoised__ = True  # type: ignore[attr-defined]
+        vars(responses)["method_names_from_class"] = memoised
