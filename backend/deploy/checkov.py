@@ -65,9 +65,10 @@ def install() -> None:
     marker = VENV / ".synced"
     if marker.exists() and marker.read_text() == _stamp():
         return
-    if not (VENV / "bin" / "python").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     uv = Path(sys.executable).parent / "uv"
+    if not (VENV / "bin" / "python").exists():
+        # uv's venv has no pip (uv installs into it): `python -m venv` spent seconds installing pip
+        subprocess.run([str(uv), "venv", "--quiet", "--python", sys.executable, str(VENV)], check=True)
     subprocess.run([str(uv), "pip", "sync", "--quiet", "--python", str(VENV / "bin" / "python"),
                     str(LOCKFILE)], check=True)
     marker.write_text(_stamp())
