@@ -142,12 +142,14 @@ class FaultProxy:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Abort the connection now. `close` alone does nothing while the other direction's pump is
-    blocked reading this socket (the kernel keeps it open until that read returns); `shutdown`
-    wakes that read."""
+    """Abort the connection now, with a TCP reset. `close` alone does nothing while the other
+    direction's pump is blocked reading this socket (the kernel keeps it open until that read
+    returns): shutting down the reading side wakes it and sends nothing. (Shutting down the writing
+    side would send a FIN, which ends an answer cut short as if it were whole: botocore does not
+    check Content-Length, and a DynamoDB Query answered `{}` made the app raise KeyError.)"""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RDWR)
+        sock.shutdown(socket.SHUT_RD)
     _close(sock)
 
 
