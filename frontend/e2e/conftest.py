@@ -52,8 +52,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def stack(stack: DevStack) -> DevStack:
-    """The session's local stack (root conftest.py) plus the console, served by Vite."""
-    stack.start_web()
+    """The session's local stack (root conftest.py) plus the console's production build."""
+    stack.start_web(built=True)
     return stack
 
 

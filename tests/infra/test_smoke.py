@@ -20,7 +20,7 @@ def test_make_smoke_passes_against_the_local_stack(stack: DevStack) -> None:
     # GIVEN the local stack, with its console when it is installed
     console = []
     if (FRONTEND / "node_modules" / ".bin" / "vite").exists():
-        stack.start_web()
+        stack.start_web(built=True)  # as released
         console = ["--console-url", stack.web_url, "--no-security-headers"]
     # WHEN make smoke's command runs against it
     run = subprocess.run(
