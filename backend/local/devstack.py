@@ -474,8 +474,8 @@ class DevStack:
     def start_web(self, built: bool = False) -> None:
         """The console on a stack started without it. `built`: the production build, as it ships
         (`vite build`, served by `vite preview`), instead of Vite's dev server: the browser tests
-        drive what users get, and it costs the browser a quarter less CPU (one bundle, React's
-        production build, no dev-only double renders)."""
+        drive what users get, and the browser has less to do (one bundle, React's production
+        build, no dev-only double renders)."""
         if self._web_started:
             return
         check_ports({"WEB_PORT": self.web_port})

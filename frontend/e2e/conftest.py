@@ -60,7 +60,7 @@ def stack(stack: DevStack) -> DevStack:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     # Chromium's headless shell, as Playwright itself runs headless tests: the full browser's
-    # headless mode also runs its window's own UI, a renderer that cost a quarter of the CPU here.
+    # headless mode also renders its own window UI, in a renderer of its own, for nothing here.
     chromium = shutil.which(BROWSER)
     if chromium is None:
         pytest.fail(f"Debian's {BROWSER} is missing: apt-get install -y {BROWSER} (make test does this)")
