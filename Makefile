@@ -60,12 +60,14 @@ $(JS_DEPS): $(FRONTEND)/package-lock.json
 
 deps: $(PY_DEPS) $(JS_DEPS)
 
-# The browser tests run Chromium's headless shell; the benchmark's Lighthouse runs the full browser.
+# The browser tests run Chromium's headless shell (the full browser when only it is there and apt
+# cannot add the shell); the benchmark's Lighthouse runs the full browser.
 chromium: ## install Debian's Chromium and its headless shell, when missing
 	@command -v chromium >/dev/null && command -v chromium-headless-shell >/dev/null || { \
 	  echo "installing chromium and chromium-headless-shell (apt)"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-headless-shell >/dev/null; }
+	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-headless-shell >/dev/null; } \
+	  || command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null; }
 
 dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs, FRESH=1 starts clean)
 	@$(PY) -m backend.local.devstack $(if $(filter 1,$(SEED)),--seed) $(if $(filter 1,$(FRESH)),--fresh)
