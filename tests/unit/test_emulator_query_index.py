@@ -12,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from backend.local import item_writes, query_index
+from tests.unit.moto_tables import create_indexed_table
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -23,13 +24,7 @@ def ddb(patched: None) -> Iterator[DynamoDBClient]:
         import boto3
 
         client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName="t", BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("id", "g", "r")],
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            GlobalSecondaryIndexes=[{"IndexName": "by_g", "Projection": {"ProjectionType": "ALL"},
-                                     "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
-                                                   {"AttributeName": "r", "KeyType": "RANGE"}]}])
+        create_indexed_table(client)
         yield client
 
 

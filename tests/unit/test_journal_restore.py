@@ -12,19 +12,14 @@ from moto import mock_aws
 
 from backend.local import query_index
 from backend.local.journal import Journal
+from tests.unit.moto_tables import create_indexed_table
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
 def _tables(client: DynamoDBClient) -> None:
-    client.create_table(
-        TableName="t", BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("id", "g", "r")],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[{"IndexName": "by_g", "Projection": {"ProjectionType": "ALL"},
-                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
-                                               {"AttributeName": "r", "KeyType": "RANGE"}]}])
+    create_indexed_table(client)
     client.create_table(
         TableName="ranged", BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "h", "AttributeType": "S"},
