@@ -15,6 +15,7 @@ mypy-boto3 stubs are a dev dependency, imported for type checking only.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
@@ -37,6 +38,7 @@ from chalicelib.errors import ServiceUnavailableError
 
 if TYPE_CHECKING:  # the mypy-boto3 stubs are a dev dependency: never imported at run time
     from botocore.client import BaseClient
+    from botocore.loaders import Loader
     from botocore.session import Session
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -68,6 +70,24 @@ _NAMES = {"dynamodb": "the data store", "events": "the event bus", "ssm": "the p
 
 class LostAnswerError(ClientError):
     """An error answer that came after an earlier attempt whose answer was lost (maybe done)."""
+
+
+def new_session() -> Session:
+    """A botocore session whose SDK model files (endpoints, each service's API) are parsed once per
+    process, not once per session: they are read-only, and tests and local tools build many sessions
+    (each parse of the endpoints alone is tens of ms of CPU)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    session.register_component("data_loader", _model_loader(session.get_config_variable("data_path")))
+    return session
+
+
+@functools.cache
+def _model_loader(data_path: str | None) -> Loader:
+    from botocore.loaders import create_loader
+
+    return create_loader(data_path)
 
 
 def _new_raw_client(session: Session, service: str, read_timeout: float) -> BaseClient:
@@ -193,9 +213,7 @@ class Clients:
         client is built reach that client: tests record every call that way)."""
         with self._lock:
             if self._session is None:
-                import botocore.session
-
-                self._session = botocore.session.get_session()
+                self._session = new_session()
             return self._session
 
     @overload

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from backend.local.emulator import make_kms_private_keys_on_first_use
+
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
 os.environ.update(
@@ -15,6 +17,8 @@ os.environ.update(
     AWS_REGION="us-east-1",
     CURSOR_SECRET="test-cursor-secret",
 )
+
+make_kms_private_keys_on_first_use()  # the in-process moto of every test, as the emulator's
 
 API_KEY = "test-api-key"
 # True while the session's local stack (root conftest.py) runs its emulator in this process.

@@ -367,10 +367,10 @@ class DevStack:
     def client(self, service: str) -> BaseClient:
         """One client per service, kept: creating one costs tens of ms of this process's CPU,
         which is also the emulator's."""
-        import botocore.session
+        from chalicelib.aws import new_session
 
         if service not in self._clients:
-            self._clients[service] = botocore.session.get_session().create_client(
+            self._clients[service] = new_session().create_client(
                 service, region_name=REGION, endpoint_url=self.emulator_url,
                 aws_access_key_id="local", aws_secret_access_key="local",
             )

@@ -37,6 +37,10 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
   them directly, byte for byte the same JSON.
 - Every request lists its response class's methods with `inspect.getmembers` to find the
   action's (~5% of the emulator's CPU under a batch import): a pure function of the class, memoised.
+- moto's KMS generates an RSA-2048 private key for every key it creates, symmetric ones included,
+  and DynamoDB creates one (the account's `aws/dynamodb` key) for a table with SSE: 40-100 ms of
+  CPU at each start of the stack and in each functional test (~7% of theirs). Only asymmetric
+  signing uses it: the key is made on first use.
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -88,6 +92,7 @@ def prepare(port: int) -> None:
     _reuse_interpreter_clients()
     _memoise_request_routing()
     _memoise_action_lookup()
+    make_kms_private_keys_on_first_use()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -301,3 +306,47 @@ def _memoise_action_lookup() -> None:
         memoised = functools.lru_cache(maxsize=None)(listing)
         memoised.__memoised__ = True  # type: ignore[attr-defined]
         vars(responses)["method_names_from_class"] = memoised
+
+
+@written_for("moto", "5.2.5", {
+    "moto.kms.models:Key.__init__": "973352d7914e",
+    "moto.kms.utils:generate_private_key": "cdf2b67aac14",
+    "moto.kms.utils:AbstractPrivateKey": "5d8b06d97008",
+})
+def make_kms_private_keys_on_first_use() -> None:
+    """Key() calls `generate_private_key`, imported into moto.kms.models by name: the key it gets
+    stands in for the real one, generated when sign, verify or public_key first asks. Also applied
+    to the functional tests' in-process moto (tests/conftest.py)."""
+    import moto.kms.models as models
+    from moto.kms.utils import AbstractPrivateKey
+
+    generate = vars(models)["generate_private_key"]
+    if getattr(generate, "__lazy__", False):
+        return
+
+    class PrivateKeyMadeOnFirstUse(AbstractPrivateKey):
+        def __init__(self, key_spec: str) -> None:
+            self._key_spec = key_spec
+            self._key: AbstractPrivateKey | None = None
+            self._making = threading.Lock()
+
+        def _made(self) -> AbstractPrivateKey:
+            with self._making:
+                if self._key is None:
+                    self._key = generate(self._key_spec)
+                return self._key
+
+        def sign(self, message: bytes, signing_algorithm: str) -> bytes:
+            return self._made().sign(message, signing_algorithm)
+
+        def verify(self, message: bytes, signature: bytes, signing_algorithm: str) -> bool:
+            return self._made().verify(message, signature, signing_algorithm)
+
+        def public_key(self) -> bytes:
+            return self._made().public_key()
+
+    def generate_private_key(key_spec: str) -> AbstractPrivateKey:
+        return PrivateKeyMadeOnFirstUse(key_spec)
+
+    generate_private_key.__lazy__ = True  # type: ignore[attr-defined]
+    vars(models)["generate_private_key"] = generate_private_key

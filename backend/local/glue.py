@@ -101,13 +101,14 @@ def _client(service: str) -> Any:
     """The glue's own client (the handlers use the app's): it stands in for AWS's machinery, so it
     waits as long as the emulator takes. Registering a large state machine makes moto parse its
     ASL, which took over 5 s on a busy machine. AWS_ENDPOINT_URL points it at the emulator."""
-    import botocore.session
     from botocore.config import Config
+
+    from chalicelib.aws import new_session
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     config = Config(read_timeout=60, connect_timeout=5, retries={"mode": "standard", "total_max_attempts": 3},
                     max_pool_connections=16)
-    return botocore.session.get_session().create_client(service, region_name=region, config=config)
+    return new_session().create_client(service, region_name=region, config=config)
 
 
 def _iso_now() -> str:

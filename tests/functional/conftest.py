@@ -63,7 +63,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with mock_aws():
         import boto3
 
-        cloudformation = boto3.client("cloudformation")
+        from chalicelib.aws import new_session
+
+        cloudformation = boto3.Session(botocore_session=new_session()).client("cloudformation")
         for template in ("data.json",):
             cloudformation.create_stack(
                 StackName=template.split(".")[0],
