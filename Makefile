@@ -10,6 +10,7 @@ STAGE ?= prod
 FRONTEND := frontend
 PY_DEPS := $(VENV)/.synced
 JS_DEPS := $(FRONTEND)/node_modules/.synced
+LIGHTHOUSE_DEPS := bench/lighthouse/node_modules/.synced
 # Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
 # than cores pays; each gets its own local stack, ports and tables (conftest.py).
 TEST_WORKERS ?= 3
@@ -58,6 +59,12 @@ $(JS_DEPS): $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Lighthouse (and its ~170 packages) only for make bench: the console's install above is on every
+# make test's path.
+$(LIGHTHOUSE_DEPS): bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $@
+
 deps: $(PY_DEPS) $(JS_DEPS)
 
 # The browser tests run Chromium's headless shell (the full browser when only it is there and apt
@@ -99,7 +106,7 @@ pytest: $(PY_DEPS) $(JS_DEPS) chromium ## every pytest test (TEST_WORKERS proces
 pytest-quick: $(PY_DEPS)
 	$(PYTEST) tests/unit tests/functional
 
-bench: deps ## benchmarks; the latest figures are in docs/benchmarks.md
+bench: deps $(LIGHTHOUSE_DEPS) ## benchmarks; the latest figures are in docs/benchmarks.md
 	$(PY) bench/api_bench.py
 	$(PY) bench/workflow_bench.py
 	$(PY) bench/frontend_bench.py
@@ -121,4 +128,4 @@ deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
 	./deploy.sh --stage $(STAGE)
 
 clean: ## remove local environments and build output
-	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments
+	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules bench/lighthouse/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments

@@ -45,6 +45,7 @@ from backend.local.unique import free_port  # noqa: E402
 
 FRONTEND = ROOT / "frontend"
 BIN = FRONTEND / "node_modules" / ".bin"
+LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"  # make bench installs it
 RATIO_TARGET = 1.5
 RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "3"))
 CHROME_FLAGS = (
@@ -138,7 +139,7 @@ def lighthouse(url: str, preset: str, out: Path) -> dict[str, Any]:
     if chromium is None:
         raise RuntimeError("Debian's chromium is missing: apt-get install -y chromium")
     args = [
-        str(BIN / "lighthouse"),
+        str(LIGHTHOUSE),
         url,
         "--quiet",
         "--output=json",
@@ -235,8 +236,8 @@ def lighthouse_runs(pages: dict[str, tuple[str, list[str]]], work: Path) -> dict
 
 
 def main() -> None:
-    if not BIN.joinpath("vite").exists():
-        run(["npm", "ci", "--no-audit", "--no-fund"])
+    if not BIN.joinpath("vite").exists() or not LIGHTHOUSE.exists():
+        raise SystemExit("the console's and Lighthouse's packages are missing: run `make bench`")
     with tempfile.TemporaryDirectory(prefix="frontend-bench-") as tmp, ExitStack() as stack:
         work = Path(tmp)
         web_port = free_port()
