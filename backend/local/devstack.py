@@ -201,7 +201,7 @@ class _Emulator:
         )
         from werkzeug.serving import make_server
 
-        class RequestHandler(MotoRequestHandler):
+        class RequestHandler(MotoRequestHandler):  # type: ignore[misc]  # moto is Any to mypy (pyproject.toml)
             # Headers and body go out in two writes: with Nagle's algorithm the second waits
             # for the client's ACK of the first. And no per-request log line (werkzeug formats
             # one for every call, which its logger, set to errors only, then drops).

@@ -162,13 +162,13 @@ def test_it_is_the_direct_writer_that_answers(installed: None) -> None:
         walked.append(shape.name)
         original(self, serialized, value, shape, key)
 
-    ResponseSerializer._serialize_structure_member = counting  # type: ignore[method-assign]
+    ResponseSerializer._serialize_structure_member = counting
     try:
         # WHEN a page of items is written
         _body("Query", OPERATIONS["Query"]([{"id": {"S": f"c{n}"}, "b": {"B": base64.b64decode("AA==")}}
                                             for n in range(25)]))
     finally:
-        ResponseSerializer._serialize_structure_member = original  # type: ignore[method-assign]
+        ResponseSerializer._serialize_structure_member = original
 
     # THEN only the answer's own members were walked, none of the items' attribute values
     assert "StringAttributeValue" not in walked and "BinaryAttributeValue" not in walked
