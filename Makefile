@@ -47,9 +47,12 @@ help: ## list the targets and the variables they read
 	@printf '\nVariables, e.g. make dev API_PORT=8100 SEED=1:\n'
 	@sed -n 's/^#: /  /p' $(MAKEFILE_LIST)
 
+# The venv starts without pip (ensurepip alone takes seconds): this Python's pip puts uv in it, and
+# uv installs the rest, pip included (the deploy build runs it). An old or missing pip: ensurepip.
 $(PY_DEPS): requirements-dev.txt requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	@test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --python $(PY) uv==0.13.9 2>/dev/null || \
+	  { $(PY) -m ensurepip --default-pip >/dev/null && $(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9; }
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.txt
 	@touch $@
 
