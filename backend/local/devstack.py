@@ -191,41 +191,47 @@ def exit_with_parent(on_orphaned: Callable[[], None] | None = None) -> None:
 
 class _Emulator:
     """moto's server in a thread of this process; the port is bound here, before the thread starts,
-    so a taken port is an immediate error (moto's ThreadedMotoServer would wait forever)."""
+    so a taken port is an immediate error (moto's ThreadedMotoServer would wait forever).
+
+    It is served by waitress, not by werkzeug's development server as moto's own is: werkzeug closes
+    the connection after every answer, so every call from the API, the glue and the workflow paid
+    for a new connection and a new thread (a fifth of an emulator call's CPU on both sides).
+    waitress keeps connections open (HTTP/1.1 keep-alive) and answers from a pool of threads."""
 
     def __init__(self, port: int) -> None:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
-        from werkzeug.serving import make_server
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from waitress.server import create_server
 
-        class RequestHandler(MotoRequestHandler):  # type: ignore[misc]  # moto is Any to mypy (pyproject.toml)
-            # Headers and body go out in two writes: with Nagle's algorithm the second waits
-            # for the client's ACK of the first. And no per-request log line (werkzeug formats
-            # one for every call, which its logger, set to errors only, then drops).
-            disable_nagle_algorithm = True
-
-            def log_request(self, *_args: Any, **_kwargs: Any) -> None:
-                pass
-
+        # A call that waits for a free thread is expected under load, not worth a warning each time.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         app = DomainDispatcherApplication(create_backend_app)
+        self._sockets: dict[int, Any] = {}  # waitress's: the listener and each connection, by descriptor
         try:
-            self._server = make_server("127.0.0.1", port, app, threaded=True,
-                                       request_handler=RequestHandler)
+            self._server = create_server(
+                app, map=self._sockets, host="127.0.0.1", port=port,
+                # Enough for the API's threads, the glue and the workflow's tasks at once; a call
+                # that finds them all busy queues (the emulator serialises item operations anyway).
+                threads=32,
+                # Every SDK client keeps a pool of open connections: idle ones must not count
+                # against a limit, nor against select()'s 1,024 descriptors.
+                connection_limit=10_000, asyncore_use_poll=True,
+                channel_timeout=3600,  # an idle kept connection stays open through a long pause
+                ident=None,  # no Server header
+            )
         except OSError as error:
             raise PortInUseError(f"port {port} (EMULATOR_PORT) cannot be used: {error.strerror}. "
                                  f"Choose another: make dev EMULATOR_PORT={_free_port_near(port)}") from error
-        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, name="emulator", daemon=True)
         self._thread.start()
 
     def alive(self) -> bool:
         return self._thread.is_alive()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        from waitress.wasyncore import close_all
+
+        close_all(self._sockets)  # the serving loop ends when it has no socket left
+        self._server.task_dispatcher.shutdown()
         self._thread.join(timeout=10)
 
 
