@@ -51,7 +51,7 @@ help: ## list the targets and the variables they read
 # uv installs the rest, pip included (the deploy build runs it). An old or missing pip: ensurepip.
 $(PY_DEPS): requirements-dev.txt requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --python $(PY) uv==0.13.9 2>/dev/null || \
+	$(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check uv==0.13.9 2>/dev/null || \
 	  { $(PY) -m ensurepip --default-pip >/dev/null && $(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9; }
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.txt
 	@touch $@

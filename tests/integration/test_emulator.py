@@ -157,3 +157,25 @@ def test_the_local_status_change_event_has_step_functions_shape() -> None:
     }
     early = json.loads(running["Detail"])
     assert (early["status"], early["stopDate"], early["error"]) == ("RUNNING", None, None)
+
+
+def test_one_connection_carries_call_after_call_as_an_sdk_client_sends_them(stack: DevStack) -> None:
+    """Keep-alive (waitress, backend/local/devstack.py): werkzeug's server closed each connection
+    after one answer, and every SDK call paid for a new connection and a new server thread."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", stack.emulator_port, timeout=10)
+    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables",
+               "Authorization": "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
+                                "SignedHeaders=host, Signature=0"}
+    try:
+        answers = []
+        for _ in range(3):
+            connection.request("POST", "/", body=b"{}", headers=headers)
+            response = connection.getresponse()
+            answers.append((response.status, response.getheader("Connection"), json.loads(response.read())))
+            assert connection.sock is not None, "the emulator closed the connection after an answer"
+    finally:
+        connection.close()
+    assert [(status, closing) for status, closing, _ in answers] == [(200, None)] * 3
+    assert all("TableNames" in body for _, _, body in answers)
