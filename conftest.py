@@ -14,7 +14,8 @@ process its work in collection order. A functional test that still meets a runni
 plugin reordered the tests) refuses to run.
 
 How the work is cut (StackLastScheduling): tests go out in units, one unit to one process. A unit
-is a run of consecutive tests of one module. The browser tests are two modules, so two processes
+is a run of consecutive tests of one module (a test alone, in the few modules of long
+independent tests listed in EACH_TEST_A_UNIT). The browser tests are two modules, so two processes
 each start a Vite and a Chromium: that costs less than the minutes one process would take for
 both, which would end the run last. The deploy tests share one build across processes (the
 `built` fixture's lock). Within each half of the collection, the units known to be long
@@ -39,6 +40,13 @@ from tests.conftest import API_KEY, STACK_RUNNING  # importing it also pins fake
 
 # Where tests share something costly to start, so they run in one process (none now: see above).
 SHARED_UNITS: tuple[str, ...] = ()
+# Modules of long tests that share nothing (most of their time is waiting on the workflow's timers):
+# each test is a unit of its own, so they spread over the processes instead of holding one for a
+# minute, which alone decided how long `make check` took.
+EACH_TEST_A_UNIT = (
+    "tests/functional/test_workflow_recovery.py",
+    "tests/functional/test_documented_statuses.py",
+)
 # Long units, longest first (measured with --durations): started first within their half.
 LONG_FIRST = (
     "tests/infra/test_bundle.py",  # builds both stages (deploy.sh --dry-run) for every deploy test
@@ -59,6 +67,8 @@ def needs_stack(item: pytest.Item) -> bool:
 
 
 def _unit_of(nodeid: str) -> str:
+    if nodeid.startswith(EACH_TEST_A_UNIT):
+        return nodeid
     return next((prefix for prefix in SHARED_UNITS if nodeid.startswith(prefix)), nodeid.split("::")[0])
 
 
@@ -116,8 +126,9 @@ class StackLastScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist i
 
 
 def units(collection: Sequence[str]) -> dict[str, str]:
-    """Each test's unit: runs of consecutive tests in one module (or shared directory); a module
-    that comes back later in the collection (its stack tests) starts a unit of its own."""
+    """Each test's unit: runs of consecutive tests in one module (or shared directory), or the test
+    alone (EACH_TEST_A_UNIT); a module that comes back later in the collection (its stack tests)
+    starts a unit of its own."""
     found: dict[str, str] = {}
     previous, run = None, 0
     for nodeid in collection:

@@ -12,6 +12,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from tests.conftest import API_KEY, STACK_RUNNING
+from tests.local_stage import local_stage_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,10 +76,20 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def chalice_client(aws: None) -> Iterator[Client]:
+def stage_variables() -> dict[str, str]:
+    """Local-stage variables (.chalice/config.json) a module changes for its tests, by overriding
+    this fixture: chalice's test client applies the stage's variables over the environment."""
+    return {}
+
+
+@pytest.fixture
+def chalice_client(aws: None, stage_variables: dict[str, str],
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     from app import app
 
-    with Client(app, stage_name="local") as client:
+    project = (local_stage_project(tmp_path_factory.mktemp("project"), **stage_variables)
+               if stage_variables else ROOT)
+    with Client(app, stage_name="local", project_dir=str(project)) as client:
         yield client
 
 

@@ -17,6 +17,13 @@ from tests.clients import clients, throttling
 from tests.functional.conftest import Api
 
 
+@pytest.fixture
+def stage_variables() -> dict[str, str]:
+    """A throttling store is retried until the request's budget ends: 1 s proves it as well as the
+    stage's 4."""
+    return {"REQUEST_BUDGET_SECONDS": "1"}
+
+
 def _break_the_call(params: dict[str, Any], **_: Any) -> None:
     """Our own call made wrong: a key DynamoDB's model refuses before anything is sent."""
     params["Key"] = {"id": "not an attribute value"}
@@ -54,7 +61,7 @@ def test_a_malformed_call_is_a_logged_500_not_an_outage(api: Api, caplog: pytest
 
 
 def test_a_throttling_store_is_a_503_from_the_client_alone(api: Api) -> None:
-    # GIVEN a data store that throttles every call
+    # GIVEN a data store that throttles every call (retried until the request's budget ends)
     undo = clients().on_every_attempt("dynamodb", "before-send.dynamodb", throttling)
     try:
         # WHEN an ID is read
