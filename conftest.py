@@ -41,8 +41,8 @@ from tests.conftest import API_KEY, STACK_RUNNING  # importing it also pins fake
 # Where tests share something costly to start, so they run in one process (none now: see above).
 SHARED_UNITS: tuple[str, ...] = ()
 # Modules of long tests that share nothing (most of their time is waiting on the workflow's timers):
-# each test is a unit of its own, so they spread over the processes instead of holding one for a
-# minute, which alone decided how long `make check` took.
+# each test is a unit of its own, so they spread over the processes instead of holding one process
+# for the best part of a minute.
 EACH_TEST_A_UNIT = (
     "tests/functional/test_workflow_recovery.py",
     "tests/functional/test_documented_statuses.py",
