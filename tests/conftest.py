@@ -7,6 +7,7 @@ import os
 import pytest
 
 from backend.local.emulator import make_kms_private_keys_on_first_use
+from backend.local.gc_tuning import collect_garbage_less_often
 
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
@@ -19,6 +20,7 @@ os.environ.update(
 )
 
 make_kms_private_keys_on_first_use()  # the in-process moto of every test, as the emulator's
+collect_garbage_less_often()  # in every pytest process, as in the local stack's
 
 API_KEY = "test-api-key"
 # True while the session's local stack (root conftest.py) runs its emulator in this process.

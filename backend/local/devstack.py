@@ -34,6 +34,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from backend.local.gc_tuning import collect_garbage_less_often
+
 if TYPE_CHECKING:  # stubs: dev-only, for mypy
     from botocore.client import BaseClient
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -577,6 +579,7 @@ def main() -> None:
     parser.add_argument("--no-web", action="store_true", help="API and emulator only")
     parser.add_argument("--fresh", action="store_true", help="forget the local data kept from earlier runs")
     args = parser.parse_args()
+    collect_garbage_less_often()
     _stop_signals.install()
     try:
         sys.exit(_run(args))

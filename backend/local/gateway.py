@@ -213,6 +213,9 @@ def _serve_like_api_gateway() -> None:
 
 
 def main() -> None:
+    from backend.local.gc_tuning import collect_garbage_less_often
+
+    collect_garbage_less_often()  # before the imports: they build most of what it keeps
     from chalice.cli import main as chalice_main  # seconds to import: not for who only reads the patches
 
     from backend.local.devstack import exit_with_parent

@@ -282,6 +282,9 @@ class LocalWorkflow:
 
 def main() -> None:
     from backend.local.devstack import exit_with_parent
+    from backend.local.gc_tuning import collect_garbage_less_often
+
+    collect_garbage_less_often()
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="local")
