@@ -79,12 +79,13 @@ def new_session() -> Session:
     import botocore.session
 
     session = botocore.session.get_session()
-    session.register_component("data_loader", _model_loader(session.get_config_variable("data_path")))
+    session.register_component("data_loader", shared_model_loader(session.get_config_variable("data_path")))
     return session
 
 
 @functools.cache
-def _model_loader(data_path: str | None) -> Loader:
+def shared_model_loader(data_path: str | None) -> Loader:
+    """One loader per data path and process; it keeps what it parsed (see new_session)."""
     from botocore.loaders import create_loader
 
     return create_loader(data_path)

@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from backend.local.botocore_sessions import share_model_files_across_sessions
 from backend.local.emulator import make_kms_private_keys_on_first_use
 from backend.local.gc_tuning import collect_garbage_less_often
 
@@ -21,6 +22,7 @@ os.environ.update(
 
 make_kms_private_keys_on_first_use()  # the in-process moto of every test, as the emulator's
 collect_garbage_less_often()  # in every pytest process, as in the local stack's
+share_model_files_across_sessions()  # moto builds sessions of its own, tests by the hundred
 
 API_KEY = "test-api-key"
 # True while the session's local stack (root conftest.py) runs its emulator in this process.

@@ -34,6 +34,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from backend.local.botocore_sessions import share_model_files_across_sessions
 from backend.local.gc_tuning import collect_garbage_less_often
 
 if TYPE_CHECKING:  # stubs: dev-only, for mypy
@@ -580,6 +581,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="forget the local data kept from earlier runs")
     args = parser.parse_args()
     collect_garbage_less_often()
+    share_model_files_across_sessions()  # moto builds sessions of its own
     _stop_signals.install()
     try:
         sys.exit(_run(args))

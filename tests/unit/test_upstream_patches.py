@@ -1,4 +1,4 @@
-"""Every patch of moto or chalice local still matches the upstream code it was written for
+"""Every patch of moto, botocore or chalice local still matches the upstream code it was written for
 (backend/local/upstream.py), and the check itself sees a change."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import backend.local.botocore_sessions
 import backend.local.emulator
 import backend.local.gateway
 import backend.local.item_json
@@ -16,15 +17,16 @@ import backend.local.journal
 import backend.local.query_index
 from backend.local.upstream import PINS, Pin, fingerprint, installed_version
 
-PATCHING_MODULES = {backend.local.emulator.__name__, backend.local.gateway.__name__,
-                    backend.local.item_json.__name__, backend.local.item_writes.__name__,
-                    backend.local.journal.__name__, backend.local.query_index.__name__}
+PATCHING_MODULES = {backend.local.botocore_sessions.__name__, backend.local.emulator.__name__,
+                    backend.local.gateway.__name__, backend.local.item_json.__name__,
+                    backend.local.item_writes.__name__, backend.local.journal.__name__,
+                    backend.local.query_index.__name__}
 
 
 def test_the_patching_modules_declare_their_patches() -> None:
     declared = {pin.patch.rpartition(".")[0] for pin in PINS}
     assert declared >= PATCHING_MODULES
-    assert {pin.distribution for pin in PINS} >= {"moto", "chalice"}
+    assert {pin.distribution for pin in PINS} >= {"moto", "chalice", "botocore"}
 
 
 @pytest.mark.parametrize("pin", PINS, ids=lambda pin: f"{pin.patch}[{pin.distribution}]")
