@@ -46,6 +46,12 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
   table (to evaluate it), about 0.13 ms each, a tenth of the emulator's CPU per put. The parse is
   a pure function of the expression and its names and values, and what it builds is only
   evaluated, never changed: memoised.
+- moto keeps every model object it ever creates in a class-wide list (`instances_tracked`, read
+  only by its /moto-api/data.json dashboard and its S3 reset): for DynamoDB, every item ever
+  written, every item a write replaced or deleted, every copy a Query or Scan answered with, and
+  every table ever deleted with all its items. The emulator's memory and every full garbage
+  collection grew with the writes and reads it had served, not with the data. DynamoDB items and
+  tables are not kept there (the dashboard lists none).
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -98,6 +104,7 @@ def prepare(port: int) -> None:
     _memoise_request_routing()
     _memoise_action_lookup()
     memoise_condition_parsing()
+    untrack_dynamodb_models()
     make_kms_private_keys_on_first_use()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
@@ -374,6 +381,31 @@ def memoise_condition_parsing() -> None:
     parse.__memoised__ = True  # type: ignore[attr-defined]
     parse.__wrapped__ = original  # type: ignore[attr-defined]
     setattr(ConditionExpressionParser, "parse", parse)  # noqa: B010
+
+
+@written_for("moto", "5.2.5", {
+    "moto.core.common_models:BaseModel.__new__": "122d2cd5b021",
+    "moto.core.base_backend:InstanceTrackerMeta": "b78750695097",
+    "moto.core.model_instances:reset_model_data": "4a510e716295",
+    "moto.moto_api._internal.responses:MotoAPIResponse.model_data": "278ef4444f0e",
+    "moto.dynamodb.models.dynamo_type:Item.__init__": "bebd77855342",
+    "moto.dynamodb.models.dynamo_type:Item.__deepcopy__": "1ccd3e66db82",
+    "moto.dynamodb.models.table:Table.__init__": "14e1d24e576c",
+})
+def untrack_dynamodb_models() -> None:
+    """DynamoDB's Item and Table are created as any object is, not appended to their class's
+    `instances_tracked` (their own `__new__` comes first; a reset of moto's model data does not
+    undo it)."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import Table
+
+    def new(cls: type[Any], *_args: Any, **_kwargs: Any) -> Any:
+        return object.__new__(cls)
+
+    for model in (Item, Table):
+        if "__new__" not in vars(model):
+            model.__new__ = staticmethod(new)
+            model.instances_tracked.clear()
 
 
 @written_for("moto", "5.2.5", {
