@@ -46,6 +46,9 @@ JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
 @written_for("flask", "3.1.3", {  # the answer's class, and how moto's app turns a view's error into one
     "flask.wrappers:Response": "97e0a6d461a5",
     "flask.app:Flask.make_response": "af082f17bf26",
+    "flask.app:Flask.handle_user_exception": "7020c8df289f",
+    "flask.app:Flask.handle_http_exception": "abdc6764fd13",
+    "flask.sansio.app:App.trap_http_exception": "854db6f150a4",
 })
 def dynamodb_route(dispatcher: Any) -> DynamoDBRoute:
     """A WSGI app that answers DynamoDB calls directly and passes the rest to `dispatcher` (moto's
@@ -61,7 +64,7 @@ class DynamoDBRoute:
         from moto.dynamodb.responses import DynamoHandler
         from moto.moto_api import recorder
         from moto.settings import DISABLE_GLOBAL_CORS
-        from werkzeug.exceptions import HTTPException
+        from werkzeug.exceptions import BadRequestKeyError, HTTPException
 
         class ServerRequest(Request):  # type: ignore[misc]  # moto is Any to mypy
             from_wsgi_server = True  # as moto's BackendRequest: the WSGI server supplies the Date header
@@ -70,6 +73,8 @@ class DynamoDBRoute:
         self._request_class = ServerRequest
         self._handler, self._recorder, self._response_class = DynamoHandler, recorder, Response
         self._client_error, self._http_exception = ClientError, HTTPException
+        # moto's app runs in debug mode, where Flask lets this one propagate (a 500 from the server)
+        self._trapped = BadRequestKeyError
         # What moto's app adds through flask-cors (default options) to a request without an Origin
         self._cors_headers = [] if DISABLE_GLOBAL_CORS else [("Access-Control-Allow-Origin", "*")]
 
@@ -101,6 +106,8 @@ class DynamoDBRoute:
             result = self._handler.dispatch(request, request.raw_url, dict(request.headers))
         except self._client_error as error:
             result = 400, {}, error.response["Error"]["Message"]
+        except self._trapped:
+            raise
         except self._http_exception as error:  # Flask turns one raised in a view into its answer
             answer = self._response_class.force_type(error, environ)  # type: ignore[arg-type]  # a WSGI app
             return self._respond(answer, environ, start_response)
