@@ -199,15 +199,18 @@ class _Emulator:
     It is served by waitress, not by werkzeug's development server as moto's own is: werkzeug closes
     the connection after every answer, so every call from the API, the glue and the workflow paid
     for a new connection and a new thread (a fifth of an emulator call's CPU on both sides).
-    waitress keeps connections open (HTTP/1.1 keep-alive) and answers from a pool of threads."""
+    waitress keeps connections open (HTTP/1.1 keep-alive) and answers from a pool of threads.
+    DynamoDB calls skip moto's Flask app (backend/local/dynamodb_route.py)."""
 
     def __init__(self, port: int) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from waitress.server import create_server
 
+        from backend.local.dynamodb_route import dynamodb_route
+
         # A call that waits for a free thread is expected under load, not worth a warning each time.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        app = DomainDispatcherApplication(create_backend_app)
+        app = dynamodb_route(DomainDispatcherApplication(create_backend_app))  # DynamoDB without Flask
         self._sockets: dict[int, Any] = {}  # waitress's: the listener and each connection, by descriptor
         try:
             self._server = create_server(

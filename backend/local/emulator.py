@@ -41,6 +41,17 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
   and DynamoDB creates one (the account's `aws/dynamodb` key) for a table with SSE: 40-100 ms of
   CPU at each start of the stack and in each functional test (~7% of theirs). Only asymmetric
   signing uses it: the key is made on first use.
+- moto parses a ConditionExpression (or FilterExpression) again at every step that reads it: a
+  conditional put parses it in the request handler (to check the names it uses) and again in the
+  table (to evaluate it), about 0.13 ms each, a tenth of the emulator's CPU per put. The parse is
+  a pure function of the expression and its names and values, and what it builds is only
+  evaluated, never changed: memoised.
+- moto keeps every model object it ever creates in a class-wide list (`instances_tracked`, read
+  only by its /moto-api/data.json dashboard and its S3 reset): for DynamoDB, every item ever
+  written, every item a write replaced or deleted, every copy a Query or Scan answered with, and
+  every table ever deleted with all its items. The emulator's memory and every full garbage
+  collection grew with the writes and reads it had served, not with the data. DynamoDB items and
+  tables are not kept there (the dashboard lists none).
 - The interpreter logs every error a Catch handles (a conditional check that failed, a missing
   item) with a full state dump; those are outcomes here, and describe_execution keeps the details.
 """
@@ -92,6 +103,8 @@ def prepare(port: int) -> None:
     _reuse_interpreter_clients()
     _memoise_request_routing()
     _memoise_action_lookup()
+    memoise_condition_parsing()
+    untrack_dynamodb_models()
     make_kms_private_keys_on_first_use()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
@@ -306,6 +319,93 @@ def _memoise_action_lookup() -> None:
         memoised = functools.lru_cache(maxsize=None)(listing)
         memoised.__memoised__ = True  # type: ignore[attr-defined]
         vars(responses)["method_names_from_class"] = memoised
+
+
+@written_for("moto", "5.2.5", {  # the parser, and every class of what it builds (only evaluated)
+    "moto.dynamodb.comparisons:ConditionExpressionParser.__init__": "da53163884f6",
+    "moto.dynamodb.comparisons:ConditionExpressionParser.parse": "bb928a5fdd4e",
+    "moto.dynamodb.comparisons:ConditionExpressionParser._make_op_condition": "2f7aa822bf2c",
+    "moto.dynamodb.comparisons:Operand": "a9c5e0bc0679",
+    "moto.dynamodb.comparisons:AttributePath": "9154a303c550",
+    "moto.dynamodb.comparisons:AttributeValue": "69dd03f6e330",
+    "moto.dynamodb.comparisons:Op": "4947d7f302d3",
+    "moto.dynamodb.comparisons:OpDefault": "019f09776eba",
+    "moto.dynamodb.comparisons:OpNot": "1b7a5b78048d",
+    "moto.dynamodb.comparisons:OpAnd": "9645535ea4d2",
+    "moto.dynamodb.comparisons:OpLessThan": "5a6585f7bd52",
+    "moto.dynamodb.comparisons:OpGreaterThan": "2660ed9d9979",
+    "moto.dynamodb.comparisons:OpEqual": "0461c2a0188f",
+    "moto.dynamodb.comparisons:OpNotEqual": "1251a21f62ba",
+    "moto.dynamodb.comparisons:OpLessThanOrEqual": "8294a550215b",
+    "moto.dynamodb.comparisons:OpGreaterThanOrEqual": "d2c211f28c48",
+    "moto.dynamodb.comparisons:OpOr": "f03c62b8d97c",
+    "moto.dynamodb.comparisons:Func": "37fbafbc8fc4",
+    "moto.dynamodb.comparisons:FuncAttrExists": "8fdbff7ab247",
+    "moto.dynamodb.comparisons:FuncAttrType": "db0b1ebac58c",
+    "moto.dynamodb.comparisons:FuncBeginsWith": "263934d9c520",
+    "moto.dynamodb.comparisons:FuncContains": "82be3d67670d",
+    "moto.dynamodb.comparisons:FuncSize": "7a94713a3ce3",
+    "moto.dynamodb.comparisons:FuncBetween": "d5ab22caf4aa",
+    "moto.dynamodb.comparisons:FuncIn": "6abaf098ad89",
+})
+def memoise_condition_parsing() -> None:
+    """One parse per (expression, names, values), kept for every later parser of the same three.
+    A parse that raises is not kept (it raises again each time). What is kept is parsed from a
+    copy of the names and values, so nothing the request's handler does to its own can change it;
+    each parser still gets lists of the names and values it found of its own (callers extend them)."""
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+
+    original = ConditionExpressionParser.parse
+    if getattr(original, "__memoised__", False):
+        return
+
+    @functools.lru_cache(maxsize=256)
+    def parsed(expression: str, names: str, values: str) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+        parser = ConditionExpressionParser(expression, json.loads(names), json.loads(values))
+        op = original(parser)
+        return op, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
+
+    def parse(self: Any) -> Any:
+        if not self.condition_expression:
+            return original(self)
+        try:
+            key = (self.condition_expression, json.dumps(self.expression_attribute_names, sort_keys=True),
+                   json.dumps(self.expression_attribute_values, sort_keys=True))
+        except (TypeError, ValueError):  # not JSON's types: parsed as moto would, not kept
+            return original(self)
+        op, names_found, values_found = parsed(*key)
+        self.expr_attr_names_found.extend(names_found)
+        self.expr_attr_values_found.extend(values_found)
+        return op
+
+    parse.__memoised__ = True  # type: ignore[attr-defined]
+    parse.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(ConditionExpressionParser, "parse", parse)  # noqa: B010
+
+
+@written_for("moto", "5.2.5", {
+    "moto.core.common_models:BaseModel.__new__": "122d2cd5b021",
+    "moto.core.base_backend:InstanceTrackerMeta": "b78750695097",
+    "moto.core.model_instances:reset_model_data": "4a510e716295",
+    "moto.moto_api._internal.responses:MotoAPIResponse.model_data": "278ef4444f0e",
+    "moto.dynamodb.models.dynamo_type:Item.__init__": "bebd77855342",
+    "moto.dynamodb.models.dynamo_type:Item.__deepcopy__": "1ccd3e66db82",
+    "moto.dynamodb.models.table:Table.__init__": "14e1d24e576c",
+})
+def untrack_dynamodb_models() -> None:
+    """DynamoDB's Item and Table are created as any object is, not appended to their class's
+    `instances_tracked` (their own `__new__` comes first; a reset of moto's model data does not
+    undo it)."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import Table
+
+    def new(cls: type[Any], *_args: Any, **_kwargs: Any) -> Any:
+        return object.__new__(cls)
+
+    for model in (Item, Table):
+        if "__new__" not in vars(model):
+            model.__new__ = staticmethod(new)
+            model.instances_tracked.clear()
 
 
 @written_for("moto", "5.2.5", {
