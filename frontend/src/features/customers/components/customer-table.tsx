@@ -86,6 +86,9 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
             </tr>
           )
         })}
+        {/* The rows still to come keep their room (each is a 2rem button, its padding and border), so
+            nothing below the table, nor the page's scrollbar, moves as they arrive. */}
+        {!drawn && <tr aria-hidden="true" style={{ height: `calc(${rows.length - limit} * (2.5rem + 1px))` }} />}
       </tbody>
     </table>
   )
