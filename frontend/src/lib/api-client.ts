@@ -71,6 +71,11 @@ export function apiFor(settings: Settings = getSettings(), auth = true) {
   return { client, baseUrl: settings.baseUrl, headers }
 }
 
+/** Resolves in a task of its own. The first view's queries all start from the effects that run
+ *  just after the first paint: each awaits this first, so their request building and fetch() calls
+ *  run one per task rather than as one long task on a slow phone's main thread. */
+export const ownTask = () => new Promise<void>((resolve) => setTimeout(resolve))
+
 type Result<T> = { data?: T; error?: unknown; response: Response }
 
 /** openapi-fetch's {data, error} -> data, or an ApiError with the API's code and message. */

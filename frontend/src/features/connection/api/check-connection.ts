@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
-import { ApiError, apiFor, unwrap } from '@/lib/api-client'
+import { ApiError, apiFor, ownTask, unwrap } from '@/lib/api-client'
 import { normalizeBaseUrl } from '@/lib/base-url'
 import type { Settings } from '@/lib/settings'
 import type { components } from '@/types/api'
@@ -72,7 +72,7 @@ function stepFailure(e: unknown, label: string): Check {
 export const connectionQuery = (settings: Settings) =>
   queryOptions({
     queryKey: ['connection', settings.baseUrl, settings.apiKey],
-    queryFn: () => checkConnection(settings),
+    queryFn: async () => (await ownTask(), checkConnection(settings)),
     staleTime: 5 * 60_000,
     retry: false,
   })

@@ -1,5 +1,5 @@
 import { keepPreviousData, type QueryClient, queryOptions } from '@tanstack/react-query'
-import { apiFor, unwrap } from '@/lib/api-client'
+import { apiFor, ownTask, unwrap } from '@/lib/api-client'
 import type { components } from '@/types/api'
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '@/types/limits'
 
@@ -37,6 +37,7 @@ export function pageQuery(qc: QueryClient, prefix: string, size: number, page: n
   return queryOptions({
     queryKey: [...customerKeys.pages(prefix, size), page] as const,
     queryFn: async ({ signal }): Promise<ListedPage> => {
+      await ownTask()
       const prev = page > 1 ? await qc.fetchQuery(pageQuery(qc, prefix, size, page - 1)) : null
       const offset = prev ? prev.offset + prev.items.length : 0
       if (prev && !prev.nextCursor) return { items: [], nextCursor: null, cutShort: false, offset }

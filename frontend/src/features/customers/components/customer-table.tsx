@@ -1,9 +1,26 @@
-import { type MouseEvent, useEffect, useRef } from 'react'
+import { type MouseEvent, startTransition, useEffect, useRef, useState } from 'react'
 import { CopyButton } from '@/components/ui/copy-button'
 import type { Customer } from '@/features/customers/api/list-customers'
 import { formatTime } from '@/lib/format'
 
 export type Highlight = { id: string; label: string }
+
+const FIRST_ROWS = 8
+
+/** How many rows to draw: the table's first page goes in a few steps, one frame each (8, 16, 32...),
+ *  so no single frame creates, styles, lays out and paints them all while the page is still starting
+ *  up (a long task on a slow phone). Later pages, once the table is full, are drawn at once. */
+function useRowsInSteps(count: number) {
+  const [limit, setLimit] = useState(FIRST_ROWS)
+  useEffect(() => {
+    if (limit >= count) return
+    // After the next paint: a frame's rendering between two steps.
+    let timer = 0
+    const frame = requestAnimationFrame(() => (timer = window.setTimeout(() => startTransition(() => setLimit((n) => n * 2)))))
+    return () => (cancelAnimationFrame(frame), clearTimeout(timer))
+  }, [limit, count])
+  return limit
+}
 
 type Props = {
   rows: Customer[]
@@ -22,9 +39,11 @@ type Props = {
  *  keyboard focus. Times are UTC, as in the export. */
 export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDetails, onDelete }: Props) {
   const marked = useRef<HTMLTableRowElement>(null)
+  const limit = useRowsInSteps(rows.length)
+  const drawn = limit >= rows.length
   useEffect(() => {
     marked.current?.scrollIntoView({ block: 'nearest' })
-  }, [highlight])
+  }, [highlight, drawn])
   const all = rows.length > 0 && rows.every((c) => selected.has(c.id))
   const some = !all && rows.some((c) => selected.has(c.id))
   const tick = (id: string) => (e: MouseEvent<HTMLInputElement>) => onSelect(id, e.currentTarget.checked, e.shiftKey)
@@ -43,7 +62,7 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
         </tr>
       </thead>
       <tbody>
-        {rows.map((c) => {
+        {(drawn ? rows : rows.slice(0, limit)).map((c) => {
           const lit = c.id === highlight?.id
           return (
             <tr key={c.id} ref={lit ? marked : undefined} tabIndex={-1} data-row-id={c.id}
@@ -51,12 +70,11 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
               <td>
                 <input type="checkbox" aria-label={`Select ${c.id}`} checked={selected.has(c.id)} onChange={() => {}} onClick={tick(c.id)} />
               </td>
-              <td className="id-cell">
+              <td className="id-cell" data-tip={lit ? undefined : c.id}>
                 <div className={`flex min-w-0 gap-x-2 ${lit ? 'flex-wrap items-start' : 'items-center'}`}>
                   <span className={lit ? 'id-text-whole' : 'id-text'} title={c.id}>{c.id}</span>
                   {lit && <span className="badge">{highlight.label}</span>}
                 </div>
-                {!lit && <span className="id-tip" aria-hidden="true">{c.id}</span>}
               </td>
               <td className="hidden md:table-cell">{formatTime(c.createdAt)}</td>
               <td className="hidden sm:table-cell">{c.source}</td>
@@ -68,6 +86,9 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
             </tr>
           )
         })}
+        {/* The rows still to come keep their room (each is a 2rem button, its padding and border), so
+            nothing below the table, nor the page's scrollbar, moves as they arrive. */}
+        {!drawn && <tr aria-hidden="true" style={{ height: `calc(${rows.length - limit} * (2.5rem + 1px))` }} />}
       </tbody>
     </table>
   )

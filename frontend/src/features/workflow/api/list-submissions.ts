@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query'
 import { isFinal } from '@/features/workflow/types'
-import { ApiError, apiFor, unwrap } from '@/lib/api-client'
+import { ApiError, apiFor, ownTask, unwrap } from '@/lib/api-client'
 
 /** True when a workflow route is missing: a 404, or a gateway's 403 without our error code. */
 export const isMissingRoute = (e: unknown) =>
@@ -10,7 +10,8 @@ export const isMissingRoute = (e: unknown) =>
 export const submissionsQuery = (limit = 10) =>
   queryOptions({
     queryKey: ['workflow', 'list', limit],
-    queryFn: ({ signal }) => {
+    queryFn: async ({ signal }) => {
+      await ownTask()
       const { client, baseUrl, headers } = apiFor()
       return unwrap(client.GET('/workflow/submissions', { baseUrl, headers, signal, params: { query: { limit } } }))
     },
