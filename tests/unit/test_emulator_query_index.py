@@ -102,3 +102,31 @@ def test_an_install_after_the_listener_was_taken_away_listens_again(ddb: DynamoD
     ddb.put_item(TableName="t", Item={"id": {"S": "new"}, "g": {"S": "x"}, "r": {"S": "a"}})
     # THEN a Query finds it
     assert [item["id"]["S"] for item in ddb.query(**query)["Items"]] == ["new"]
+
+
+def test_a_table_filled_by_writes_alone_answers_its_first_query_without_walking_every_item(
+    ddb: DynamoDBClient,
+) -> None:
+    # GIVEN a table that has only ever been written to (an import), never queried
+    for n in range(40):
+        ddb.put_item(TableName="t", Item={"id": {"S": f"i{n:02d}"}, "g": {"S": "x"}, "r": {"S": f"{n:02d}"}})
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables["t"]
+    walks: list[str] = []
+
+    class Watched(dict[Any, Any]):
+        """moto's items of the table, noting each walk over all of them."""
+
+        def values(self) -> Any:
+            walks.append("values")
+            return super().values()
+
+    table.items = Watched(table.items)
+    # WHEN its first GSI Query runs
+    answer = ddb.query(TableName="t", IndexName="by_g", KeyConditionExpression="g = :g",
+                       ExpressionAttributeValues={":g": {"S": "x"}}, Limit=3)
+    # THEN the index kept since the first write answers it: no walk over every item
+    assert [item["id"]["S"] for item in answer["Items"]] == ["i00", "i01", "i02"]
+    assert walks == []
