@@ -16,8 +16,13 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="session")
 def api(stack: DevStack) -> Iterator[httpx.Client]:
-    """An HTTP client for the local API that sends the local key."""
-    with httpx.Client(base_url=stack.api_url, headers={"x-api-key": API_KEY}, timeout=30) as client:
+    """An HTTP client for the local API that sends the local key. Its pool never closes a connection
+    to make room or because too many are idle: httpcore 1.0.9 can close one it has just handed to a
+    waiting request (encode/httpcore#1110), which then fails with "Bad file descriptor"; the
+    concurrency tests send from up to 50 threads at once."""
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    with httpx.Client(base_url=stack.api_url, headers={"x-api-key": API_KEY}, timeout=30,
+                      limits=limits) as client:
         yield client
 
 
