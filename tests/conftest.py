@@ -7,11 +7,7 @@ import os
 import pytest
 
 from backend.local.botocore_sessions import share_model_files_across_sessions
-from backend.local.emulator import (
-    make_kms_private_keys_on_first_use,
-    memoise_condition_parsing,
-    untrack_dynamodb_models,
-)
+from backend.local.emulator import lighten_moto
 from backend.local.gc_tuning import collect_garbage_less_often
 
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
@@ -24,11 +20,7 @@ os.environ.update(
     CURSOR_SECRET="test-cursor-secret",
 )
 
-# The in-process moto of every test, as the emulator's: the same answers (each patch has its test),
-# less CPU and memory.
-make_kms_private_keys_on_first_use()
-memoise_condition_parsing()
-untrack_dynamodb_models()
+lighten_moto()  # the in-process moto of every test, as the emulator's
 collect_garbage_less_often()  # in every pytest process, as in the local stack's
 share_model_files_across_sessions()  # moto builds sessions of its own, tests by the hundred
 

@@ -103,9 +103,7 @@ def prepare(port: int) -> None:
     _reuse_interpreter_clients()
     _memoise_request_routing()
     _memoise_action_lookup()
-    memoise_condition_parsing()
-    untrack_dynamodb_models()
-    make_kms_private_keys_on_first_use()
+    lighten_moto()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -319,6 +317,14 @@ def _memoise_action_lookup() -> None:
         memoised = functools.lru_cache(maxsize=None)(listing)
         memoised.__memoised__ = True  # type: ignore[attr-defined]
         vars(responses)["method_names_from_class"] = memoised
+
+
+def lighten_moto() -> None:
+    """The patches that change only moto's cost, never an answer (each has its test): for the
+    emulator, and for any moto in a process (the tests' `mock_aws`). Safe to call again."""
+    memoise_condition_parsing()
+    untrack_dynamodb_models()
+    make_kms_private_keys_on_first_use()
 
 
 @written_for("moto", "5.2.5", {  # the parser, and every class of what it builds (only evaluated)
