@@ -20,9 +20,11 @@ applied to the zip it wrote AND to Chalice's cached copy in .chalice/deployments
 
 from __future__ import annotations
 
+import filecmp
 import importlib.util
 import os
 import py_compile
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,14 +111,25 @@ def _pyc_entry(name: str) -> zipfile.ZipInfo:
     return entry
 
 
+def _finished_mark() -> bytes:
+    """The comment `finish` leaves on a zip it wrote: bytecode for this interpreter, these services'
+    models kept. Any other writer of the zip (Chalice's `inject_latest_app` writes a new one) leaves
+    none, so a zip that carries it is exactly what `finish` made."""
+    kept = ",".join(sorted(KEPT_SERVICES))
+    return f"finished: bytecode {importlib.util.MAGIC_NUMBER.hex()}; models {kept}".encode()
+
+
 def finish(bundle: Path) -> int:
     """Rewrite the zip without the models no client loads, and with every module's bytecode
     (Lambda's /var/task is read-only: without .pyc every cold start compiles every module it
     imports; measured in bench/api_bench.py). Returns how many model files went; running it
-    again changes nothing.
+    again changes nothing (a zip it finished is left as it is).
 
     Written to a temporary file and renamed over the original, so a reader (a concurrent deploy
     reusing Chalice's cache) sees the old zip or the new one, never half of one."""
+    with zipfile.ZipFile(bundle) as current:
+        if current.comment == _finished_mark():
+            return 0
     partial = bundle.with_name(f".{bundle.name}.finishing")
     with zipfile.ZipFile(bundle) as source, tempfile.TemporaryDirectory() as scratch, \
             zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
@@ -138,8 +151,16 @@ def finish(bundle: Path) -> int:
                 compiled = found if _finished(found, data) else _compiled(data, info.filename, Path(scratch))
                 if compiled is not None:
                     target.writestr(_pyc_entry(cached), compiled, compress_type=zipfile.ZIP_DEFLATED)
+        target.comment = _finished_mark()
     os.replace(partial, bundle)
     return dropped
+
+
+def _copy_over(source: Path, target: Path) -> None:
+    """`source`'s bytes as `target`, renamed into place (a reader sees one whole zip or the other)."""
+    partial = target.with_name(f".{target.name}.copying")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def chalice_cache(root: Path) -> Path:
@@ -178,9 +199,12 @@ def package(root: Path, stage: str, out: Path, merge_template: Path | None = Non
                    cwd=root, env=env, check=True)
     bundle = out / "deployment.zip"
     built = size(bundle)
-    dropped = finish(bundle)
     cache = chalice_cache(root)
-    if cache.exists():
+    copied_from_cache = cache.exists() and filecmp.cmp(bundle, cache, shallow=False)
+    dropped = finish(bundle)
+    if copied_from_cache:
+        _copy_over(bundle, cache)  # the same zip finished the same way: once is enough
+    elif cache.exists():
         finish(cache)
     shipped = size(bundle)
     print(f"bundle: {shipped}, with bytecode; {dropped:,} files of service models no client loads pruned"

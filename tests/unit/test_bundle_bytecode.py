@@ -73,3 +73,24 @@ def test_a_finished_zip_keeps_its_bytecode_and_a_changed_module_is_compiled_agai
         pyc = z.read(importlib.util.cache_from_source("chalicelib/edited.py", optimization=""))
     exec(marshal.loads(pyc[16:]), namespace)  # the .pyc's code object, after its 16-byte header
     assert namespace["EDITED"] == 2
+
+
+def test_a_zip_finish_wrote_is_left_as_it_is_and_one_rewritten_since_is_finished(tmp_path: Path) -> None:
+    # GIVEN a finished bundle (as Chalice's cache is after a package step)
+    zipped = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("botocore/data/s3/2006-03-01/service-2.json.gz", b"s3")
+        z.writestr("chalicelib/mod.py", "ANSWER = 42\n")
+    assert bundle.finish(zipped) == 1
+    finished = zipped.stat().st_ino
+    # WHEN it is finished again: THEN the file is not even rewritten
+    assert bundle.finish(zipped) == 0
+    assert zipped.stat().st_ino == finished
+    # WHEN another writer rewrites it (Chalice's inject_latest_app writes a new zip) with a model back
+    with zipfile.ZipFile(zipped) as z:
+        entries = {name: z.read(name) for name in z.namelist()}
+    with zipfile.ZipFile(zipped, "w") as z:
+        for name, data in {**entries, "botocore/data/s3/2006-03-01/service-2.json.gz": b"s3"}.items():
+            z.writestr(name, data)
+    # THEN it is finished again
+    assert bundle.finish(zipped) == 1
