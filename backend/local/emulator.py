@@ -104,6 +104,7 @@ def prepare(port: int) -> None:
     _memoise_request_routing()
     _memoise_action_lookup()
     lighten_moto()
+    read_json_templates_as_json()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -325,7 +326,6 @@ def lighten_moto() -> None:
     memoise_condition_parsing()
     untrack_dynamodb_models()
     make_kms_private_keys_on_first_use()
-    read_json_templates_as_json()
 
 
 @written_for("moto", "5.2.5", {  # the parser, and every class of what it builds (only evaluated)
@@ -423,7 +423,9 @@ def read_json_templates_as_json() -> None:
     """moto reads every stack's and change set's template with PyYAML's pure-Python loader first
     (JSON is YAML, so it always succeeds), which costs a hundred times what json.loads does: a
     third of each functional test's table setup. A template that is JSON is read as JSON, as
-    CloudFormation reads it; any other text (YAML) still goes to moto's own reader."""
+    CloudFormation reads it; any other text (YAML) still goes to moto's own reader. Not part of
+    `lighten_moto`: importing moto's CloudFormation costs seconds, so only a process that creates
+    stacks applies it (the emulator, and the tests' fixtures that do)."""
     from moto.cloudformation.models import ChangeSet, Stack
 
     read_stack_template = Stack.parse_template

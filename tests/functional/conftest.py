@@ -11,6 +11,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
+from backend.local.emulator import read_json_templates_as_json
 from tests.clients import clients
 from tests.conftest import API_KEY, STACK_RUNNING
 from tests.local_stage import local_stage_project
@@ -62,6 +63,7 @@ def _no_local_stack_running(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LOCAL_API_KEY", API_KEY)
+    read_json_templates_as_json()
     with mock_aws():
         # Through the root's clients, which the test's code then uses: one botocore session per
         # test, not two (building one is tens of ms of CPU, times every functional test).

@@ -113,6 +113,9 @@ def emulator() -> Iterator[dict[str, str]]:
     """A moto server on a free port; yields the environment that points boto3 at it."""
     from moto.server import ThreadedMotoServer
 
+    from backend.local.emulator import read_json_templates_as_json
+
+    read_json_templates_as_json()  # the deploy path's stacks and change sets, as the local stack's
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)

@@ -13,8 +13,6 @@ import boto3
 import pytest
 import yaml  # type: ignore[import-untyped]  # moto's reader; no stubs installed
 from moto import mock_aws
-from moto.cloudformation.models import Stack
-from moto.cloudformation.utils import yaml_tag_constructor
 
 from backend.local.emulator import read_json_templates_as_json
 from chalicelib.aws import new_session
@@ -22,7 +20,18 @@ from chalicelib.aws import new_session
 INFRA = Path(__file__).resolve().parents[2] / "backend" / "infra"
 
 
+def _read(template: str) -> Any:
+    """As a stack reads its template. (moto's CloudFormation is imported here, not at collection:
+    it costs every test process seconds.)"""
+    from moto.cloudformation.models import Stack
+
+    read_json_templates_as_json()
+    return Stack.parse_template(template)
+
+
 def _as_moto_reads_yaml(template: str) -> Any:
+    from moto.cloudformation.utils import yaml_tag_constructor
+
     yaml.add_multi_constructor("", yaml_tag_constructor)
     return yaml.load(template, Loader=yaml.Loader)  # moto's own call
 
@@ -36,24 +45,20 @@ def cloudformation() -> Iterator[Any]:
 
 @pytest.mark.parametrize("path", sorted(INFRA.glob("*.json")), ids=lambda p: p.name)
 def test_each_of_our_templates_reads_as_moto_read_it_through_yaml(path: Path) -> None:
-    read_json_templates_as_json()
     text = path.read_text()
 
-    assert Stack.parse_template(text) == _as_moto_reads_yaml(text)
+    assert _read(text) == _as_moto_reads_yaml(text)
 
 
 def test_a_yaml_template_still_reads_with_its_short_form_functions() -> None:
-    read_json_templates_as_json()
     template = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n"
 
-    assert Stack.parse_template(template)["Outputs"]["Arn"]["Value"] == {"Ref": "Topic"}
+    assert _read(template)["Outputs"]["Arn"]["Value"] == {"Ref": "Topic"}
 
 
 def test_json_is_read_as_json_as_cloudformation_reads_it() -> None:
     # YAML 1.1 reads 1e3 as the string "1e3"; JSON (and CloudFormation, for a JSON template) as a number.
-    read_json_templates_as_json()
-
-    assert Stack.parse_template('{"Value": 1e3}') == {"Value": 1000.0}
+    assert _read('{"Value": 1e3}') == {"Value": 1000.0}
 
 
 def test_a_stack_and_a_change_set_from_json_templates_make_and_plan_resources(cloudformation: Any) -> None:
