@@ -10,6 +10,8 @@ STAGE ?= prod
 FRONTEND := frontend
 PY_DEPS := $(VENV)/.synced
 JS_DEPS := $(FRONTEND)/node_modules/.synced
+PNPM_DEPS := tools/pnpm/node_modules/.synced
+PNPM := $(CURDIR)/tools/pnpm/node_modules/.bin/pnpm
 LIGHTHOUSE_DEPS := bench/lighthouse/node_modules/.synced
 # Most of the suite waits (on servers, a browser, the emulator's workflow), so more processes
 # than cores pays; each gets its own local stack, ports and tables (conftest.py).
@@ -56,10 +58,24 @@ $(PY_DEPS): requirements-dev.txt requirements.txt
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.txt
 	@touch $@
 
-# --prefer-offline: what the lockfile pins comes from npm's cache when it is there (integrity still
-# checked) instead of asking the registry about every package first.
-$(JS_DEPS): $(FRONTEND)/package-lock.json
-	cd $(FRONTEND) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+# pnpm itself, pinned with its integrity by tools/pnpm/package-lock.json and installed by plain npm
+# (corepack leaves Node in version 25). --prefer-offline: what a lockfile pins comes from npm's cache
+# when it is there (integrity still checked) instead of asking the registry about every package first.
+$(PNPM_DEPS): tools/pnpm/package-lock.json
+	cd tools/pnpm && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The console's packages, with pnpm: it hard-links them from its store where npm ci copies every file
+# out of its cache, and every make test starts with this install. A node_modules that npm made (no
+# .modules.yaml) goes first: pnpm would leave npm's flat packages importable beside its own. The
+# settings: no prompt when pnpm must rebuild node_modules; a dependency's build script fails the
+# install (none runs today); package.json's packageManager must name this very pnpm (no switching).
+$(JS_DEPS): $(FRONTEND)/pnpm-lock.yaml $(FRONTEND)/package.json $(PNPM_DEPS)
+	@if [ -d $(FRONTEND)/node_modules ] && [ ! -f $(FRONTEND)/node_modules/.modules.yaml ]; then \
+	  echo "removing $(FRONTEND)/node_modules (made by npm; pnpm installs it now)"; rm -rf $(FRONTEND)/node_modules; fi
+	cd $(FRONTEND) && $(PNPM) install --frozen-lockfile --prefer-offline --loglevel=error \
+	  --config.confirm-modules-purge=false --config.strict-dep-builds=true --config.update-notifier=false \
+	  --config.manage-package-manager-versions=false --config.package-manager-strict-version=true
 	@touch $@
 
 # Lighthouse (and its ~170 packages) only for make bench: the console's install above is on every
@@ -131,4 +147,4 @@ deploy: deps ## deploy a stage to AWS: make deploy STAGE=prod
 	./deploy.sh --stage $(STAGE)
 
 clean: ## remove local environments and build output
-	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules bench/lighthouse/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments
+	rm -rf $(VENV) .venv-checkov $(FRONTEND)/node_modules tools/pnpm/node_modules bench/lighthouse/node_modules $(FRONTEND)/dist .mypy_cache .ruff_cache .deploy .chalice/deployments

@@ -63,9 +63,9 @@ deploy gateway-responses
 
 step "Console build"
 api_url="$(deploy output api_url)"
+make --no-print-directory frontend/node_modules/.synced  # the pinned pnpm, from frontend/pnpm-lock.yaml
 (
   cd frontend
-  npm ci --no-audit --no-fund
   # The key is typed by each operator into the console; an empty VITE_API_KEY keeps any key
   # (frontend/.env has the local one) out of the public bundle.
   VITE_API_BASE_URL="$api_url" VITE_API_KEY="" npm run build

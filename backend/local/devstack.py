@@ -468,7 +468,7 @@ class DevStack:
     def _spawn_web(self, built: bool = False) -> None:
         vite = FRONTEND / "node_modules" / ".bin" / "vite"
         if not vite.exists():
-            raise StartupError("the console is not installed: run `make dev` (it runs npm ci)")
+            raise StartupError("the console is not installed: run `make dev` (it installs it with pnpm)")
         self._web_started = True
         env = {"VITE_API_BASE_URL": self.api_url, "VITE_API_KEY": self.api_key}
         listen = ["--host", "127.0.0.1", "--port", str(self.web_port), "--strictPort"]
