@@ -26,8 +26,8 @@ PARALLEL := $(MAKE) --no-print-directory -j 6 --output-sync=target
 # Alongside pytest, the other steps yield the CPU to it: some of its tests hold answers to a time budget.
 SIDE :=
 
-.PHONY: help deps chromium dev lint lint-openapi test-frontend test check pytest pytest-quick bench generate \
-        deploy clean smoke rollback-console
+.PHONY: help deps chromium dev lint lint-openapi test-frontend test check pytest pytest-beside-chromium pytest-quick \
+        bench generate deploy clean smoke rollback-console
 
 # The variables `make help` lists (each a "#:" line):
 #: API_PORT=8000                 make dev: the API (chalice local)
@@ -87,9 +87,12 @@ $(LIGHTHOUSE_DEPS): bench/lighthouse/package-lock.json
 deps: $(PY_DEPS) $(JS_DEPS)
 
 # The browser tests run Chromium's headless shell (the full browser when only it is there and apt
-# cannot add the shell); the benchmark's Lighthouse runs the full browser.
+# cannot add the shell); the benchmark's Lighthouse runs the full browser. While it looks and installs,
+# this target holds CHROMIUM_INSTALL_LOCK (flock, where there is one): see pytest-beside-chromium.
+CHROMIUM_INSTALL_LOCK := $(CURDIR)/.chromium-install.lock
 chromium: ## install Debian's Chromium and its headless shell, when missing
-	@command -v chromium >/dev/null && command -v chromium-headless-shell >/dev/null || { \
+	@exec 9>"$(CHROMIUM_INSTALL_LOCK)"; flock 9 2>/dev/null || true; \
+	command -v chromium >/dev/null && command -v chromium-headless-shell >/dev/null || { \
 	  echo "installing chromium and chromium-headless-shell (apt)"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-headless-shell >/dev/null; } \
@@ -111,7 +114,7 @@ test-frontend: $(JS_DEPS) ## the console: generated types up to date, tsc, ESLin
 	  npm run --silent lint && npm run --silent test'
 
 test: ## every test: lint, unit, functional, integration, infra, browser
-	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend pytest
+	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend chromium pytest-beside-chromium
 	@echo "make test: every step passed"
 
 check: ## the edit loop: ruff, mypy, unit and functional tests (no stack, browser or build)
@@ -121,6 +124,12 @@ check: ## the edit loop: ruff, mypy, unit and functional tests (no stack, browse
 # checkov's own venv (.venv-checkov, it pins another boto3) is installed by the test that runs it.
 pytest: $(PY_DEPS) $(JS_DEPS) chromium ## every pytest test (TEST_WORKERS processes)
 	$(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
+
+# make test's pytest: started beside the `chromium` target, not after it. On a new machine apt spends
+# tens of seconds installing Chromium, which only the browser tests need, and they run last: they
+# wait for the install to end (CHROMIUM_INSTALL_LOCK, frontend/e2e/conftest.py).
+pytest-beside-chromium: $(PY_DEPS) $(JS_DEPS)
+	CHROMIUM_INSTALL_LOCK="$(CHROMIUM_INSTALL_LOCK)" $(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
 
 pytest-quick: $(PY_DEPS)
 	$(PYTEST) tests/unit tests/functional

@@ -6,11 +6,13 @@ No browser download: playwright drives /usr/bin/chromium (`apt-get install -y ch
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,6 +41,10 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
+# `make test` installs Chromium beside the tests (the Makefile's `chromium` target, which holds this
+# lock meanwhile): how long the browser tests wait for that install to end.
+CHROMIUM_INSTALL_MINUTES = 10
+
 expect.set_options(timeout=10_000)
 
 
@@ -63,6 +69,7 @@ def stack(stack: DevStack) -> DevStack:
 def browser() -> Iterator[Browser]:
     # Chromium's headless shell, as Playwright itself runs headless tests: the full browser's
     # headless mode also renders its own window UI, in a renderer of its own, for nothing here.
+    _after_any_chromium_install()
     chromium = next(filter(None, map(shutil.which, BROWSERS)), None)
     if chromium is None:
         pytest.fail(f"Debian's {BROWSERS[0]} is missing: apt-get install -y {BROWSERS[0]} (make test does this)")
@@ -70,6 +77,24 @@ def browser() -> Iterator[Browser]:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+def _after_any_chromium_install() -> None:
+    """Wait while the Makefile's `chromium` target installs Chromium (it holds CHROMIUM_INSTALL_LOCK
+    from before it looks for a browser until it is done: `make test` starts it beside pytest)."""
+    lock_path = os.environ.get("CHROMIUM_INSTALL_LOCK")
+    if not lock_path:
+        return
+    deadline = time.monotonic() + CHROMIUM_INSTALL_MINUTES * 60
+    with open(lock_path, "a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"make chromium did not end within {CHROMIUM_INSTALL_MINUTES} min")
+                time.sleep(1)
 
 
 Opener = Callable[..., Page]
