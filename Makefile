@@ -26,7 +26,7 @@ PARALLEL := $(MAKE) --no-print-directory -j 6 --output-sync=target
 # Alongside pytest, the other steps yield the CPU to it: some of its tests hold answers to a time budget.
 SIDE :=
 
-.PHONY: help deps chromium dev lint lint-openapi test-frontend test check pytest pytest-beside-chromium pytest-quick \
+.PHONY: help deps headless-chromium chromium dev lint lint-openapi test-frontend test check pytest pytest-beside-chromium pytest-quick \
         bench generate deploy clean smoke rollback-console
 
 # The variables `make help` lists (each a "#:" line):
@@ -86,16 +86,29 @@ $(LIGHTHOUSE_DEPS): bench/lighthouse/package-lock.json
 
 deps: $(PY_DEPS) $(JS_DEPS)
 
-# The browser tests run Chromium's headless shell (the full browser when only it is there and apt
-# cannot add the shell); the benchmark's Lighthouse runs the full browser. While it looks and installs,
-# this target holds CHROMIUM_INSTALL_LOCK (flock, where there is one): see pytest-beside-chromium.
+# While it looks and installs, each browser target holds CHROMIUM_INSTALL_LOCK (with flock, where
+# there is one): make test's browser tests wait on it (see pytest-beside-chromium).
 CHROMIUM_INSTALL_LOCK := $(CURDIR)/.chromium-install.lock
+HOLD_CHROMIUM_INSTALL_LOCK := exec 9>"$(CHROMIUM_INSTALL_LOCK)"; flock 9 2>/dev/null || true
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# What the browser tests run: Chromium's headless shell (or the full browser, where only it is there).
+# Without what chromium-common recommends for a desktop (GTK, printing, notifications, avahi: about a
+# hundred packages on a new machine, none used headless) except fonts-liberation, the fonts the
+# console renders in besides the system's DejaVu.
+headless-chromium: ## install Debian's Chromium headless shell (the browser tests'), when missing
+	@$(HOLD_CHROMIUM_INSTALL_LOCK); \
+	command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || { \
+	  echo "installing chromium-headless-shell (apt)"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium-headless-shell fonts-liberation >/dev/null; }
+
+# The full browser, which make bench's Lighthouse runs (E2E_BROWSER=chromium runs the browser tests in it).
 chromium: ## install Debian's Chromium and its headless shell, when missing
-	@exec 9>"$(CHROMIUM_INSTALL_LOCK)"; flock 9 2>/dev/null || true; \
+	@$(HOLD_CHROMIUM_INSTALL_LOCK); \
 	command -v chromium >/dev/null && command -v chromium-headless-shell >/dev/null || { \
 	  echo "installing chromium and chromium-headless-shell (apt)"; \
-	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-headless-shell >/dev/null; } \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-headless-shell >/dev/null; } \
 	  || command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null; }
 
 dev: deps ## run emulator + API + console locally (SEED=1 loads sample IDs, FRESH=1 starts clean)
@@ -114,7 +127,7 @@ test-frontend: $(JS_DEPS) ## the console: generated types up to date, tsc, ESLin
 	  npm run --silent lint && npm run --silent test'
 
 test: ## every test: lint, unit, functional, integration, infra, browser
-	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend chromium pytest-beside-chromium
+	@$(PARALLEL) SIDE="nice -n 10" lint lint-openapi test-frontend headless-chromium pytest-beside-chromium
 	@echo "make test: every step passed"
 
 check: ## the edit loop: ruff, mypy, unit and functional tests (no stack, browser or build)
@@ -122,10 +135,10 @@ check: ## the edit loop: ruff, mypy, unit and functional tests (no stack, browse
 	@echo "make check: every step passed"
 
 # checkov's own venv (.venv-checkov, it pins another boto3) is installed by the test that runs it.
-pytest: $(PY_DEPS) $(JS_DEPS) chromium ## every pytest test (TEST_WORKERS processes)
+pytest: $(PY_DEPS) $(JS_DEPS) headless-chromium ## every pytest test (TEST_WORKERS processes)
 	$(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
 
-# make test's pytest: started beside the `chromium` target, not after it. On a new machine apt spends
+# make test's pytest: started beside the headless-chromium target, not after it. On a new machine apt spends
 # tens of seconds installing Chromium, which only the browser tests need, and they run last: they
 # wait for the install to end (CHROMIUM_INSTALL_LOCK, frontend/e2e/conftest.py).
 pytest-beside-chromium: $(PY_DEPS) $(JS_DEPS)
@@ -134,7 +147,7 @@ pytest-beside-chromium: $(PY_DEPS) $(JS_DEPS)
 pytest-quick: $(PY_DEPS)
 	$(PYTEST) tests/unit tests/functional
 
-bench: deps $(LIGHTHOUSE_DEPS) ## benchmarks; the latest figures are in docs/benchmarks.md
+bench: deps $(LIGHTHOUSE_DEPS) chromium ## benchmarks; the latest figures are in docs/benchmarks.md
 	$(PY) bench/api_bench.py
 	$(PY) bench/workflow_bench.py
 	$(PY) bench/frontend_bench.py

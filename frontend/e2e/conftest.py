@@ -29,7 +29,7 @@ from backend.local.devstack import DevStack  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # Chromium's headless shell, or the full browser (E2E_BROWSER=chromium, to compare; also where
-# only it is installed: `make chromium` adds the shell with apt when it can).
+# only it is installed: `make headless-chromium` adds the shell with apt when it can).
 BROWSERS = [os.environ["E2E_BROWSER"]] if os.environ.get("E2E_BROWSER") else ["chromium-headless-shell", "chromium"]
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -41,7 +41,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
-# `make test` installs Chromium beside the tests (the Makefile's `chromium` target, which holds this
+# `make test` installs Chromium beside the tests (the Makefile's headless-chromium target holds a
 # lock meanwhile): how long the browser tests wait for that install to end.
 CHROMIUM_INSTALL_MINUTES = 10
 
@@ -80,7 +80,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _after_any_chromium_install() -> None:
-    """Wait while the Makefile's `chromium` target installs Chromium (it holds CHROMIUM_INSTALL_LOCK
+    """Wait while the Makefile's headless-chromium target installs it (it holds CHROMIUM_INSTALL_LOCK
     from before it looks for a browser until it is done: `make test` starts it beside pytest)."""
     lock_path = os.environ.get("CHROMIUM_INSTALL_LOCK")
     if not lock_path:
@@ -93,7 +93,7 @@ def _after_any_chromium_install() -> None:
                 return
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"make chromium did not end within {CHROMIUM_INSTALL_MINUTES} min")
+                    pytest.fail(f"make headless-chromium did not end within {CHROMIUM_INSTALL_MINUTES} min")
                 time.sleep(1)
 
 
