@@ -20,6 +20,7 @@ TEST_WORKERS ?= 3
 # bytecode caches off, each compiles every module it imports again. So they are written (gitignored).
 unexport PYTHONDONTWRITEBYTECODE
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
+PYTEST_EVERY_TEST := tests $(wildcard $(FRONTEND)/e2e)
 # Independent steps at once, each one's output printed whole when it ends (never interleaved);
 # the first failure stops the rest from starting and fails the run.
 PARALLEL := $(MAKE) --no-print-directory -j 6 --output-sync=target
@@ -90,7 +91,7 @@ deps: $(PY_DEPS) $(JS_DEPS)
 # there is one): make test's browser tests wait on it (see pytest-beside-chromium).
 CHROMIUM_INSTALL_LOCK := $(CURDIR)/.chromium-install.lock
 HOLD_CHROMIUM_INSTALL_LOCK := exec 9>"$(CHROMIUM_INSTALL_LOCK)"; flock 9 2>/dev/null || true
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SUDO := $$([ "$$(id -u)" = 0 ] || echo sudo)
 
 # What the browser tests run: Chromium's headless shell (or the full browser, where only it is there).
 # Without what chromium-common recommends for a desktop (GTK, printing, notifications, avahi: about a
@@ -136,13 +137,13 @@ check: ## the edit loop: ruff, mypy, unit and functional tests (no stack, browse
 
 # checkov's own venv (.venv-checkov, it pins another boto3) is installed by the test that runs it.
 pytest: $(PY_DEPS) $(JS_DEPS) headless-chromium ## every pytest test (TEST_WORKERS processes)
-	$(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
+	$(PYTEST) $(PYTEST_EVERY_TEST)
 
 # make test's pytest: started beside the headless-chromium target, not after it. On a new machine apt spends
 # tens of seconds installing Chromium, which only the browser tests need, and they run last: they
 # wait for the install to end (CHROMIUM_INSTALL_LOCK, frontend/e2e/conftest.py).
 pytest-beside-chromium: $(PY_DEPS) $(JS_DEPS)
-	CHROMIUM_INSTALL_LOCK="$(CHROMIUM_INSTALL_LOCK)" $(PYTEST) tests $(wildcard $(FRONTEND)/e2e)
+	CHROMIUM_INSTALL_LOCK="$(CHROMIUM_INSTALL_LOCK)" $(PYTEST) $(PYTEST_EVERY_TEST)
 
 pytest-quick: $(PY_DEPS)
 	$(PYTEST) tests/unit tests/functional

@@ -119,6 +119,11 @@ def _finished_mark() -> bytes:
     return f"finished: bytecode {importlib.util.MAGIC_NUMBER.hex()}; models {kept}".encode()
 
 
+def _is_finished(bundle: Path) -> bool:
+    with zipfile.ZipFile(bundle) as archive:
+        return archive.comment == _finished_mark()
+
+
 def finish(bundle: Path) -> int:
     """Rewrite the zip without the models no client loads, and with every module's bytecode
     (Lambda's /var/task is read-only: without .pyc every cold start compiles every module it
@@ -127,9 +132,8 @@ def finish(bundle: Path) -> int:
 
     Written to a temporary file and renamed over the original, so a reader (a concurrent deploy
     reusing Chalice's cache) sees the old zip or the new one, never half of one."""
-    with zipfile.ZipFile(bundle) as current:
-        if current.comment == _finished_mark():
-            return 0
+    if _is_finished(bundle):
+        return 0
     partial = bundle.with_name(f".{bundle.name}.finishing")
     with zipfile.ZipFile(bundle) as source, tempfile.TemporaryDirectory() as scratch, \
             zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
@@ -203,7 +207,8 @@ def package(root: Path, stage: str, out: Path, merge_template: Path | None = Non
     copied_from_cache = cache.exists() and filecmp.cmp(bundle, cache, shallow=False)
     dropped = finish(bundle)
     if copied_from_cache:
-        _copy_over(bundle, cache)  # the same zip finished the same way: once is enough
+        if not _is_finished(cache):  # the same zip finished the same way: once is enough
+            _copy_over(bundle, cache)
     elif cache.exists():
         finish(cache)
     shipped = size(bundle)

@@ -428,22 +428,18 @@ def read_json_templates_as_json() -> None:
     stacks applies it (the emulator, and the tests' fixtures that do)."""
     from moto.cloudformation.models import ChangeSet, Stack
 
-    read_stack_template = Stack.parse_template
-    if getattr(read_stack_template, "__json_first__", False):
+    read_template = Stack.parse_template  # what ChangeSet._parse_template does too, inline
+    if getattr(read_template, "__json_first__", False):
         return
-    read_change_set_template = ChangeSet._parse_template
 
     def parse_template(template: str) -> Any:
         try:
             return json.loads(template)
         except (TypeError, ValueError):
-            return read_stack_template(template)
+            return read_template(template)
 
     def parse_change_set_template(change_set: Any) -> None:
-        try:
-            change_set.template_dict = json.loads(change_set.template)
-        except (TypeError, ValueError):
-            read_change_set_template(change_set)
+        change_set.template_dict = parse_template(change_set.template)
 
     parse_template.__json_first__ = True  # type: ignore[attr-defined]
     Stack.parse_template = staticmethod(parse_template)
