@@ -5,7 +5,7 @@ import js from '@eslint/js'
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
-const FEATURES = ['connection', 'customers', 'workflow']
+const FEATURES = ['auth', 'connection', 'customers', 'workflow']
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 const noApp = { group: ['@/app/*'], message: 'Only the app layer imports app/.' }

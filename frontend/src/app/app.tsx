@@ -2,13 +2,16 @@ import { useQuery } from '@tanstack/react-query'
 import { memo, useEffect, useRef, useState } from 'react'
 import { Header } from '@/app/header'
 import { Toaster } from '@/components/ui/toaster'
+import { Account } from '@/features/auth/components/account'
+import { SignInDialog } from '@/features/auth/components/sign-in-dialog'
 import { connectionQuery, type ConnectionReport } from '@/features/connection/api/check-connection'
 import { ConnectionBanner } from '@/features/connection/components/connection-banner'
 import { SettingsDialog } from '@/features/connection/components/settings-dialog'
 import { CustomerList } from '@/features/customers/components/customer-list'
 import { ImportChip } from '@/features/customers/components/import-chip'
 import { WorkflowPanel } from '@/features/workflow/components/workflow-panel'
-import { hasSavedSettings, type Settings, useSettings } from '@/lib/settings'
+import { checkSessionConfig, restoreSession, useSession } from '@/lib/session'
+import { type Settings, useSettings } from '@/lib/settings'
 
 const focusList = () => document.getElementById('list-h')?.focus()
 
@@ -16,21 +19,32 @@ const focusList = () => document.getElementById('list-h')?.focus()
 let acknowledged: Settings | null = null
 const acknowledge = (s: Settings) => void (acknowledged = s)
 const sameAsAcknowledged = (r: ConnectionReport) =>
-  acknowledged !== null && r.settings.baseUrl === acknowledged.baseUrl && r.settings.apiKey === acknowledged.apiKey
+  acknowledged !== null && r.settings.baseUrl === acknowledged.baseUrl
 
 // The shell re-renders whenever the connection check starts or ends; the list and the workflow take
 // no props from it, so memo keeps those renders (a 25-row table each) off the first visit's main thread.
 const List = memo(CustomerList)
 const Workflow = memo(WorkflowPanel)
 
-/** The shell: header (stage, connection, theme, settings), one connection banner when it is broken,
- *  the customer list as the main view, the workflow beside it on wide screens and below it on narrow. */
+/** The shell: header (stage, connection, who is signed in, theme, settings), one connection banner
+ *  when it is broken, the customer list as the main view, the workflow beside it on wide screens and
+ *  below it on narrow, and the sign-in over all of it until someone is signed in. */
 export function App() {
   const settings = useSettings()
-  const connection = useQuery(connectionQuery(settings))
+  const session = useSession()
+  const connection = useQuery(connectionQuery(settings, session.status === 'signed-in'))
   const report = connection.data
-  const [settingsOpen, setSettingsOpen] = useState(() => !hasSavedSettings())
+  const [settingsOpen, setSettingsOpen] = useState(false)
   const autoOpened = useRef<unknown>(null)
+  const auth = report?.ok ? report.auth : null
+
+  // Where to sign in is known: a session kept from this browser session resumes, and one from
+  // another API (the URL changed) ends.
+  useEffect(() => {
+    if (!auth) return
+    checkSessionConfig(auth)
+    void restoreSession(auth)
+  }, [auth])
 
   // A connection that fails opens the settings by itself, once per failing check (not on every
   // render), unless the person just saved these very settings anyway.
@@ -47,7 +61,8 @@ export function App() {
         Skip to the customer list
       </a>
       <div className="sticky top-0 z-10 border-b border-line bg-card" data-sticky-header>
-        <Header report={report} checking={connection.isFetching} onSettings={() => setSettingsOpen(true)} activity={<ImportChip />} />
+        <Header report={report} checking={connection.isFetching} onSettings={() => setSettingsOpen(true)} activity={<ImportChip />}
+          account={session.status === 'signed-in' ? <Account /> : undefined} />
       </div>
       <Toaster onFocusAway={focusList} />
       {report && !report.ok && (
@@ -60,6 +75,7 @@ export function App() {
         <Workflow />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} onSavedAnyway={acknowledge} />
+      <SignInDialog config={auth} checking={connection.isFetching} hidden={settingsOpen} onSettings={() => setSettingsOpen(true)} />
     </>
   )
 }

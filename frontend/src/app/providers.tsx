@@ -1,6 +1,7 @@
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { type ReactNode, useState } from 'react'
+import { Fragment, type ReactNode, useEffect, useState } from 'react'
 import { ApiError, isConnectionError } from '@/lib/api-client'
+import { onSessionEnd, useSession } from '@/lib/session'
 
 /** Retry only what may pass on a second try: nothing answered, or the API said it was busy. */
 const retry = (count: number, e: Error) =>
@@ -24,7 +25,16 @@ export function makeQueryClient() {
   return client
 }
 
+/** When a person's session ends (sign-out, or someone else signs in after it expired), what they
+ *  loaded is dropped and the app starts again: keyed on the session's generation, nothing they
+ *  typed survives either. */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(makeQueryClient)
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  const { generation } = useSession()
+  useEffect(() => onSessionEnd(() => client.clear()), [client])
+  return (
+    <QueryClientProvider client={client}>
+      <Fragment key={generation}>{children}</Fragment>
+    </QueryClientProvider>
+  )
 }

@@ -1,6 +1,9 @@
-// The single API client: openapi-fetch typed by the generated paths, the base URL and x-api-key from
-// settings, and every way a call can fail turned into one ApiError.
+// The single API client: openapi-fetch typed by the generated paths, the base URL from settings,
+// the signed-in person's access token (renewed and retried once on a 401), and every way a call can
+// fail turned into one ApiError.
 import createClient from 'openapi-fetch'
+import { CognitoError } from '@/lib/cognito'
+import { accessToken, tokenAfterRefusal } from '@/lib/session'
 import { getSettings, type Settings } from '@/lib/settings'
 import type { paths } from '@/types/api'
 
@@ -25,8 +28,7 @@ export class ApiError extends Error {
 }
 
 /** Errors that say "the connection is wrong" rather than "this request was wrong". */
-export const isConnectionError = (e: unknown): e is ApiError =>
-  e instanceof ApiError && (e.kind !== 'http' || e.code === 'forbidden')
+export const isConnectionError = (e: unknown): e is ApiError => e instanceof ApiError && e.kind !== 'http'
 
 /** fetch(), with the failures openapi-fetch cannot name turned into ApiErrors. */
 async function guardedFetch(request: Request): Promise<Response> {
@@ -62,13 +64,35 @@ async function unreadable(origin: string, url: string): Promise<ApiError> {
   )
 }
 
-const client = createClient<paths>({ fetch: guardedFetch })
+/** As the signed-in person: waits while nobody is (the sign-in form is up), and on a 401 renews the
+ *  token and sends the request once more. The body is cloned first: a sent one cannot be re-read. */
+async function authorizedFetch(request: Request): Promise<Response> {
+  const again = request.clone()
+  const token = await accessToken(request.signal)
+  const res = await guardedFetch(bearer(request, token))
+  if (res.status !== 401) return res
+  let renewed: string
+  try {
+    renewed = await tokenAfterRefusal(token, request.signal)
+  } catch (e) {
+    throw e instanceof CognitoError ? new ApiError('network', e.message) : e
+  }
+  return guardedFetch(bearer(again, renewed))
+}
 
-/** The typed client for `settings` (default: the saved ones). `auth: false` sends no key (no preflight). */
+function bearer(request: Request, token: string): Request {
+  request.headers.set('Authorization', `Bearer ${token}`)
+  return request
+}
+
+const anonymous = createClient<paths>({ fetch: guardedFetch })
+const authorized = createClient<paths>({ fetch: authorizedFetch })
+
+/** The typed client for `settings` (default: the saved ones). `auth: false` for the public routes
+ *  (no token, so no CORS preflight). */
 export function apiFor(settings: Settings = getSettings(), auth = true) {
   if (!settings.baseUrl) throw new ApiError('network', 'No API base URL is set: add it in the connection settings.')
-  const headers: Record<string, string> = auth ? { 'x-api-key': settings.apiKey } : {}
-  return { client, baseUrl: settings.baseUrl, headers }
+  return { client: auth ? authorized : anonymous, baseUrl: settings.baseUrl }
 }
 
 /** Resolves in a task of its own. The first view's queries all start from the effects that run

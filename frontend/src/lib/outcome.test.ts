@@ -7,7 +7,9 @@ const http = (status: number, code: string, retryAfter: number | null = null) =>
 
 describe('failure() says what happened in plain words', () => {
   it.each([
-    [http(403, 'forbidden'), /^Forbidden: the API refused the key/],
+    [http(403, 'forbidden'), /^Forbidden: the API refused the credential/],
+    [http(403, 'insufficient_role'), /^Not allowed for your role: Server says so\. Ask an admin if you need it\.$/],
+    [http(401, 'unauthenticated'), /^Not signed in: .* sign in again\.$/],
     [http(404, 'not_found'), /^Not found: no customer ID “abc”/],
     [http(409, 'already_exists'), /^Already exists: customer ID “abc”/],
     [http(400, 'invalid_id'), /^Invalid ID “abc”: Server says so\./],

@@ -19,8 +19,12 @@ export function failure(e: unknown, subject = ''): Outcome {
   if (e.kind === 'cors') return bad(`Blocked by CORS: ${e.message}`)
   if (e.kind === 'not_api') return bad(e.message)
   switch (e.code) {
+    case 'insufficient_role':
+      return bad(`Not allowed for your role: ${sentence(e.message)} Ask an admin if you need it.`)
+    case 'unauthenticated':
+      return bad('Not signed in: the API refused your session. Sign out, then sign in again.')
     case 'forbidden':
-      return bad('Forbidden: the API refused the key. Fix it in Settings.')
+      return bad('Forbidden: the API refused the credential.')
     case 'not_found':
       return bad(`Not found: no customer ID${q}.`)
     case 'already_exists':

@@ -1,8 +1,9 @@
-// API base URL and key: defaults from config/env, a person's choice kept in localStorage.
+// The API base URL: the build's (config/env), or a person's choice kept in localStorage. Only the
+// URL: an API key was kept here in plain text before people signed in, and is removed on load.
 import { useSyncExternalStore } from 'react'
 import { env } from '@/config/env'
 
-export type Settings = { baseUrl: string; apiKey: string }
+export type Settings = { baseUrl: string }
 
 const KEY = 'cid.settings'
 const listeners = new Set<() => void>()
@@ -10,24 +11,29 @@ let current = load()
 
 function saved(): Partial<Settings> | null {
   try {
-    return JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<Settings> | null
+    const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as (Partial<Settings> & { apiKey?: unknown }) | null
+    if (s && 'apiKey' in s) forgetOldKey(s)
+    return typeof s?.baseUrl === 'string' ? { baseUrl: s.baseUrl } : null
   } catch {
     return null
   }
 }
 
+/** Settings saved by an older console held the API key in plain text: keep only the URL. */
+function forgetOldKey(s: Partial<Settings>) {
+  if (typeof s.baseUrl === 'string') localStorage.setItem(KEY, JSON.stringify({ baseUrl: s.baseUrl }))
+  else localStorage.removeItem(KEY)
+}
+
 function load(): Settings {
-  return { baseUrl: env.apiBaseUrl, apiKey: env.apiKey, ...saved() }
+  return { baseUrl: env.apiBaseUrl, ...saved() }
 }
 
 export const getSettings = (): Settings => current
 
-/** First run: nothing saved yet, so the settings dialog opens by itself. */
-export const hasSavedSettings = (): boolean => saved() !== null
-
 /** `next` is stored as given: callers normalise the URL first (lib/base-url). */
 export function saveSettings(next: Settings | null): void {
-  if (next) localStorage.setItem(KEY, JSON.stringify(next))
+  if (next) localStorage.setItem(KEY, JSON.stringify({ baseUrl: next.baseUrl }))
   else localStorage.removeItem(KEY)
   current = load()
   listeners.forEach((l) => l())

@@ -1,33 +1,130 @@
-// An in-memory stand-in for the Customer IDs API, installed as the global fetch: tests exercise the
-// real client, hooks and components against the contract's status codes and error shape.
+// An in-memory stand-in for the Customer IDs API and its Cognito user pool, installed as the global
+// fetch: tests exercise the real client, session, hooks and components against the contract's status
+// codes, error shape and role table, and Cognito's JSON API.
 import { vi } from 'vitest'
+import { type Role, ROLES } from '@/lib/roles'
+import { resetSession, startSession } from '@/lib/session'
 import { saveSettings } from '@/lib/settings'
 
-export const KEY = 'test-key'
 export const BASE = 'http://api.test'
+export const COGNITO = 'http://cognito.test/'
+export const AUTH_CONFIG = { region: 'eu-west-1', userPoolId: 'eu-west-1_test', clientId: 'client-1', endpoint: COGNITO }
+export const PASSWORD = 'Right-password-1'
+/** Signs in with PASSWORD, then must choose a new password (NEW_PASSWORD_REQUIRED). */
+export const NEWCOMER = 'newcomer'
 const RULE = /^[A-Za-z0-9_-]{3,64}$/
+/** The least role each route needs (the contract's table). */
+const NEEDS: Record<string, Role> = { GET: 'viewer', PUT: 'operator', POST: 'operator', DELETE: 'admin' }
+
+const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+/** An unsigned JWT-shaped access token: the console reads its claims; this fake checks it by value. */
+export function makeToken(username: string, lifeSeconds: number, n = 0): string {
+  const iat = Math.floor(Date.now() / 1000)
+  const groups = ROLES.includes(username as Role) ? [username] : []
+  return [b64url({ alg: 'RS256', kid: 'test' }), b64url({ username, 'cognito:groups': groups, token_use: 'access', iat, exp: iat + lifeSeconds, n }), 'sig'].join('.')
+}
 
 type Customer = { id: string; createdAt: string; source: 'api' | 'batch' | 'workflow' }
 type Sub = { submissionId: string; id: string; status: string; outcome: string | null; error: null; submittedAt: string; updatedAt: string }
 
 export type FakeApi = ReturnType<typeof installFakeApi>
 
-/** `busy`: the data store is out: every keyed route answers 503 + Retry-After (the key is checked first). */
-export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?: boolean; busy?: boolean } = {}) {
-  const state = { ...mode, customers: new Map<string, Customer>(), subs: new Map<string, Sub>(), requests: [] as Request[] }
+type Mode = {
+  down?: boolean; cors?: boolean; workflow?: boolean
+  /** The data store is out: every signed route answers 503 + Retry-After (the token is checked first). */
+  busy?: boolean
+  /** Who is signed in when the test starts (default admin); null: nobody. */
+  as?: Role | string | null
+  /** Cognito answers 503 to everything. */
+  cognitoDown?: boolean
+}
+
+export function installFakeApi(mode: Mode = {}) {
+  const state = {
+    ...mode, customers: new Map<string, Customer>(), subs: new Map<string, Sub>(), requests: [] as Request[],
+    /** Access tokens the API accepts (until their exp), and refresh tokens Cognito does -> username. */
+    accessTokens: new Set<string>(), refreshTokens: new Map<string, string>(), tokenLife: 3600, issued: 0,
+    newcomerDone: false,
+  }
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
   const error = (status: number, code: string, message: string) => json(status, { error: { code, message } })
   const add = (id: string, source: Customer['source']) =>
     state.customers.set(id, { id, createdAt: new Date(Date.UTC(2026, 10, 25)).toISOString(), source })
 
+  const issue = (username: string) => {
+    const accessToken = makeToken(username, state.tokenLife, state.issued++)
+    state.accessTokens.add(accessToken)
+    return accessToken
+  }
+  /** Signs `username` in as the sign-in form would, without typing. */
+  const signIn = (username: string) => {
+    const refreshToken = `refresh-${username}-${state.issued}`
+    state.refreshTokens.set(refreshToken, username)
+    startSession(AUTH_CONFIG, { accessToken: issue(username), refreshToken })
+  }
+
+  async function cognito(req: Request): Promise<Response> {
+    if (state.cognitoDown) return new Response('<html>503</html>', { status: 503, headers: { 'content-type': 'text/html' } })
+    const body = (await req.json()) as Record<string, Record<string, string> | string>
+    const amz = (type: string, message: string) => json(400, { __type: type, message })
+    const params = (body.AuthParameters ?? body.ChallengeResponses ?? {}) as Record<string, string>
+    const tokens = (username: string) => {
+      const refreshToken = `refresh-${username}-${state.issued}`
+      state.refreshTokens.set(refreshToken, username)
+      return json(200, { AuthenticationResult: { AccessToken: issue(username), RefreshToken: refreshToken, ExpiresIn: state.tokenLife, TokenType: 'Bearer' }, ChallengeParameters: {} })
+    }
+    switch (`${req.headers.get('x-amz-target')} ${String(body.AuthFlow ?? body.ChallengeName ?? '')}`) {
+      case 'AWSCognitoIdentityProviderService.InitiateAuth USER_PASSWORD_AUTH': {
+        const user = params.USERNAME!
+        if (![...ROLES, NEWCOMER, 'nobody'].includes(user)) return amz('UserNotFoundException', 'User does not exist.')
+        if (params.PASSWORD !== PASSWORD) return amz('NotAuthorizedException', 'Incorrect username or password.')
+        if (user === NEWCOMER && !state.newcomerDone)
+          return json(200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session', ChallengeParameters: { USER_ID_FOR_SRP: user } })
+        return tokens(user)
+      }
+      case 'AWSCognitoIdentityProviderService.InitiateAuth REFRESH_TOKEN_AUTH': {
+        const user = state.refreshTokens.get(params.REFRESH_TOKEN!)
+        if (!user) return amz('NotAuthorizedException', 'Refresh Token has been revoked')
+        return json(200, { AuthenticationResult: { AccessToken: issue(user), ExpiresIn: state.tokenLife, TokenType: 'Bearer' }, ChallengeParameters: {} })
+      }
+      case 'AWSCognitoIdentityProviderService.RespondToAuthChallenge NEW_PASSWORD_REQUIRED': {
+        if (body.Session !== 'challenge-session' || params.USERNAME !== NEWCOMER) return amz('NotAuthorizedException', 'Invalid session for the user.')
+        if ((params.NEW_PASSWORD ?? '').length < 8) return amz('InvalidPasswordException', 'Password does not conform to policy: Password not long enough')
+        state.newcomerDone = true
+        return tokens(NEWCOMER)
+      }
+      case 'AWSCognitoIdentityProviderService.GlobalSignOut ': {
+        const user = usernameOf(String(body.AccessToken))
+        if (!user) return amz('NotAuthorizedException', 'Access Token has been revoked')
+        for (const [t, u] of state.refreshTokens) if (u === user) state.refreshTokens.delete(t)
+        return json(200, {})
+      }
+    }
+    return amz('InvalidParameterException', 'Unsupported call.')
+  }
+
+  /** The username of a token the API accepts now, else null. */
+  function usernameOf(token: string): string | null {
+    if (!state.accessTokens.has(token)) return null
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { username: string; exp: number }
+    return claims.exp * 1000 > Date.now() ? claims.username : null
+  }
+
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url)
+    if (url.href.startsWith(COGNITO)) return cognito(req)
     const path = decodeURIComponent(url.pathname)
     if (path === '/health') return json(200, { status: 'ok', stage: 'test', version: '0.1.0' })
+    if (path === '/auth/config') return json(200, AUTH_CONFIG)
     if (path === '/openapi.json')
       return json(200, { openapi: '3.1.0', paths: { '/customers': {}, ...(state.workflow && { '/workflow/submit': {} }) } })
-    if (req.headers.get('x-api-key') !== KEY) return error(403, 'forbidden', 'Missing or invalid API key.')
+    const auth = req.headers.get('authorization') ?? ''
+    const user = auth.startsWith('Bearer ') ? usernameOf(auth.slice(7)) : null
+    if (!user) return new Response(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in: a valid access token is required.' } }),
+      { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } })
+    const role = ROLES.includes(user as Role) ? ROLES.indexOf(user as Role) : -1
+    if (role < ROLES.indexOf(NEEDS[req.method]!)) return error(403, 'insufficient_role', `Your role may not ${req.method} ${path}.`)
     if (state.busy)
       return json(503, { error: { code: 'service_unavailable', message: 'the data store did not answer in time; retry shortly' } }, { 'retry-after': '1' })
     if (path === '/customers' && req.method === 'GET') {
@@ -85,7 +182,7 @@ export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?
 
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init)
-    state.requests.push(req)
+    state.requests.push(req.clone())
     if (state.down) throw new TypeError('Failed to fetch')
     if (state.cors) {
       if (init?.mode === 'no-cors') return new Response(null, { status: 200 })
@@ -94,6 +191,9 @@ export function installFakeApi(mode: { down?: boolean; cors?: boolean; workflow?
     return handle(req)
   })
   vi.stubGlobal('fetch', fetchMock)
-  saveSettings({ baseUrl: BASE, apiKey: KEY })
-  return state
+  saveSettings({ baseUrl: BASE })
+  resetSession()
+  const as = mode.as === undefined ? 'admin' : mode.as
+  if (as) signIn(as)
+  return Object.assign(state, { signIn })
 }

@@ -5,6 +5,7 @@ import { dismissToast } from '@/components/ui/toaster'
 import { dismissBulkDelete } from '@/features/customers/bulk-delete-job'
 import { dismissImport } from '@/features/customers/import/import-job'
 import { rereadListLocation } from '@/features/customers/use-list-location'
+import { resetSession } from '@/lib/session'
 import { saveSettings } from '@/lib/settings'
 
 // `make test` runs these beside pytest on two cores, at a lower priority: a findBy* waits for its
@@ -30,6 +31,7 @@ afterEach(() => {
   saveSettings(null)
   localStorage.clear()
   sessionStorage.clear()
+  resetSession()
   dismissToast()
   dismissImport()
   dismissBulkDelete()

@@ -11,9 +11,11 @@ type Props = {
   wide?: boolean
   /** Asked before Escape or the Close button closes it: false keeps it open (the dialog asks first). */
   mayClose?: () => boolean
+  /** false: no Close button, and Escape does nothing (sign-in: the page behind needs it done). */
+  closable?: boolean
 }
 
-export function Dialog({ open, title, onClose, children, wide = false, mayClose = () => true }: Props) {
+export function Dialog({ open, title, onClose, children, wide = false, mayClose = () => true, closable = true }: Props) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const isOpen = useRef(open)
@@ -37,16 +39,19 @@ export function Dialog({ open, title, onClose, children, wide = false, mayClose 
       })
     }
   }, [open])
+  // Chromium closes a modal anyway on a second Escape whose cancel was refused: one that may not
+  // close opens again.
+  const reopen = () => ref.current?.showModal()
   return (
-    <dialog ref={ref} aria-labelledby={titleId} onClose={() => isOpen.current && onClose()}
-      onCancel={(e) => mayClose() || e.preventDefault()} className={`dialog ${wide ? 'max-w-2xl' : 'max-w-md'}`}>
+    <dialog ref={ref} aria-labelledby={titleId} onClose={() => isOpen.current && (closable ? onClose() : reopen())}
+      onCancel={(e) => (closable && mayClose()) || e.preventDefault()} className={`dialog ${wide ? 'max-w-2xl' : 'max-w-md'}`}>
       {open && (
         <>
           <div className="mb-3 flex items-start justify-between gap-2">
             <h2 id={titleId} className="text-lg font-semibold">
               {title}
             </h2>
-            <button type="button" className="btn-icon icon-close" aria-label="Close" onClick={() => mayClose() && onClose()} />
+            {closable && <button type="button" className="btn-icon icon-close" aria-label="Close" onClick={() => mayClose() && onClose()} />}
           </div>
           {children}
         </>

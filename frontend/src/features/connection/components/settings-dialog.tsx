@@ -4,12 +4,14 @@ import { Dialog } from '@/components/ui/dialog'
 import { toast } from '@/components/ui/toaster'
 import { checkConnection, connectionQuery, type ConnectionReport } from '@/features/connection/api/check-connection'
 import { info, ok } from '@/lib/outcome'
+import { getSession } from '@/lib/session'
 import { getSettings, saveSettings, type Settings } from '@/lib/settings'
 
 type Props = { open: boolean; onClose: () => void; onSavedAnyway?: (s: Settings) => void }
 
-/** API base URL and key. Save tests the connection first and says what it found; it saves at once
- *  only when every check passed ("Save anyway" is there for an API that is down right now). */
+/** The API base URL: the only setting (people sign in; there is no key to paste). Save tests the
+ *  connection first and says what it found; it saves at once only when every check passed ("Save
+ *  anyway" is there for an API that is down right now). */
 export function SettingsDialog({ open, onClose, onSavedAnyway }: Props) {
   return (
     <Dialog open={open} title="Connection settings" onClose={onClose}>
@@ -20,9 +22,9 @@ export function SettingsDialog({ open, onClose, onSavedAnyway }: Props) {
 
 function SettingsForm({ onSaved, onSavedAnyway }: { onSaved: () => void; onSavedAnyway?: (s: Settings) => void }) {
   const [draft, setDraft] = useState(getSettings)
-  const [showKey, setShowKey] = useState(false)
   const qc = useQueryClient()
-  const test = useMutation({ mutationFn: checkConnection })
+  const signedIn = getSession().status === 'signed-in'
+  const test = useMutation({ mutationFn: (s: Settings) => checkConnection(s, signedIn) })
   const report = test.data && sameSettings(test.data.settings, draft) ? test.data : null
 
   // Saved anyway: the failing check is what the banner shows (no green "saved" over a red banner).
@@ -31,7 +33,7 @@ function SettingsForm({ onSaved, onSavedAnyway }: { onSaved: () => void; onSaved
     if (!r) onSavedAnyway?.(next)
     saveSettings(next)
     const known = r ?? (test.data && sameSettings(test.data.settings, next) ? test.data : null)
-    if (known) qc.setQueryData(connectionQuery(next).queryKey, known)
+    if (known) qc.setQueryData(connectionQuery(next, signedIn).queryKey, known)
     void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'connection' })
     toast(r?.health ? ok(`Connected to stage ${r.health.stage}: settings saved.`) : info('Settings saved without a working connection: the banner says what failed.'))
     onSaved()
@@ -41,25 +43,14 @@ function SettingsForm({ onSaved, onSavedAnyway }: { onSaved: () => void; onSaved
     if (test.isPending) return
     test.mutate(draft, { onSuccess: (r) => r.ok && commit(r) })
   }
-  const edit = (patch: Partial<Settings>) => setDraft({ ...draft, ...patch })
 
   return (
     <form onSubmit={save} noValidate className="grid gap-3">
       <div>
         <label className="label" htmlFor="base-url">API base URL</label>
         <input id="base-url" type="url" inputMode="url" className="field" value={draft.baseUrl} autoComplete="url"
-          spellCheck={false} aria-describedby="base-url-help" onChange={(e) => edit({ baseUrl: e.target.value })} />
+          spellCheck={false} aria-describedby="base-url-help" onChange={(e) => setDraft({ baseUrl: e.target.value })} />
         <p id="base-url-help" className="muted">The stage URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/api</p>
-      </div>
-      <div>
-        <label className="label" htmlFor="api-key">API key</label>
-        <div className="flex gap-2">
-          <input id="api-key" type={showKey ? 'text' : 'password'} className="field font-mono" value={draft.apiKey}
-            autoComplete="off" spellCheck={false} onChange={(e) => edit({ apiKey: e.target.value })} />
-          <button type="button" className="btn" onClick={() => setShowKey(!showKey)}>
-            {showKey ? 'Hide key' : 'Show key'}
-          </button>
-        </div>
       </div>
       {report && <CheckList report={report} />}
       <div className="flex flex-wrap justify-end gap-2">
@@ -74,7 +65,7 @@ function SettingsForm({ onSaved, onSavedAnyway }: { onSaved: () => void; onSaved
   )
 }
 
-const sameSettings = (a: Settings, b: Settings) => a.baseUrl === b.baseUrl && a.apiKey === b.apiKey
+const sameSettings = (a: Settings, b: Settings) => a.baseUrl === b.baseUrl
 
 function CheckList({ report }: { report: ConnectionReport }) {
   return (

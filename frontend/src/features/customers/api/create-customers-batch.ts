@@ -25,12 +25,12 @@ export function planChunks(ids: string[]): Chunk[] {
 /** POST /customers/batch for one chunk; retried (bounded, same Idempotency-Key) while the API says it
  *  is busy or the reply was lost. Never aborted: only its answer says what the server stored. */
 export async function sendChunk(chunk: Chunk): Promise<BatchResult> {
-  const { client, baseUrl, headers } = apiFor()
+  const { client, baseUrl } = apiFor()
   const started = Date.now()
   for (let attempt = 1; ; attempt++) {
     try {
       return await unwrap(client.POST('/customers/batch', {
-        baseUrl, headers: { ...headers, ...idempotencyHeader(chunk.key) }, body: { ids: chunk.ids },
+        baseUrl, headers: idempotencyHeader(chunk.key), body: { ids: chunk.ids },
       }))
     } catch (e) {
       if (!isRetryable(e)) throw e

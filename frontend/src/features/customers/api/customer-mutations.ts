@@ -8,14 +8,14 @@ type Target = Keyed<{ id: string }>
 
 /** PUT /customers/{id}: 201 with the customer; 409 already_exists (never overwritten). */
 export function createCustomer({ id, key }: Target) {
-  const { client, baseUrl, headers } = apiFor()
-  return unwrap(client.PUT('/customers/{id}', { baseUrl, headers: { ...headers, ...idempotencyHeader(key) }, params: { path: { id } } }))
+  const { client, baseUrl } = apiFor()
+  return unwrap(client.PUT('/customers/{id}', { baseUrl, headers: idempotencyHeader(key), params: { path: { id } } }))
 }
 
 /** DELETE /customers/{id}: 204; 404 not_found. */
 export function deleteCustomer({ id, key }: Target) {
-  const { client, baseUrl, headers } = apiFor()
-  return unwrap(client.DELETE('/customers/{id}', { baseUrl, headers: { ...headers, ...idempotencyHeader(key) }, params: { path: { id } } }))
+  const { client, baseUrl } = apiFor()
+  return unwrap(client.DELETE('/customers/{id}', { baseUrl, headers: idempotencyHeader(key), params: { path: { id } } }))
 }
 
 const isBusy = (e: unknown) => e instanceof ApiError && e.kind === 'http' && [429, 503, 504].includes(e.status)

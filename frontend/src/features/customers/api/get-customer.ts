@@ -6,8 +6,8 @@ export const customerQuery = (id: string) =>
   queryOptions({
     queryKey: ['customers', 'one', id],
     queryFn: ({ signal }) => {
-      const { client, baseUrl, headers } = apiFor()
-      return unwrap(client.GET('/customers/{id}', { baseUrl, headers, signal, params: { path: { id } } }))
+      const { client, baseUrl } = apiFor()
+      return unwrap(client.GET('/customers/{id}', { baseUrl, signal, params: { path: { id } } }))
     },
     staleTime: 0,
     retry: false,

@@ -11,11 +11,11 @@ export const PAGE_SIZES = [LIST_LIMIT_DEFAULT, 50, LIST_LIMIT_MAX].filter((n, i,
 
 /** GET /customers: sorted by ID, a page at a time; `nextCursor` is null on the last page. */
 export function listCustomers(query: { prefix?: string; cursor?: string | null; limit: number }, signal?: AbortSignal) {
-  const { client, baseUrl, headers } = apiFor()
+  const { client, baseUrl } = apiFor()
   const { prefix, cursor, limit } = query
   return unwrap(
     client.GET('/customers', {
-      baseUrl, headers, signal,
+      baseUrl, signal,
       params: { query: { limit, ...(prefix && { prefix }), ...(cursor && { cursor }) } },
     }),
   )

@@ -8,8 +8,8 @@ export const idSubmissionsQuery = (id: string) =>
   queryOptions({
     queryKey: ['workflow', 'list', SUBMISSIONS_LIMIT_MAX, 'for', id],
     queryFn: async ({ signal }) => {
-      const { client, baseUrl, headers } = apiFor()
-      const page = await unwrap(client.GET('/workflow/submissions', { baseUrl, headers, signal, params: { query: { limit: SUBMISSIONS_LIMIT_MAX } } }))
+      const { client, baseUrl } = apiFor()
+      const page = await unwrap(client.GET('/workflow/submissions', { baseUrl, signal, params: { query: { limit: SUBMISSIONS_LIMIT_MAX } } }))
       return page.items.filter((s) => s.id === id)
     },
     retry: false,

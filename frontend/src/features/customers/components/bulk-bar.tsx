@@ -10,10 +10,11 @@ import { downloadText } from '@/lib/download'
 import { formatCount } from '@/lib/format'
 import { bad, ok } from '@/lib/outcome'
 
-type Props = { rows: Customer[]; onClear: () => void }
+type Props = { rows: Customer[]; onClear: () => void; mayDelete: boolean }
 
-/** What can be done with the selected rows: copy, export, delete (one confirmation for all). */
-export function BulkBar({ rows, onClear }: Props) {
+/** What can be done with the selected rows: copy, export, delete (one confirmation for all; only
+ *  for a role that may delete). */
+export function BulkBar({ rows, onClear, mayDelete }: Props) {
   const [asking, setAsking] = useState(false)
   const qc = useQueryClient()
   const n = formatCount(rows.length)
@@ -30,7 +31,7 @@ export function BulkBar({ rows, onClear }: Props) {
       <span className="font-semibold">{n} selected</span>
       <button type="button" className="btn" onClick={() => void copy()}>Copy IDs</button>
       <button type="button" className="btn" onClick={() => downloadText(exportFileName('selection'), toCsv(rows))}>Export selection</button>
-      <button type="button" className="btn btn-danger" onClick={() => setAsking(true)}>Delete {n}…</button>
+      {mayDelete && <button type="button" className="btn btn-danger" onClick={() => setAsking(true)}>Delete {n}…</button>}
       <button type="button" className="btn" onClick={onClear}>Clear selection</button>
       <ConfirmDialog open={asking} title={`Delete ${n} customer IDs?`} confirmLabel={`Delete ${n}`} onConfirm={remove} onClose={() => setAsking(false)}
         body="A bulk delete has no Undo." />

@@ -10,7 +10,8 @@ import { formatTime } from '@/lib/format'
 import { failure } from '@/lib/outcome'
 import { SUBMISSIONS_LIMIT_MAX } from '@/types/limits'
 
-type Props = { id: string | null; onClose: () => void; onDelete: (id: string) => void }
+/** `onDelete` absent: the person's role may not delete, and no Delete button shows. */
+type Props = { id: string | null; onClose: () => void; onDelete: ((id: string) => void) | undefined }
 
 /** The stored record of one ID, read fresh (GET /customers/{id}), and its workflow submissions. */
 export function CustomerDetailsDialog({ id, onClose, onDelete }: Props) {
@@ -21,7 +22,7 @@ export function CustomerDetailsDialog({ id, onClose, onDelete }: Props) {
   )
 }
 
-function Details({ id, onDelete }: { id: string; onDelete: (id: string) => void }) {
+function Details({ id, onDelete }: { id: string; onDelete: ((id: string) => void) | undefined }) {
   const q = useQuery(customerQuery(id))
   const qc = useQueryClient()
   const gone = q.error instanceof ApiError && q.error.code === 'not_found'
@@ -47,7 +48,7 @@ function Details({ id, onDelete }: { id: string; onDelete: (id: string) => void 
         {q.isPending ? 'Loading…' : gone ? `“${id}” no longer exists: it was deleted elsewhere.` : q.isError ? failure(q.error, id).text : ''}
       </p>
       {q.data && <Submissions id={id} />}
-      {!gone && (
+      {!gone && onDelete && (
         <div className="mt-3 flex justify-end">
           <button type="button" className="btn btn-danger" onClick={() => onDelete(id)}>Delete</button>
         </div>

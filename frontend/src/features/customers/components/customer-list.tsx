@@ -18,13 +18,18 @@ import { useSelection } from '@/features/customers/use-selection'
 import { useDeleteWithUndo } from '@/features/customers/use-delete-with-undo'
 import { useListLocation } from '@/features/customers/use-list-location'
 import { formatCount } from '@/lib/format'
+import { may } from '@/lib/roles'
+import { useSession } from '@/lib/session'
 
 type Open = { kind: 'details'; id: string } | { kind: 'export' } | null
 
 const NONE: Customer[] = []
 
-/** The main view: add, search, go to an ID, page through, select, and act on customer IDs. */
+/** The main view: add, search, go to an ID, page through, select, and act on customer IDs. What the
+ *  person's role may not do (add and import: operator; delete: admin) is not offered. */
 export function CustomerList() {
+  const { role } = useSession()
+  const canWrite = may(role, 'write')
   const [loc, setLoc] = useListLocation()
   const [open, setOpen] = useState<Open>(null)
   const [marked, setMarked] = useState<Highlight | null>(null)
@@ -41,6 +46,7 @@ export function CustomerList() {
   // The table draws a page in a transition: in slices the browser can interleave with input and
   // paint, not one long task when a page arrives. Rows and highlight go together, so the highlighted
   // row is in the table when it is scrolled to.
+  const remove = may(role, 'delete') ? (id: string) => deleteNow(id, rows.map((c) => c.id)) : undefined
   const shown = useDeferredValue(useMemo(() => ({ rows, highlight: marked }), [rows, marked]))
   const selection = useSelection(rows.map((c) => c.id), `${loc.q}|${loc.size}|${loc.page}`)
   const hasNext = !!list.data?.nextCursor && !list.isPlaceholderData
@@ -62,9 +68,9 @@ export function CustomerList() {
     <section aria-labelledby="list-h" className="card grid min-w-0 gap-3">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <h2 id="list-h" tabIndex={-1} data-focus-fallback className="w-full text-xl font-semibold">Customer IDs</h2>
-        <AddCustomerForm onAdded={(id, existed) => setMarked({ id, label: existed ? 'already there' : 'just added' })} />
-        <div className="flex gap-2 sm:pt-6">
-          <button type="button" className="btn" onClick={() => setImportDialogOpen(true)}>Import…</button>
+        {canWrite && <AddCustomerForm onAdded={(id, existed) => setMarked({ id, label: existed ? 'already there' : 'just added' })} />}
+        <div className={`flex gap-2 ${canWrite ? 'sm:pt-6' : ''}`}>
+          {canWrite && <button type="button" className="btn" onClick={() => setImportDialogOpen(true)}>Import…</button>}
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'export' })}>Export CSV…</button>
         </div>
       </div>
@@ -74,14 +80,14 @@ export function CustomerList() {
       </div>
       <ListStatus query={list} loc={loc} onRetry={() => void list.refetch()} />
       <BulkDeleteStatus />
-      {selection.size > 0 && <BulkBar rows={rows.filter((c) => selection.has(c.id))} onClear={selection.clear} />}
+      {selection.size > 0 && <BulkBar rows={rows.filter((c) => selection.has(c.id))} onClear={selection.clear} mayDelete={!!remove} />}
       <div ref={tableTop} className="grid min-w-0 gap-3">
         {(loc.page > 1 || hasNext) && <ListPager where="top" page={loc.page} hasNext={hasNext} onPage={turn('top')} range={range} />}
         {(list.isPending || (rows.length > 0 && shown.rows.length === 0)) && <div className="min-h-screen" aria-hidden="true" />}
         {shown.rows.length > 0 && (
           <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
             <CustomerTable rows={shown.rows} highlight={shown.highlight} busy={list.isFetching} selected={selection.ids} onSelect={selection.toggle}
-              onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={(id) => deleteNow(id, rows.map((c) => c.id))} />
+              onDetails={(id) => setOpen({ kind: 'details', id })} onDelete={remove} />
           </div>
         )}
         {(loc.page > 1 || hasNext) && rows.length > 10 && (
@@ -89,8 +95,8 @@ export function CustomerList() {
         )}
       </div>
       <CustomerDetailsDialog id={open?.kind === 'details' ? open.id : null} onClose={() => setOpen(null)}
-        onDelete={(id) => (setOpen(null), deleteNow(id, rows.map((c) => c.id)))} />
-      <ImportDialog />
+        onDelete={remove && ((id) => (setOpen(null), remove(id)))} />
+      {canWrite && <ImportDialog />}
       <ExportDialog open={open?.kind === 'export'} prefix={loc.q} onClose={() => setOpen(null)} />
     </section>
   )

@@ -31,7 +31,8 @@ type Props = {
   /** One row (`range`: from the last one toggled to this one, as shift-click does), or all (`id` null). */
   onSelect: (id: string | null, on: boolean, range: boolean) => void
   onDetails: (id: string) => void
-  onDelete: (id: string) => void
+  /** Absent when the person's role may not delete: no Delete buttons then. */
+  onDelete?: (id: string) => void
 }
 
 /** The page of IDs. Long IDs truncate on one line, except the highlighted row's, which wraps so its
@@ -81,7 +82,7 @@ export function CustomerTable({ rows, highlight, busy, selected, onSelect, onDet
               <td className="text-right whitespace-nowrap">
                 <CopyButton value={c.id} what="customer ID" />
                 <button type="button" className="btn-icon icon-info" aria-label={`Details of ${c.id}`} title="Details" onClick={() => onDetails(c.id)} />
-                <button type="button" className="btn-icon icon-trash" aria-label={`Delete ${c.id}`} title="Delete" onClick={() => onDelete(c.id)} />
+                {onDelete && <button type="button" className="btn-icon icon-trash" aria-label={`Delete ${c.id}`} title="Delete" onClick={() => onDelete(c.id)} />}
               </td>
             </tr>
           )

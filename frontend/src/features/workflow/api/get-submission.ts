@@ -9,8 +9,8 @@ export const submissionQuery = (sid: string) =>
   queryOptions({
     queryKey: ['workflow', 'one', sid],
     queryFn: ({ signal }) => {
-      const { client, baseUrl, headers } = apiFor()
-      return unwrap(client.GET('/workflow/submissions/{submissionId}', { baseUrl, headers, signal, params: { path: { submissionId: sid } } }))
+      const { client, baseUrl } = apiFor()
+      return unwrap(client.GET('/workflow/submissions/{submissionId}', { baseUrl, signal, params: { path: { submissionId: sid } } }))
     },
     staleTime: 0,
     refetchInterval: (q) => (isFinal(q.state.data) ? false : POLL_MS),

@@ -4,8 +4,8 @@ import { idempotencyHeader, type Keyed } from '@/lib/idempotency'
 
 /** POST /workflow/submit: 202 with the submission to poll; 400 invalid_id for a bad ID. */
 export function submitWorkflow({ id, key }: Keyed<{ id: string }>) {
-  const { client, baseUrl, headers } = apiFor()
-  return unwrap(client.POST('/workflow/submit', { baseUrl, headers: { ...headers, ...idempotencyHeader(key) }, body: { id } }))
+  const { client, baseUrl } = apiFor()
+  return unwrap(client.POST('/workflow/submit', { baseUrl, headers: idempotencyHeader(key), body: { id } }))
 }
 
 export function useSubmitWorkflow() {

@@ -9,9 +9,13 @@ import { SubmissionProgress } from '@/features/workflow/components/submission-pr
 import { idProblem } from '@/lib/customer-id'
 import { newIdempotencyKey } from '@/lib/idempotency'
 import { failure } from '@/lib/outcome'
+import { may } from '@/lib/roles'
+import { useSession } from '@/lib/session'
 
-/** Submit an ID to the workflow, watch it reach its outcome, and see recent submissions. */
+/** Submit an ID to the workflow (a role that may write), watch it reach its outcome, and see recent
+ *  submissions. */
 export function WorkflowPanel() {
+  const canSubmit = may(useSession().role, 'write')
   const [id, setId] = useState('')
   const [tried, setTried] = useState(false)
   const [sid, setSid] = useState<string | null>(null)
@@ -38,7 +42,7 @@ export function WorkflowPanel() {
         <p className="muted">This API has no workflow routes yet, so there is nothing to submit to.</p>
       ) : (
         <>
-          <form onSubmit={send} noValidate>
+          {canSubmit && <form onSubmit={send} noValidate>
             <label className="label" htmlFor="wf-id">Customer ID to submit</label>
             <div className="flex gap-2">
               <input id="wf-id" className="field font-mono" value={id} onChange={(e) => setId(e.target.value)}
@@ -48,7 +52,7 @@ export function WorkflowPanel() {
             <p id="wf-help" className={shown ? 'text-sm tone-error' : 'muted'}>
               {shown || 'The workflow checks it and inserts it unless it exists.'}
             </p>
-          </form>
+          </form>}
           {sid && <SubmissionProgress key={sid} sid={sid} onDone={toast} />}
           <RecentSubmissions />
         </>
