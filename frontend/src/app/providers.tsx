@@ -28,8 +28,8 @@ export function makeQueryClient() {
 /** When a person's session ends (sign-out, or someone else signs in after it expired), what they
  *  loaded is dropped and the app starts again: keyed on the session's generation, nothing they
  *  typed survives either. */
-export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(makeQueryClient)
+export function Providers({ children, client: given }: { children: ReactNode; client?: QueryClient }) {
+  const [client] = useState(() => given ?? makeQueryClient())
   const { generation } = useSession()
   useEffect(() => onSessionEnd(() => client.clear()), [client])
   return (

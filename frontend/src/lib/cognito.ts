@@ -2,8 +2,10 @@
 // GlobalSignOut are unsigned JSON POSTs (the same against the local emulator and AWS), so a few
 // lines replace an SDK that would cost more than the whole console's size budget.
 
+import type { components } from '@/types/api'
+
 /** From the API's public GET /auth/config. `endpoint` ends with '/'. */
-export type AuthConfig = { region: string; userPoolId: string; clientId: string; endpoint: string }
+export type AuthConfig = components['schemas']['AuthConfig']
 
 export type Tokens = { accessToken: string; refreshToken: string }
 export type SignInResult =

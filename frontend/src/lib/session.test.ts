@@ -4,7 +4,9 @@ import { AUTH_CONFIG, COGNITO, installFakeApi } from '@/test/fake-api'
 
 const target = (r: Request) => r.headers.get('x-amz-target')?.replace('AWSCognitoIdentityProviderService.', '')
 const cognitoCalls = (requests: Request[]) => requests.filter((r) => r.url === COGNITO).map(target)
-/** Lets the fake's fetch chain (body reads, JSON) finish: those run on real macrotasks. */
+/** Lets the fake's fetch chain (body reads, JSON) finish: those run on real macrotasks (Node's
+ *  setImmediate, which the fake timers leave alone). */
+const { setImmediate } = globalThis as unknown as { setImmediate: (f: (v?: unknown) => void) => void }
 const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r))
 }

@@ -31,12 +31,17 @@ function load(): Settings {
 
 export const getSettings = (): Settings => current
 
+/** Reads the stored settings again, as a page load does (tests: what an older console left). */
+export function reloadSettings(): void {
+  current = load()
+  listeners.forEach((l) => l())
+}
+
 /** `next` is stored as given: callers normalise the URL first (lib/base-url). */
 export function saveSettings(next: Settings | null): void {
   if (next) localStorage.setItem(KEY, JSON.stringify({ baseUrl: next.baseUrl }))
   else localStorage.removeItem(KEY)
-  current = load()
-  listeners.forEach((l) => l())
+  reloadSettings()
 }
 
 function subscribe(l: () => void) {

@@ -45,6 +45,8 @@ export function installFakeApi(mode: Mode = {}) {
     /** Access tokens the API accepts (until their exp), and refresh tokens Cognito does -> username. */
     accessTokens: new Set<string>(), refreshTokens: new Map<string, string>(), tokenLife: 3600, issued: 0,
     newcomerDone: false,
+    /** The API's view of a user's role, when it differs from the token's group (changed since sign-in). */
+    roles: new Map<string, Role>(),
   }
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
@@ -123,7 +125,7 @@ export function installFakeApi(mode: Mode = {}) {
     const user = auth.startsWith('Bearer ') ? usernameOf(auth.slice(7)) : null
     if (!user) return new Response(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in: a valid access token is required.' } }),
       { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } })
-    const role = ROLES.includes(user as Role) ? ROLES.indexOf(user as Role) : -1
+    const role = ROLES.indexOf(state.roles.get(user) ?? (user as Role))
     if (role < ROLES.indexOf(NEEDS[req.method]!)) return error(403, 'insufficient_role', `Your role may not ${req.method} ${path}.`)
     if (state.busy)
       return json(503, { error: { code: 'service_unavailable', message: 'the data store did not answer in time; retry shortly' } }, { 'retry-after': '1' })

@@ -20,6 +20,12 @@ describe('describePage', () => {
     expect(describePage({ items: [], nextCursor: null, cutShort: false, offset: 0 }, 1, '')).toBe('No customer IDs yet. Add one above, or import a file.')
     expect(describePage({ items: [], nextCursor: null, cutShort: false, offset: 0 }, 1, 'zz')).toMatch(/^No customer IDs start with “zz”/)
   })
+
+  it('suggests adding only to a role that may add', () => {
+    const none = { items: [], nextCursor: null, cutShort: false, offset: 0 }
+    expect(describePage(none, 1, '', false)).toBe('No customer IDs yet.')
+    expect(describePage(none, 1, 'zz', false)).toBe('No customer IDs start with “zz”. Clear the search.')
+  })
 })
 
 describe('searchPrefix', () => {

@@ -22,13 +22,15 @@ export function SignInDialog({ config, checking, hidden, onSettings }: Props) {
   const [challenge, setChallenge] = useState<Challenge | null>(null)
   const title = challenge ? 'Choose a new password' : status === 'expired' ? 'Session expired' : 'Sign in'
   return (
-    <Dialog open={!hidden && (status === 'signed-out' || status === 'expired')} title={title} onClose={() => {}} closable={false}>
+    // Not while the first connection check runs: it brings the sign-in settings (no "checking" flash).
+    <Dialog open={!hidden && (!!config || !checking) && (status === 'signed-out' || status === 'expired')} title={title}
+      onClose={() => {}} closable={false}>
       {config ? (
         <SignInForm config={config} known={status === 'expired' ? username : ''} challenge={challenge} onChallenge={setChallenge} />
       ) : (
         <div className="grid gap-3">
-          <p>{checking ? 'Checking the connection to the API…' : 'Cannot sign in: the connection to the API is not working.'}</p>
-          {!checking && <button type="button" className="btn justify-self-end" onClick={onSettings}>Connection settings</button>}
+          <p>Cannot sign in: the connection to the API is not working.</p>
+          <button type="button" className="btn justify-self-end" onClick={onSettings}>Connection settings</button>
         </div>
       )}
     </Dialog>
@@ -70,7 +72,10 @@ function SignInForm({ config, known, challenge, onChallenge }: FormProps) {
     setPassword('')
     setAgain('')
     if (result?.kind === 'signed-in') startSession(config, result.tokens)
-    else if (result) (onChallenge(result), setProblem(''))
+    else if (result) {
+      onChallenge(result)
+      setProblem('')
+    }
   }
 
   const field = (id: string, label: string, value: string, set: (v: string) => void, autoComplete: string, type = 'password') => (

@@ -134,4 +134,28 @@ describe('CustomerList', () => {
     const keys = fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.headers.get('idempotency-key'))
     expect(new Set(keys).size).toBe(4)
   })
+
+  it.each([
+    ['viewer', { add: false, import: false, delete: false }],
+    ['operator', { add: true, import: true, delete: false }],
+    ['admin', { add: true, import: true, delete: true }],
+  ] as const)('offers a %s only what the role may do', async (role, offered) => {
+    // GIVEN a stored ID, and a person of this role signed in
+    const fake = installFakeApi({ as: role })
+    seed(fake, ['gate_1'])
+    const { user } = renderWithClient(<CustomerList />)
+    expect(await screen.findByText('Showing 1–1 of 1.')).toBeVisible()
+    const select = await screen.findByRole('checkbox', { name: 'Select gate_1' })
+    // THEN adding, importing and deleting are there only when the role allows them
+    expect(!!screen.queryByRole('textbox', { name: 'New customer ID' })).toBe(offered.add)
+    expect(!!screen.queryByRole('button', { name: 'Import…' })).toBe(offered.import)
+    expect(!!screen.queryByRole('button', { name: 'Delete gate_1' })).toBe(offered.delete)
+    // AND neither the selection bar nor the details offer a delete either
+    await user.click(select)
+    expect(!!within(screen.getByRole('group', { name: 'Selected rows' })).queryByRole('button', { name: /^Delete/ })).toBe(offered.delete)
+    await user.click(screen.getByRole('button', { name: 'Details of gate_1' }))
+    const details = await screen.findByRole('dialog')
+    expect(!!within(details).queryByRole('button', { name: 'Delete' })).toBe(offered.delete)
+    expect(screen.getByRole('button', { name: 'Export CSV…' })).toBeVisible()
+  })
 })

@@ -4,6 +4,8 @@ import { describePage } from '@/features/customers/list-summary'
 import type { ListLocation } from '@/features/customers/use-list-location'
 import { isConnectionError } from '@/lib/api-client'
 import { failure } from '@/lib/outcome'
+import { may } from '@/lib/roles'
+import { useSession } from '@/lib/session'
 
 type Props = { query: UseQueryResult<ListedPage>; loc: ListLocation; onRetry: () => void }
 
@@ -12,12 +14,13 @@ type Props = { query: UseQueryResult<ListedPage>; loc: ListLocation; onRetry: ()
 export function ListStatus({ query, loc, onRetry }: Props) {
   const { data, isPending, isError, error, isPlaceholderData } = query
   const offline = isError && isConnectionError(error)
+  const canAdd = may(useSession().role, 'write')
   let text: string
   if (isPending) text = 'Loading customer IDs…'
   else if (offline) text = 'Not connected: fix the connection settings to see customer IDs.'
   else if (isError) text = `Could not load this page. ${failure(error).text}`
   else if (isPlaceholderData || !data) text = 'Loading…'
-  else text = describePage(data, loc.page, loc.q)
+  else text = describePage(data, loc.page, loc.q, canAdd)
   return (
     <div className="flex min-h-8 flex-wrap items-center gap-2">
       <p role="status" aria-label="List status" className={isError && !offline ? 'text-sm tone-error' : 'muted'}>{text}</p>

@@ -8,8 +8,9 @@ import { isConnectionError } from '@/lib/api-client'
 import { formatDuration, formatTime } from '@/lib/format'
 import { failure } from '@/lib/outcome'
 
-/** The latest submissions, refreshing by themselves; each with its chip, duration and copyable ID. */
-export function RecentSubmissions() {
+/** The latest submissions, refreshing by themselves; each with its chip, duration and copyable ID.
+ *  `canSubmit`: the form above is offered (the empty state points to it). */
+export function RecentSubmissions({ canSubmit }: { canSubmit: boolean }) {
   const q = useQuery(submissionsQuery())
   const items = q.data?.items ?? []
   return (
@@ -20,7 +21,7 @@ export function RecentSubmissions() {
       ) : q.isPending ? (
         <p className="muted">Loading submissions…</p>
       ) : items.length === 0 ? (
-        <p className="muted">No submissions yet: submit an ID above.</p>
+        <p className="muted">No submissions yet{canSubmit && ': submit an ID above'}.</p>
       ) : (
         <ul aria-label="Recent submissions" className="grid gap-2">
           {items.map((s) => (

@@ -38,4 +38,12 @@ describe('WorkflowPanel', () => {
     expect(await screen.findByText(/has no workflow routes yet/)).toBeVisible()
     expect(screen.queryByRole('button', { name: 'Submit' })).toBeNull()
   })
+
+  it('offers a viewer the submissions but no submit', async () => {
+    installFakeApi({ workflow: true, as: 'viewer' })
+    renderWithClient(<WorkflowPanel />)
+    expect(await screen.findByText('No submissions yet.')).toBeVisible()
+    expect(screen.queryByRole('textbox', { name: 'Customer ID to submit' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Submit' })).toBeNull()
+  })
 })

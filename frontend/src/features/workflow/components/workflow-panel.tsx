@@ -54,7 +54,7 @@ export function WorkflowPanel() {
             </p>
           </form>}
           {sid && <SubmissionProgress key={sid} sid={sid} onDone={toast} />}
-          <RecentSubmissions />
+          <RecentSubmissions canSubmit={canSubmit} />
         </>
       )}
     </section>
