@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from e2e_checks import sign_in  # noqa: E402
 from faulty_api import FaultyApi, running_faulty_api  # noqa: E402
 
 from backend.local.devstack import DevStack  # noqa: E402
@@ -102,11 +103,12 @@ Opener = Callable[..., Page]
 
 @pytest.fixture
 def open_console(browser: Browser, stack: DevStack) -> Iterator[Opener]:
-    """Opens the console in a fresh browser profile at `width` px. `saved` stores the stack's
-    settings first (a returning user); without it the first-run settings dialog opens."""
+    """Opens the console in a fresh browser profile at `width` px, and signs in as `user` (one of
+    make dev's users, named after their role; None: nobody, the sign-in form stays up). `saved`
+    stores the API URL first (a returning user); without it the build's URL is used."""
     contexts: list[BrowserContext] = []
 
-    def open_(width: int = 1280, *, saved: bool = True, api_key: str | None = None,
+    def open_(width: int = 1280, *, saved: bool = True, user: str | None = "admin",
               base_url: str | None = None, path: str | None = None, dark: bool = False) -> Page:
         context = browser.new_context(
             viewport={"width": width, "height": 800 if width < 700 else 900},
@@ -115,15 +117,16 @@ def open_console(browser: Browser, stack: DevStack) -> Iterator[Opener]:
         )
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.web_url)
         contexts.append(context)
-        if saved or api_key or base_url:
-            settings = {"baseUrl": base_url or stack.api_url, "apiKey": api_key or stack.api_key}
-            stored = json.dumps(json.dumps(settings))
+        if saved or base_url:
+            stored = json.dumps(json.dumps({"baseUrl": base_url or stack.api_url}))
             context.add_init_script(f"localStorage.setItem('cid.settings', {stored})")
         page = context.new_page()
         # A search of its own by default: the session's table grows with every test, and the local
         # emulator scans the whole table for each shard an unfiltered first page visits.
         page.goto(stack.web_url + (path or f"/?q=none-{uuid.uuid4().hex[:8]}"))
         expect(page.get_by_role("heading", name=re.compile("^Customer IDs"), level=1)).to_be_visible()
+        if user:
+            sign_in(page, user, stack.user_password)
         return page
 
     yield open_

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -70,3 +70,12 @@ def axe_violations(page: Page) -> list[str]:
              `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)"""
     )
     return list(found)
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Signs in through the console's own form (over the page until someone is signed in)."""
+    dialog = page.get_by_role("dialog", name="Sign in")
+    dialog.get_by_label("Username").fill(username)
+    dialog.get_by_label("Password").fill(password)
+    dialog.get_by_role("button", name="Sign in").click()
+    expect(dialog).to_be_hidden()

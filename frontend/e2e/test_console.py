@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_checks import assert_focus_meaningful, assert_layout_sound, axe_violations
+from e2e_checks import assert_focus_meaningful, assert_layout_sound, axe_violations, sign_in
 from faulty_api import FaultyApi
 from playwright.sync_api import Locator, Page, Request, expect
 
@@ -59,52 +59,56 @@ def prefix_ids(n: int) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_first_run_opens_settings_and_save_tests_the_connection(
-    open_console: Opener, stack: DevStack, width: int
-) -> None:
-    page = open_console(width, saved=False)
-    dialog = page.get_by_role("dialog", name="Connection settings")
-    expect(dialog).to_be_visible()
-    expect(dialog.get_by_role("textbox", name="API base URL")).to_have_value(stack.api_url)
+def test_a_first_visit_asks_to_sign_in_not_for_settings(open_console: Opener, stack: DevStack, width: int) -> None:
+    # GIVEN nothing saved: the build's API URL, which connects
+    page = open_console(width, saved=False, user=None)
+    # THEN the sign-in shows, and the settings stay closed
+    dialog = page.get_by_role("dialog", name="Sign in")
+    expect(dialog.get_by_label("Username")).to_be_visible()
+    expect(page.get_by_role("dialog", name="Connection settings")).to_have_count(0)
+    expect(page.get_by_role("banner").get_by_text("Connected", exact=True)).to_have_count(1)
     assert axe_violations(page) == []
     assert_layout_sound(page)
-
-    dialog.get_by_role("textbox", name="API base URL").fill(stack.api_url + "/customers/")
-    dialog.get_by_role("button", name="Test connection and save").click()
-
-    expect(dialog).to_be_hidden()
-    expect(toast(page)).to_have_text(re.compile("Connected to stage local: settings saved"))
-    header = page.get_by_role("banner")
-    expect(header).to_contain_text("local")
-    expect(header.get_by_text("Connected", exact=True)).to_have_count(1)
-    assert_focus_meaningful(page, "saving the settings")
+    # WHEN they sign in THEN a reload keeps them signed in (this browser session's refresh token)
+    sign_in(page, "operator", stack.user_password)
     page.reload()
+    expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
+    # AND the settings ask for the API URL only, prefilled with the build's, and test it on Save
     page.get_by_role("button", name="Connection settings").click()
-    expect(page.get_by_role("textbox", name="API base URL")).to_have_value(stack.api_url)
+    settings = page.get_by_role("dialog", name="Connection settings")
+    expect(settings.get_by_role("textbox")).to_have_count(1)
+    expect(settings.get_by_role("textbox", name="API base URL")).to_have_value(stack.api_url)
+    settings.get_by_role("textbox", name="API base URL").fill(stack.api_url + "/customers/")
+    settings.get_by_role("button", name="Test connection and save").click()
+    expect(settings).to_be_hidden()
+    expect(toast(page)).to_have_text(re.compile("Connected to stage local: settings saved"))
+    assert_focus_meaningful(page, "saving the settings")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_wrong_key_is_one_banner_with_a_way_to_fix_it(
+def test_an_api_that_does_not_answer_opens_the_settings_and_one_banner(
     open_console: Opener, stack: DevStack, width: int
 ) -> None:
-    page = open_console(width, api_key="not-the-key")
-    dialog = page.get_by_role("dialog", name="Connection settings")
-    expect(dialog).to_be_visible()  # the failing connection opened it
+    page = open_console(width, base_url="http://127.0.0.1:9", user=None)
+    settings = page.get_by_role("dialog", name="Connection settings")
+    expect(settings).to_be_visible()  # the failing connection opened it
     page.keyboard.press("Escape")
-    expect(dialog).to_be_hidden()
+    expect(settings).to_be_hidden()
 
     alert = page.get_by_role("alert")
     expect(alert).to_have_count(1)
-    expect(alert).to_contain_text("Not connected (Key accepted): The API refused this key")
-    expect(list_status(page)).to_have_text("Not connected: fix the connection settings to see customer IDs.")
-    expect(page.get_by_text(re.compile("Forbidden"))).to_have_count(0)
+    expect(alert).to_contain_text("Not connected (Reachable): Nothing answered")
+    expect(list_status(page)).to_have_text(re.compile("^(Loading|Not connected)"))
+    sign_in_dialog = page.get_by_role("dialog", name="Sign in")
+    expect(sign_in_dialog).to_contain_text("Cannot sign in: the connection to the API is not working.")
     assert_layout_sound(page)
 
-    alert.get_by_role("button", name="Fix connection settings").click()
-    dialog.get_by_label("API key").fill(stack.api_key)
-    dialog.get_by_role("button", name="Test connection and save").click()
+    sign_in_dialog.get_by_role("button", name="Connection settings").click()
+    settings.get_by_role("textbox", name="API base URL").fill(stack.api_url)
+    settings.get_by_role("button", name="Test connection and save").click()
     expect(page.get_by_role("alert")).to_have_count(0)
+    sign_in(page, "viewer", stack.user_password)
     expect(list_status(page)).to_have_text(re.compile(r"^(Showing|No customer IDs)"))
 
 
