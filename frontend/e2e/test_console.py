@@ -59,7 +59,9 @@ def prefix_ids(n: int) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_first_visit_asks_to_sign_in_not_for_settings(open_console: Opener, stack: DevStack, width: int) -> None:
+def test_a_first_visit_asks_to_sign_in_not_for_settings(
+    open_console: Opener, stack: DevStack, width: int
+) -> None:
     # GIVEN nothing saved: the build's API URL, which connects
     page = open_console(width, saved=False, user=None)
     # THEN the sign-in shows, and the settings stay closed

@@ -21,11 +21,10 @@ const RENEW_LEAD_MS = 5 * 60_000
 const RENEW_RETRY_MS = 30_000
 
 type Stored = { clientId: string; refreshToken: string }
-type Access = { token: string; expiresAt: number }
 type Waiter = { resolve: (token: string) => void; reject: (e: Error) => void }
 
 let config: AuthConfig | null = null
-let access: Access | null = null
+let access: string | null = null
 let timer: ReturnType<typeof setTimeout> | undefined
 let renewing: Promise<RenewResult> | null = null
 let view: SessionView = { status: stored() ? 'restoring' : 'signed-out', username: '', role: null, generation: 0 }
@@ -63,13 +62,14 @@ function set(next: SessionView) {
   listeners.forEach((l) => l())
 }
 
-/** Timed by the token's own life (exp - iat, both the server's clock), from when it arrived here:
- *  a browser whose clock is off still renews in time. */
+/** Renewal is timed by the token's own life (exp - iat, both the server's clock) from when it
+ *  arrived here: a browser whose clock is off still renews in time. */
 function keep(token: string) {
   const c = claims(token)
   const life = typeof c.exp === 'number' && typeof c.iat === 'number' ? (c.exp - c.iat) * 1000 : 0
-  access = { token, expiresAt: Date.now() + life }
-  schedule(life - Math.min(RENEW_LEAD_MS, life / 4))
+  access = token
+  // A token without exp and iat is renewed when the API refuses it (401), never in a loop.
+  if (life > 0) schedule(life - Math.min(RENEW_LEAD_MS, life / 4))
 }
 
 function schedule(ms: number) {
@@ -151,7 +151,7 @@ async function renewOnce(): Promise<RenewResult> {
 
 /** The access token to send, waiting while nobody is signed in (the sign-in form shows meanwhile). */
 export function accessToken(signal?: AbortSignal | null): Promise<string> {
-  if (view.status === 'signed-in' && access) return Promise.resolve(access.token)
+  if (view.status === 'signed-in' && access) return Promise.resolve(access)
   return new Promise((resolve, reject) => {
     const w: Waiter = { resolve, reject }
     waiters.add(w)
@@ -162,7 +162,7 @@ export function accessToken(signal?: AbortSignal | null): Promise<string> {
 /** The API refused `used` (401): renew once (unless that already happened meanwhile) and return
  *  the token to retry with. A refused renewal waits for the person to sign in again. */
 export async function tokenAfterRefusal(used: string, signal?: AbortSignal | null): Promise<string> {
-  if (access && access.token !== used) return access.token
+  if (access && access !== used) return access
   if ((await renew()) === 'unreachable')
     throw new CognitoError('network', 'network', 'Your session needs renewing, but the sign-in service cannot be reached. Try again shortly.')
   return accessToken(signal)
@@ -171,7 +171,7 @@ export async function tokenAfterRefusal(used: string, signal?: AbortSignal | nul
 /** GlobalSignOut revokes this person's refresh tokens everywhere; whether it worked or not, this
  *  tab forgets everything. Resolves false when the revocation failed (the caller says so). */
 export async function signOut(): Promise<boolean> {
-  const token = access?.token
+  const token = access
   const cfg = config
   let revoked = !token
   try {
