@@ -67,7 +67,7 @@ def expired_copy(token: str) -> str:
     claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     now = int(time.time())
     claims.update(iat=now - 7200, auth_time=now - 7200, exp=now - 3600)
-    key = RSAKey.import_key(load_resource("moto", "cognitoidp/resources/jwks-private.json"))
+    key = RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
     return jwt.encode({"kid": "dummy", "alg": "RS256"}, claims, key)
 
 
