@@ -295,16 +295,15 @@ def test_an_id_stored_before_writes_were_attributed_reads_created_by_null(api: A
     assert api.get(f"/customers/{cid}")[1] == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Idempotency-Key scope is identity.apiKeyId: the one people usage key under the AUTHORIZER key "
-    "source in AWS, absent (so 'local') behind the local gateway. chalicelib/http/idempotency.py's "
-    "_scope should name the authorizer's principalId. Remove this mark with that fix."))
-def test_a_person_s_idempotency_key_is_theirs_alone(operator: Api, as_role: dict[str, Api]) -> None:
+def test_another_person_s_same_request_with_the_same_key_is_theirs_not_a_replay(
+    operator: Api, as_role: dict[str, Api]
+) -> None:
     # GIVEN the operator's keyed PUT
     cid, key = fresh_id(), {"Idempotency-Key": fresh_id("key")}
     operator.put(f"/customers/{cid}", headers=key)
-    # WHEN the admin sends the same request with the same key value
+    # WHEN the admin sends the very same request with the same key value
     status, body, _ = as_role["admin"].put(f"/customers/{cid}", headers=key)
-    # THEN it is their own request: the ID is the operator's, so a conflict (not a replay of the
-    # operator's 201, which today names the operator as the admin's creation)
+    # THEN it is the admin's own request: the ID is the operator's, so a conflict, never the
+    # operator's 201 replayed as if the admin had created it
     assert_error(status, body, 409, "already_exists")
+    assert operator.get(f"/customers/{cid}")[1]["createdBy"] == OPERATOR
