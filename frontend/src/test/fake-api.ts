@@ -24,8 +24,9 @@ export function makeToken(username: string, lifeSeconds: number, n = 0): string 
   return [b64url({ alg: 'RS256', kid: 'test' }), b64url({ username, 'cognito:groups': groups, token_use: 'access', iat, exp: iat + lifeSeconds, n }), 'sig'].join('.')
 }
 
-type Customer = { id: string; createdAt: string; source: 'api' | 'batch' | 'workflow' }
-type Sub = { submissionId: string; id: string; status: string; outcome: string | null; error: null; submittedAt: string; updatedAt: string }
+type Actor = { kind: 'person' | 'key'; name: string }
+type Customer = { id: string; createdAt: string; source: 'api' | 'batch' | 'workflow'; createdBy: Actor | null }
+type Sub = { submissionId: string; id: string; status: string; outcome: string | null; error: null; submittedAt: string; updatedAt: string; submittedBy: Actor }
 
 export type FakeApi = ReturnType<typeof installFakeApi>
 
@@ -51,8 +52,8 @@ export function installFakeApi(mode: Mode = {}) {
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
   const error = (status: number, code: string, message: string) => json(status, { error: { code, message } })
-  const add = (id: string, source: Customer['source']) =>
-    state.customers.set(id, { id, createdAt: new Date(Date.UTC(2026, 10, 25)).toISOString(), source })
+  const add = (id: string, source: Customer['source'], name = 'operator') =>
+    state.customers.set(id, { id, createdAt: new Date(Date.UTC(2026, 10, 25)).toISOString(), source, createdBy: { kind: 'person', name } })
 
   const issue = (username: string) => {
     const accessToken = makeToken(username, state.tokenLife, state.issued++)
@@ -145,7 +146,7 @@ export function installFakeApi(mode: Mode = {}) {
         if (!RULE.test(id)) out.invalid.push({ id, reason: 'does not match the ID rule' })
         else if (state.customers.has(id)) out.existing.push(id)
         else {
-          add(id, 'batch')
+          add(id, 'batch', user)
           out.created.push(id)
         }
       }
@@ -156,7 +157,7 @@ export function installFakeApi(mode: Mode = {}) {
       const id = one[1]!
       if (!RULE.test(id)) return error(400, 'invalid_id', 'IDs are 3-64 letters, digits, _ or -.')
       const c = state.customers.get(id)
-      if (req.method === 'PUT') return c ? error(409, 'already_exists', 'Exists.') : json(201, add(id, 'api').get(id))
+      if (req.method === 'PUT') return c ? error(409, 'already_exists', 'Exists.') : json(201, add(id, 'api', user).get(id))
       if (!c) return error(404, 'not_found', 'No such customer.')
       if (req.method === 'DELETE') return (state.customers.delete(id), new Response(null, { status: 204 }))
       return json(200, c)
@@ -165,7 +166,7 @@ export function installFakeApi(mode: Mode = {}) {
     if (path === '/workflow/submit') {
       const { id } = (await req.json()) as { id: string }
       if (!RULE.test(id)) return error(400, 'invalid_id', 'Not a valid customer ID.')
-      const sub = { submissionId: `s${state.subs.size + 1}`, id, status: 'PENDING', outcome: null, error: null, submittedAt: '2026-11-25T00:00:00Z', updatedAt: '2026-11-25T00:00:00Z' }
+      const sub = { submissionId: `s${state.subs.size + 1}`, id, status: 'PENDING', outcome: null, error: null, submittedAt: '2026-11-25T00:00:00Z', updatedAt: '2026-11-25T00:00:00Z', submittedBy: { kind: 'person' as const, name: user } }
       state.subs.set(sub.submissionId, sub)
       return json(202, { submissionId: sub.submissionId, id, status: 'accepted' })
     }
@@ -177,7 +178,7 @@ export function installFakeApi(mode: Mode = {}) {
     else if (sub.status === 'RUNNING') {
       sub.status = 'SUCCEEDED'
       sub.outcome = state.customers.has(sub.id) ? 'already_exists' : 'inserted'
-      if (sub.outcome === 'inserted') add(sub.id, 'workflow')
+      if (sub.outcome === 'inserted') add(sub.id, 'workflow', sub.submittedBy.name)
     }
     return json(200, sub)
   }

@@ -7,7 +7,7 @@ import { installFakeApi } from '@/test/fake-api'
 import { renderWithClient } from '@/test/render'
 
 const seed = (fake: ReturnType<typeof installFakeApi>, ids: string[]) =>
-  ids.forEach((id) => fake.customers.set(id, { id, createdAt: '2026-11-25T10:00:00Z', source: 'batch' }))
+  ids.forEach((id) => fake.customers.set(id, { id, createdAt: '2026-11-25T10:00:00Z', source: 'batch', createdBy: null }))
 const status = () => screen.getByRole('status', { name: 'List status' })
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `id_${String(i).padStart(3, '0')}`)
 

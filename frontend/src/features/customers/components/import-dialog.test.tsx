@@ -17,7 +17,7 @@ describe('ImportDialog', () => {
 
   it('imports the ID column of a normal CSV, not its header or other columns, and accounts for every row', { timeout: 15_000 }, async () => {
     const fake = installFakeApi()
-    fake.customers.set('acme-002', { id: 'acme-002', createdAt: '2026-11-25T00:00:00Z', source: 'api' })
+    fake.customers.set('acme-002', { id: 'acme-002', createdAt: '2026-11-25T00:00:00Z', source: 'api', createdBy: null })
     const { user } = open()
     fireEvent.change(await box(), { target: { value: 'customer_id,name,email\nacme-001,Alice,a@x.io\nacme-002,Bob,b@x.io\nbad id,Eve,e@x.io\nacme-001,Al,al@x.io\n,Nobody,n@x.io\n' } })
     expect(await screen.findByRole('checkbox', { name: 'First row is a header' })).toBeChecked()
