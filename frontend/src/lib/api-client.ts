@@ -1,7 +1,7 @@
-// The single API client: openapi-fetch typed by the generated paths, the base URL from settings,
-// the signed-in person's access token (renewed and retried once on a 401), and every way a call can
-// fail turned into one ApiError.
-import createClient from 'openapi-fetch'
+// The single API client: calls typed by the generated paths (openapi-fetch's types), the base URL
+// from settings, the signed-in person's access token (renewed and retried once on a 401), and every
+// way a call can fail turned into one ApiError.
+import type { Client } from 'openapi-fetch'
 import { CognitoError } from '@/lib/cognito'
 import { accessToken, tokenAfterRefusal } from '@/lib/session'
 import { getSettings, type Settings } from '@/lib/settings'
@@ -85,8 +85,39 @@ function bearer(request: Request, token: string): Request {
   return request
 }
 
-const anonymous = createClient<paths>({ fetch: guardedFetch })
-const authorized = createClient<paths>({ fetch: authorizedFetch })
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE'
+export type ApiClient = Pick<Client<paths>, Method>
+type Init = {
+  baseUrl: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal | null
+  params?: { path?: Record<string, string>; query?: Record<string, unknown> }
+}
+
+/** openapi-fetch's typed interface over our own few lines: the library's runtime (its serializers
+ *  for every OpenAPI parameter style, middleware, other body types) cost more of the console's size
+ *  budget than sign-in needed; these routes take only simple path and query values and JSON. */
+function typedClient(send: (request: Request) => Promise<Response>): ApiClient {
+  const call = (method: Method) => async (path: string, { baseUrl, params, body, headers, signal }: Init) => {
+    const url = new URL(baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params?.path?.[name] ?? '')))
+    for (const [name, value] of Object.entries(params?.query ?? {})) if (value != null) url.searchParams.set(name, String(value))
+    const json = body !== undefined
+    const response = await send(new Request(url, {
+      method, signal, body: json ? JSON.stringify(body) : undefined,
+      headers: { ...(json && { 'Content-Type': 'application/json' }), ...headers },
+    }))
+    const text = response.status === 204 ? '' : await response.text()
+    let parsed: unknown = undefined
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      parsed = text // a gateway's error page: unwrap() says the status
+    }
+    return response.ok ? { data: parsed, response } : { error: parsed, response }
+  }
+  return { GET: call('GET'), PUT: call('PUT'), POST: call('POST'), DELETE: call('DELETE') } as unknown as ApiClient
+}
+
+const anonymous = typedClient(guardedFetch)
+const authorized = typedClient(authorizedFetch)
 
 /** The typed client for `settings` (default: the saved ones). `auth: false` for the public routes
  *  (no token, so no CORS preflight). */
