@@ -61,8 +61,7 @@ function signInResult(data: Json, username: string): SignInResult {
     return { kind: 'signed-in', tokens: { accessToken: result.AccessToken, refreshToken: result.RefreshToken } }
   if (data.ChallengeName === 'NEW_PASSWORD_REQUIRED' && typeof data.Session === 'string')
     return { kind: 'new-password', username, session: data.Session }
-  throw new CognitoError('refused', String(data.ChallengeName ?? 'NoResult'),
-    `The sign-in service asked for a step this console does not support (${String(data.ChallengeName ?? 'no tokens')}).`)
+  throw new CognitoError('refused', 'Unsupported', `This console cannot answer the sign-in step ${String(data.ChallengeName)}.`)
 }
 
 export async function initiatePasswordAuth(config: AuthConfig, username: string, password: string): Promise<SignInResult> {

@@ -32,11 +32,6 @@ const waiters = new Set<Waiter>()
 const listeners = new Set<() => void>()
 const endListeners = new Set<() => void>()
 
-/** Rejects what waited for a token when the session ends for good (sign-out, another person). */
-export class SignedOutError extends Error {
-  override name = 'SignedOutError'
-}
-
 function stored(): Stored | null {
   try {
     const s = JSON.parse(sessionStorage.getItem(STORE_KEY) ?? 'null') as Partial<Stored> | null
@@ -91,7 +86,7 @@ function end(status: 'signed-out' | 'expired') {
   // Requests waiting for a token were this person's: they end here, unsent.
   const hadPerson = view.username !== ''
   if (hadPerson) {
-    waiters.forEach((w) => w.reject(new SignedOutError('Signed out.')))
+    waiters.forEach((w) => w.reject(new Error('Signed out.')))
     waiters.clear()
   }
   set({ status, username: '', role: null, generation: view.generation + (hadPerson ? 1 : 0) })

@@ -12,7 +12,7 @@ export function Account() {
     setBusy(true)
     const revoked = await signOut()
     setBusy(false)
-    if (!revoked) toast(info('Signed out here, but the sign-in service could not be reached to end your session in other browsers.'))
+    if (!revoked) toast(info('Signed out here only: the sign-in service did not answer, so other browsers stay signed in.'))
   }
   return (
     <div className="account">
