@@ -41,6 +41,11 @@ describe('App: connection settings', () => {
     renderApp()
     expect(await screen.findByRole('dialog', { name: 'Connection settings' })).toBeVisible()
     expect(screen.queryByRole('dialog', { name: 'Sign in' })).toBeNull()
+    // AND closed, they leave the banner that says so, with no sign-in over it (it could not work)
+    await userEvent.keyboard('{Escape}')
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not connected (Reachable)')
+    expect(screen.getByRole('button', { name: 'Fix connection settings' })).toBeVisible()
+    expect(screen.queryByRole('dialog', { name: 'Sign in' })).toBeNull()
   })
 })
 

@@ -75,7 +75,7 @@ export function App() {
         <Workflow />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} onSavedAnyway={acknowledge} />
-      <SignInDialog config={auth} checking={connection.isFetching} hidden={settingsOpen} onSettings={() => setSettingsOpen(true)} />
+      <SignInDialog config={auth} hidden={settingsOpen} />
     </>
   )
 }

@@ -4,12 +4,11 @@ import { type AuthConfig, CognitoError, initiatePasswordAuth, respondNewPassword
 import { startSession, useSession } from '@/lib/session'
 
 type Props = {
-  /** Where to sign in (the API's /auth/config), once the connection check has read it. */
+  /** Where to sign in (the API's /auth/config), once the connection check has read it. Without it
+   *  the connection is broken, and the page's banner (under no dialog) says how to fix it. */
   config: AuthConfig | null
-  checking: boolean
   /** The connection settings are open over the page: this waits behind them. */
   hidden: boolean
-  onSettings: () => void
 }
 
 type Challenge = { username: string; session: string }
@@ -17,22 +16,13 @@ type Challenge = { username: string; session: string }
 /** Sign-in, over the page rather than instead of it: when a session expires, the same person signs
  *  in again and finds everything they typed where it was (their waiting requests then go out). A
  *  first sign-in goes on to choose a new password (Cognito's NEW_PASSWORD_REQUIRED challenge). */
-export function SignInDialog({ config, checking, hidden, onSettings }: Props) {
+export function SignInDialog({ config, hidden }: Props) {
   const { status, username } = useSession()
   const [challenge, setChallenge] = useState<Challenge | null>(null)
   const title = challenge ? 'Choose a new password' : status === 'expired' ? 'Session expired' : 'Sign in'
   return (
-    // Not while the first connection check runs: it brings the sign-in settings (no "checking" flash).
-    <Dialog open={!hidden && (!!config || !checking) && (status === 'signed-out' || status === 'expired')} title={title}
-      onClose={() => {}} closable={false}>
-      {config ? (
-        <SignInForm config={config} known={status === 'expired' ? username : ''} challenge={challenge} onChallenge={setChallenge} />
-      ) : (
-        <div className="grid gap-3">
-          <p>Cannot sign in: the connection to the API is not working.</p>
-          <button type="button" className="btn justify-self-end" onClick={onSettings}>Connection settings</button>
-        </div>
-      )}
+    <Dialog open={!hidden && !!config && (status === 'signed-out' || status === 'expired')} title={title} onClose={() => {}} closable={false}>
+      {config && <SignInForm config={config} known={status === 'expired' ? username : ''} challenge={challenge} onChallenge={setChallenge} />}
     </Dialog>
   )
 }
