@@ -57,7 +57,7 @@ deploy deploy-infra
 
 step "API and Lambdas (chalice deploy)"
 deploy chalice-state pull
-"$(dirname "$python")/chalice" deploy --stage "$stage"
+"$python" -m backend.deploy.edge_swagger deploy --stage "$stage"  # chalice deploy, the edge's Swagger
 deploy chalice-state push
 deploy gateway-responses
 
