@@ -231,6 +231,7 @@ def _smoke_checks(stage: Stage, session: Session, api_url: str, outputs: dict[st
 
     def check_api() -> None:
         checks.health()
+        checks.edge()
         checks.keyed_round_trip()
         checks.submission()
 
