@@ -18,9 +18,10 @@ from backend.deploy import lint, monitoring
 from tests.infra.conftest import ROOT, Built
 
 INFRA = ROOT / "backend" / "infra"
-# Routes anyone may call without a key: health, the API description, and the catch-all whose only
-# answer is the JSON 404. OPTIONS (CORS preflight) is public on every path by design of CORS.
-PUBLIC_PATHS = {"/health", "/openapi.json", "/{proxy+}"}
+# Routes anyone may call without a credential: health, the API description, sign-in's settings, and
+# the catch-all whose only answer is the JSON 404. OPTIONS (CORS preflight) is public on every path
+# by design of CORS.
+PUBLIC_PATHS = {"/health", "/openapi.json", "/auth/config", "/{proxy+}"}
 STANDALONE_TEMPLATES = sorted(
     p for p in INFRA.glob("*.json") if p.name not in ("stages.json", "gateway-responses.json")
 )
