@@ -148,7 +148,8 @@ def cmd_deploy_infra(stage: Stage, args: argparse.Namespace) -> None:
         _tags(stage),
         protect=stage.name == "prod",
     )
-    _record(stage, {"alarm_topic_arn": outputs.get("AlarmTopicArn", "")})
+    _record(stage, {"alarm_topic_arn": outputs.get("AlarmTopicArn", ""),
+                    "user_pool_id": outputs.get("UserPoolId", "")})
 
 
 def cmd_gateway_responses(stage: Stage, args: argparse.Namespace) -> None:
@@ -297,7 +298,8 @@ def cmd_release(stage: Stage, args: argparse.Namespace) -> None:
                            {release.CONSOLE_RELEASE_PARAMETER: live}, _tags(stage),
                            protect=stage.name == "prod",
                            template_url=url, role_arn=role)
-    _record(stage, {"api_url": outputs["EndpointURL"], "api_key_id": outputs["ApiKeyId"]})
+    _record(stage, {"api_url": outputs["EndpointURL"], "api_key_id": outputs["ApiKeyId"],
+                    "user_pool_id": outputs.get("UserPoolId", "")})
     api_url = outputs["EndpointURL"].rstrip("/")
     _publish_console(stage, session, stack, api_url, Path(args.artifact) / "console", release_id)
 
@@ -337,7 +339,8 @@ def cmd_output(stage: Stage, args: argparse.Namespace) -> None:
 def cmd_summary(stage: Stage, args: argparse.Namespace) -> None:
     """Print what the deploy recorded, and how to read the API key's value."""
     recorded = _recorded(stage)
-    for key in ("api_url", "console_url", "api_key_id", "spa_bucket", "distribution_id", "alarm_topic_arn"):
+    for key in ("api_url", "console_url", "api_key_id", "spa_bucket", "distribution_id", "alarm_topic_arn",
+                "user_pool_id"):
         print(f"{key:16} {recorded.get(key, '-')}")
     if recorded.get("api_key_id"):
         print(
@@ -345,6 +348,9 @@ def cmd_summary(stage: Stage, args: argparse.Namespace) -> None:
             f"  aws apigateway get-api-key --api-key {recorded['api_key_id']} --include-value "
             "--query value --output text"
         )
+    print("Invite people (the first admin first):\n"
+          f"  .venv/bin/python -m backend.deploy invite --stage {stage.name} --email someone@example.com "
+          "[--group viewer|operator|admin]")
 
 
 COMMANDS: dict[str, Callable[[Stage, argparse.Namespace], None]] = {
