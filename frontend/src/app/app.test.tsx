@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { render } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
@@ -136,6 +136,33 @@ describe('App: a session that expires', () => {
     fake.roles.set('operator', 'viewer')
     await user.click(screen.getByRole('button', { name: 'Add' }))
     expect(await within(toast()).findByText(/^Not allowed for your role: .* Ask an admin if you need it\.$/)).toBeVisible()
+  })
+})
+
+describe('App: another person after an expired session', () => {
+  it('drops what the last person had waiting (an import) instead of sending it as the new one', async () => {
+    // GIVEN an operator about to import two IDs, whose session then ends
+    const fake = installFakeApi({ as: 'operator' })
+    const { user } = renderApp()
+    await user.click(await screen.findByRole('button', { name: 'Import…' }))
+    const importing = await screen.findByRole('dialog', { name: 'Import customer IDs' })
+    fireEvent.change(within(importing).getByRole('textbox', { name: /^Paste IDs/ }), { target: { value: 'imp_1\nimp_2' } })
+    fake.accessTokens.clear()
+    fake.refreshTokens.clear()
+    await user.click(await within(importing).findByRole('button', { name: 'Import 2 IDs' }))
+    // WHEN an admin, not the operator, signs in over the page
+    const dialog = await signInDialog('Session expired')
+    await user.clear(within(dialog).getByLabelText('Username'))
+    await user.type(within(dialog).getByLabelText('Username'), 'admin')
+    await user.type(within(dialog).getByLabelText('Password'), PASSWORD)
+    await user.click(within(dialog).getByRole('button', { name: 'Sign in' }))
+    // THEN the operator's import was never sent, and nothing of it is shown to the admin
+    await waitFor(() => expect(getSession().username).toBe('admin'))
+    expect(await screen.findByRole('button', { name: 'Import…' })).toBeVisible()
+    expect(screen.queryByRole('dialog', { name: 'Import customer IDs' })).toBeNull()
+    expect(fake.requests.filter((r) => r.url.endsWith('/customers/batch') && r.headers.has('authorization') &&
+      fake.accessTokens.has(r.headers.get('authorization')!.slice(7)))).toEqual([])
+    expect(fake.customers.size).toBe(0)
   })
 })
 

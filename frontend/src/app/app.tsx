@@ -1,16 +1,18 @@
 import { useQuery } from '@tanstack/react-query'
 import { memo, useEffect, useRef, useState } from 'react'
 import { Header } from '@/app/header'
-import { Toaster } from '@/components/ui/toaster'
+import { dismissToast, Toaster } from '@/components/ui/toaster'
 import { Account } from '@/features/auth/components/account'
 import { SignInDialog } from '@/features/auth/components/sign-in-dialog'
 import { connectionQuery, type ConnectionReport } from '@/features/connection/api/check-connection'
 import { ConnectionBanner } from '@/features/connection/components/connection-banner'
 import { SettingsDialog } from '@/features/connection/components/settings-dialog'
 import { CustomerList } from '@/features/customers/components/customer-list'
+import { forgetBulkDelete } from '@/features/customers/bulk-delete-job'
 import { ImportChip } from '@/features/customers/components/import-chip'
+import { forgetImport } from '@/features/customers/import/import-job'
 import { WorkflowPanel } from '@/features/workflow/components/workflow-panel'
-import { checkSessionConfig, restoreSession, useSession } from '@/lib/session'
+import { checkSessionConfig, onSessionEnd, restoreSession, useSession } from '@/lib/session'
 import { type Settings, useSettings } from '@/lib/settings'
 
 const focusList = () => document.getElementById('list-h')?.focus()
@@ -37,6 +39,10 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false)
   const autoOpened = useRef<unknown>(null)
   const auth = report?.ok ? report.auth : null
+
+  // Work running outside the page's tree (an import, a bulk delete, a toast's Undo) was the last
+  // person's: it ends with their session.
+  useEffect(() => onSessionEnd(() => (forgetImport(), forgetBulkDelete(), dismissToast())), [])
 
   // Where to sign in is known: a session kept from this browser session resumes, and one from
   // another API (the URL changed) ends.

@@ -16,11 +16,13 @@ export const useBulkDelete = () => useSyncExternalStore(subscribe, () => job)
 export const isDeleting = () => job?.phase === 'running' || job?.phase === 'stopping'
 export const cancelBulkDelete = () => job?.phase === 'running' && set({ ...job, phase: 'stopping' })
 export const dismissBulkDelete = () => !isDeleting() && set(null)
+/** Signed out: the delete was that person's; what is left of it is dropped, and not shown again. */
+export const forgetBulkDelete = () => set(null)
 
 export async function startBulkDelete(qc: QueryClient, ids: string[]): Promise<void> {
   if (isDeleting()) return
   set({ deleted: [], missing: [], failed: [], total: ids.length, phase: 'running' })
   const tally = await deleteCustomers(ids, (t) => job && set({ ...job, ...t, deleted: [...t.deleted] }), () => job?.phase === 'stopping')
-  set({ ...tally, total: ids.length, phase: job?.phase === 'stopping' ? 'stopped' : 'done' })
+  if (job) set({ ...tally, total: ids.length, phase: job.phase === 'stopping' ? 'stopped' : 'done' })
   void qc.invalidateQueries({ queryKey: customerKeys.all })
 }

@@ -65,6 +65,14 @@ export function resumeImport(qc: QueryClient): void {
 /** Stops after the request in flight has answered: its answer is counted, nothing is lost. */
 export const cancelImport = () => job?.phase === 'running' && update({ phase: 'stopping' })
 
+/** Signed out: the import was that person's. Its run stops at its next step (a request waiting for
+ *  a token is dropped, not sent), and nothing of it is shown to whoever signs in next. */
+export function forgetImport(): void {
+  job = null
+  dialogOpen = false
+  emit()
+}
+
 export function dismissImport(): void {
   if (isImportActive()) return
   job = null
