@@ -3,6 +3,7 @@
 Applied by DevStack in its own process, where moto's server thread runs; each fix is measured, and
 each names the moto code it was written for (`written_for`, backend/local/upstream.py):
 
+- Cognito's pool and client IDs are random unless moto is told to derive them (HASH): set here.
 - Step Functions' interpreter calls DynamoDB back at http://localhost:$MOTO_PORT (default 5000)
   from the server process itself, so that process needs MOTO_PORT, not only the children.
 - moto's DynamoDB checks a ConditionExpression and then writes, with no lock, while its HTTP server
@@ -94,6 +95,11 @@ def prepare(port: int) -> None:
     from backend.local import item_json, query_index
 
     os.environ["MOTO_PORT"] = str(port)
+    # The local user pool's and app client's IDs derived from what creates them, not random: the
+    # same at every start of `make dev` (backend/local/user_pool.py), so a pasted curl line or a
+    # console left open keeps working across restarts.
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY", "HASH")
     item_json.install()
     query_index.install()  # before the lock below wraps the operations it hooks (so it runs inside)
     _serialise_item_operations()
