@@ -12,10 +12,12 @@ from chalice.app import Chalice
 
 from chalicelib.api import edge, meta
 from chalicelib.customers import routes as customers
+from chalicelib.identity import authorizer
 from chalicelib.workflow import handlers as workflow_events
 from chalicelib.workflow import routes as workflow
 
 app = Chalice(app_name="customer-ids")
+app.register_blueprint(authorizer.bp)  # who is calling: every credentialed route runs behind it
 app.register_blueprint(meta.bp)
 app.register_blueprint(customers.bp)
 app.register_blueprint(workflow.bp)

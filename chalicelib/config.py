@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from chalicelib import __version__
 
 DEFAULT_LOCAL_API_KEY = "local-dev-key"
+# The local usage plan's key for people (backend/local/gateway.py): like AWS's, no client ever sends it.
+DEFAULT_LOCAL_PEOPLE_API_KEY = "local-people-usage-key"
 DEFAULT_WEB_PORT = "5173"
 
 
@@ -25,8 +27,14 @@ class Settings:
     version: str
     customers_table: str
     cors_allowed_origins: frozenset[str]
-    enforce_api_key: bool
     local_api_key: str
+    api_key_name: str
+    cognito_user_pool_id: str | None
+    cognito_client_id: str | None
+    cognito_endpoint: str
+    people_api_key: str | None
+    identity_parameters: str | None
+    jwks_timeout_seconds: float
     max_body_bytes: int
     submissions_table: str
     submission_ttl_days: int
@@ -61,8 +69,19 @@ def read_settings() -> Settings:
         version=os.environ.get("APP_VERSION", __version__),
         customers_table=os.environ.get("CUSTOMERS_TABLE", "customer_ids"),
         cors_allowed_origins=_origins(stage),
-        enforce_api_key=_flag("ENFORCE_API_KEY"),
         local_api_key=os.environ.get("LOCAL_API_KEY") or DEFAULT_LOCAL_API_KEY,
+        # The machine key's name, as `createdBy` shows it (AWS: the stage's API key's Name).
+        api_key_name=os.environ.get("API_KEY_NAME") or DEFAULT_LOCAL_API_KEY,
+        # The user pool, its console client and the people usage key: given directly (local stage,
+        # tests), or read at first use from the SSM parameters under IDENTITY_PARAMETERS (AWS).
+        cognito_user_pool_id=os.environ.get("COGNITO_USER_POOL_ID") or None,
+        cognito_client_id=os.environ.get("COGNITO_CLIENT_ID") or None,
+        cognito_endpoint=os.environ.get("COGNITO_ENDPOINT") or f"https://cognito-idp.{region()}.amazonaws.com/",
+        people_api_key=os.environ.get("PEOPLE_API_KEY") or (DEFAULT_LOCAL_PEOPLE_API_KEY if stage == "local"
+                                                            else None),
+        identity_parameters=os.environ.get("IDENTITY_PARAMETERS") or None,
+        # One try at the pool's signing keys; the request's budget caps it too.
+        jwks_timeout_seconds=float(os.environ.get("JWKS_TIMEOUT_SECONDS", "2")),
         max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(256 * 1024))),
         submissions_table=os.environ.get("SUBMISSIONS_TABLE", "customer_id_submissions"),
         submission_ttl_days=int(os.environ.get("SUBMISSION_TTL_DAYS", "30")),

@@ -13,6 +13,7 @@ class AppError(Exception):
     status = 500
     code = "internal_error"
     retry_after_seconds: int | None = None  # set: the answer carries Retry-After
+    challenge: str | None = None  # set: the answer carries WWW-Authenticate (RFC 6750)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -39,8 +40,23 @@ class IdempotencyKeyInvalidError(AppError):
     status, code = 400, "invalid_idempotency_key"
 
 
+class UnauthenticatedError(AppError):
+    """No credential, or one that is not valid: the same answer whatever the reason (the log says it)."""
+
+    status, code = 401, "unauthenticated"
+    challenge = "Bearer"
+
+
 class ForbiddenError(AppError):
+    """A key that is not one of the stage's (API Gateway's own answer in AWS)."""
+
     status, code = 403, "forbidden"
+
+
+class InsufficientRoleError(AppError):
+    """A valid identity whose role does not include the route."""
+
+    status, code = 403, "insufficient_role"
 
 
 class NotFoundError(AppError):

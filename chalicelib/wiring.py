@@ -8,14 +8,24 @@ emulator clients (`install`), and `reset()` forgets it (the next call reads the 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import cached_property
 
 from chalicelib.aws import Clients
-from chalicelib.config import ConfigError, Settings, read_settings
+from chalicelib.config import ConfigError, Settings, read_settings, region
 from chalicelib.customers.cursor import CursorCodec
 from chalicelib.customers.domain import Customers
 from chalicelib.customers.store import DynamoCustomerStore
 from chalicelib.http.idempotency import Idempotency
+from chalicelib.identity.tokens import (
+    FetchJwks,
+    InvalidTokenError,
+    SigningKeys,
+    TokenVerifier,
+    fetch_url,
+    issuer,
+    jwks_url,
+)
 from chalicelib.workflow.executions import DynamoInsertLedger, StepFunctionsStarter
 from chalicelib.workflow.publisher import EventBridgePublisher
 from chalicelib.workflow.reconciler import Reconciler
@@ -23,15 +33,28 @@ from chalicelib.workflow.store import DynamoSubmissionStore
 from chalicelib.workflow.submissions import Submissions
 
 
+@dataclass(frozen=True)
+class Identity:
+    """The stage's user pool, its console client and the people usage key (None: not set up)."""
+
+    user_pool_id: str | None
+    client_id: str | None
+    people_api_key: str | None
+
+
 class Services:
     """What the app's entry points use. Nothing here builds a client until a request needs it."""
 
-    def __init__(self, settings: Settings | None = None, clients: Clients | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, clients: Clients | None = None,
+                 fetch_jwks: FetchJwks = fetch_url) -> None:
         self._settings = settings
         self.clients = clients or Clients()
+        self._fetch_jwks = fetch_jwks
         self._lock = threading.RLock()  # chalice local answers on many threads
         self._cursor_secret: bytes | None = None
         self._idempotency: Idempotency | None = None
+        self._identity: Identity | None = None
+        self._token_verifier: TokenVerifier | None = None
 
     @property
     def settings(self) -> Settings:
@@ -99,6 +122,46 @@ class Services:
             else:
                 raise ConfigError("set CURSOR_SECRET or CURSOR_SECRET_PARAMETER")
         return self._cursor_secret
+
+
+    def identity(self) -> Identity:
+        """Given in the environment, or read from the stage's SSM parameters at first use (one
+        call); a failed read is tried again by the next request."""
+        if self._identity is None:
+            settings = self.settings
+            given = Identity(settings.cognito_user_pool_id, settings.cognito_client_id,
+                             settings.people_api_key)
+            if given.user_pool_id or not settings.identity_parameters:
+                self._identity = given
+            else:
+                self._identity = self._identity_parameters(settings.identity_parameters)
+        return self._identity
+
+    def _identity_parameters(self, prefix: str) -> Identity:
+        names = {f"{prefix}{n}": n for n in ("user-pool-id", "client-id", "people-api-key")}
+        found = self.clients.client("ssm").get_parameters(Names=list(names))
+        values = {names[p["Name"]]: str(p["Value"]) for p in found.get("Parameters", [])}
+        if len(values) != len(names):
+            missing = sorted(name for name, short in names.items() if short not in values)
+            raise ConfigError(f"missing SSM parameters: {', '.join(missing)}")
+        return Identity(values["user-pool-id"], values["client-id"], values["people-api-key"])
+
+    def token_verifier(self) -> TokenVerifier:
+        """The verifier of people's access tokens, with the pool's keys cached for the container."""
+        if self._token_verifier is None:
+            identity = self.identity()
+            if not identity.user_pool_id or not identity.client_id:
+                raise InvalidTokenError("sign-in is not set up for this stage (no user pool)")
+            settings = self.settings
+            timeout = min(settings.jwks_timeout_seconds, settings.request_budget_seconds / 2)
+            with self._lock:
+                if self._token_verifier is None:
+                    keys = SigningKeys(jwks_url(settings.cognito_endpoint, identity.user_pool_id), timeout,
+                                       self._fetch_jwks)
+                    self._token_verifier = TokenVerifier(
+                        keys, issuer(region(), identity.user_pool_id), identity.client_id,
+                        accept_emulator_key=settings.stage == "local")
+        return self._token_verifier
 
 
 _current: Services | None = None

@@ -3,7 +3,8 @@
 Inlined into the packaged template by backend/deploy/canary.py (InlineCode: 4 KB at most, standard
 library and boto3 only). It invokes the version being released directly, with API Gateway proxy
 events, so it tests the new code while the alias still sends every request to the old one; API
-Gateway's key check is not in that path (the post-stage `make smoke` covers it).
+Gateway's authorizer is not in that path (the post-stage `make smoke` covers it): the events carry
+the context it gives a machine's key, under the hook's own name.
 """
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def _call(invoke: Any, version: str, method: str, path: str, resource: str, para
              "pathParameters": params, "stageVariables": None, "body": None, "isBase64Encoded": False,
              "requestContext": {"resourcePath": resource, "httpMethod": method, "path": path,
                                 "stage": "api", "requestId": f"pre-traffic-{uuid.uuid4()}",
-                                "identity": {"sourceIp": "127.0.0.1"}}}
+                                "identity": {"sourceIp": "127.0.0.1"},
+                                "authorizer": {"principalId": "key:pre-traffic-hook", "kind": "key",
+                                               "name": "pre-traffic-hook", "role": "admin"}}}
     answer = invoke(FunctionName=version, Payload=json.dumps(event).encode())
     payload = json.loads(answer["Payload"].read() or b"{}")
     if answer.get("FunctionError"):

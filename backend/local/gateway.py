@@ -29,17 +29,29 @@ API Gateway in ways a client sees; this wrapper removes each one:
 - a client that hangs up before its answer (a browser leaving the page, a search the console
   cancelled, curl stopped): socketserver printed a traceback for each. Here: nothing, as the
   gateway's log says nothing either.
+- the authorizer: chalice local runs a built-in authorizer as a TOKEN authorizer on one header
+  (401 when it is missing) and checks no API key. The API's authorizer is a REQUEST authorizer
+  with the API key source AUTHORIZER (chalicelib/identity/authorizer.py). Here, as in API Gateway:
+  the authorizer gets the request's headers; its `Unauthorized` is the UNAUTHORIZED gateway
+  response (401), any other failure AUTHORIZER_FAILURE (503), a Deny ACCESS_DENIED (403); the
+  usage key it returns must be one of the local usage plan's keys (LOCAL_API_KEY, the people
+  key), else INVALID_API_KEY (403). The answers are the stage's gateway responses
+  (backend/infra/gateway-responses.json), with CORS headers. A header sent twice reaches the
+  authorizer as one comma-joined value, as HTTP allows; API Gateway hands it both.
 
 Each patch names the chalice code it was written for (`written_for`, backend/local/upstream.py).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
 import sys
+from functools import cache
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -47,14 +59,25 @@ from chalice import local
 
 from backend.local.upstream import written_for
 from chalicelib.config import DEFAULT_WEB_PORT, read_settings
-from chalicelib.errors import InvalidRequestError
+from chalicelib.errors import (
+    AppError,
+    ForbiddenError,
+    InvalidRequestError,
+    ServiceUnavailableError,
+    UnauthenticatedError,
+)
 from chalicelib.http.cors import cors_headers
 from chalicelib.http.responses import error_body
+from chalicelib.identity.authorizer import UNAUTHORIZED
 
 _handle_request = local.LocalGateway.handle_request
 _match_route = local.RouteMatcher.match_route
 _parse_request = local.ChaliceRequestHandler.parse_request
 _handle_error = local.ThreadedHTTPServer.handle_error
+GATEWAY_RESPONSES = Path(__file__).resolve().parents[1] / "infra" / "gateway-responses.json"
+# The request headers a person or a machine authenticates with: sent twice, they reach the
+# authorizer joined, so it can refuse them (it accepts one value only).
+CREDENTIAL_HEADERS = ("Authorization", "x-api-key")
 
 
 def _gateway_response(headers: dict[str, str]) -> dict[str, Any]:
@@ -73,6 +96,82 @@ def handle_request(self: local.LocalGateway, method: str, path: str,
     except local.ForbiddenError:
         # The only ForbiddenError chalice local raises without authorizers: no route matched.
         return _gateway_response(headers)
+
+
+class GatewayAnswer(local.LocalGatewayException):
+    """An answer API Gateway gives itself (a gateway response), in the stage's JSON error shape."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        super().__init__(headers, body)
+        self.CODE = status
+
+
+@cache
+def _gateway_response_spec() -> dict[str, dict[str, Any]]:
+    spec: dict[str, dict[str, Any]] = json.loads(GATEWAY_RESPONSES.read_text())["responses"]
+    return spec
+
+
+def gateway_answer(response_type: str, error: AppError, request_headers: dict[str, str]) -> GatewayAnswer:
+    """API Gateway's answer of `response_type`: the stage's gateway response where it names one
+    (code, message, headers), else `error`'s."""
+    entry = _gateway_response_spec().get(response_type, {})
+    origin = {k.lower(): v for k, v in request_headers.items()}.get("origin")
+    headers = {"Content-Type": "application/json",
+               **cors_headers(origin, read_settings().cors_allowed_origins),
+               **({"Retry-After": str(error.retry_after_seconds)} if error.retry_after_seconds else {}),
+               **({"WWW-Authenticate": error.challenge} if error.challenge else {}),
+               **entry.get("headers", {})}
+    body = error_body(entry.get("code") or error.code, entry.get("message") or error.message)
+    return GatewayAnswer(int(entry.get("status") or error.status), headers, json.dumps(body).encode())
+
+
+def authorize(self: local.LocalGatewayAuthorizer, raw_path: str, lambda_event: dict[str, Any],
+              lambda_context: Any) -> tuple[dict[str, Any], Any]:
+    """Run the route's authorizer as API Gateway runs a REQUEST authorizer whose API's key
+    source is AUTHORIZER; refuse as its gateway responses do."""
+    route_entry = self._route_for_event(lambda_event)
+    if not route_entry or not route_entry.authorizer:
+        return lambda_event, lambda_context
+    headers = lambda_event.get("headers") or {}
+    arn = self._arn_builder.build_arn(lambda_event["requestContext"]["httpMethod"], raw_path)
+    try:
+        run: Any = route_entry.authorizer  # a ChaliceAuthorizer: our RequestAuthorizer
+        result = run(_request_authorizer_event(arn, lambda_event), lambda_context)
+    except Exception as error:
+        if str(error) == UNAUTHORIZED:
+            raise gateway_answer("UNAUTHORIZED", UnauthenticatedError("a credential is required"),
+                                 headers) from None
+        raise gateway_answer("AUTHORIZER_FAILURE", ServiceUnavailableError(
+            "sign-in cannot be checked right now; try again shortly"), headers) from None
+    if not self._check_can_invoke_view_function(arn, result):
+        raise gateway_answer("ACCESS_DENIED", ForbiddenError("access denied"), headers)
+    if route_entry.api_key_required and not _in_usage_plan(result.get("usageIdentifierKey")):
+        raise gateway_answer("INVALID_API_KEY", ForbiddenError("a valid x-api-key header is required"),
+                             headers)
+    return self._update_lambda_event(lambda_event, result), lambda_context
+
+
+def _request_authorizer_event(arn: str, lambda_event: dict[str, Any]) -> dict[str, Any]:
+    headers = lambda_event.get("headers") or {}
+    return {
+        "type": "REQUEST",
+        "methodArn": arn,
+        "resource": lambda_event["requestContext"].get("resourcePath"),
+        "path": lambda_event.get("path"),
+        "httpMethod": lambda_event["requestContext"]["httpMethod"],
+        "headers": dict(headers),
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": lambda_event.get("queryStringParameters"),
+        "pathParameters": lambda_event.get("pathParameters"),
+        "requestContext": lambda_event["requestContext"],
+    }
+
+
+def _in_usage_plan(key: Any) -> bool:
+    settings = read_settings()
+    plan = [k for k in (settings.local_api_key, settings.people_api_key) if k]
+    return isinstance(key, str) and any(hmac.compare_digest(key.encode(), k.encode()) for k in plan)
 
 
 def match_route(self: local.RouteMatcher, url: str) -> Any:
@@ -128,6 +227,11 @@ def parse_request(self: Any) -> bool:
     `abc` raised inside it (a traceback, the connection dropped), `-1` read no body at all."""
     if not _parse_request(self):
         return False
+    for name in CREDENTIAL_HEADERS:
+        values = self.headers.get_all(name, [])
+        if len(values) > 1:
+            del self.headers[name]
+            self.headers[name] = ", ".join(values)
     if self.request_version == "HTTP/0.9":
         self.send_error(HTTPStatus.BAD_REQUEST, "the request line has no HTTP version")
         return False
@@ -186,6 +290,16 @@ def _route_like_api_gateway() -> None:
     local.RouteMatcher.match_route = match_route  # type: ignore[method-assign]
 
 
+@written_for("chalice", "1.34.0", {
+    "chalice.local:LocalGatewayAuthorizer": "7bbe2fbc7fd0",
+    # chalicelib/identity/authorizer.py's RequestAuthorizer replaces its _transform_event.
+    "chalice.app:ChaliceAuthorizer": "166a737d7f80",
+})
+def authorize_like_api_gateway() -> None:
+    """Also for the app's test client (chalice.test), which runs the same LocalGateway."""
+    local.LocalGatewayAuthorizer.authorize = authorize  # type: ignore[method-assign]
+
+
 @written_for("chalice", "1.34.0", {"chalice.local:ChaliceRequestHandler": "11a06b0d2106"})
 def _speak_http_like_api_gateway() -> None:
     """These replace one method of chalice's request handler and add to it some of http.server's
@@ -223,6 +337,7 @@ def main() -> None:
     exit_with_parent()  # under DevStack: never outlive it holding the port
     _log_once()
     _route_like_api_gateway()
+    authorize_like_api_gateway()
     _speak_http_like_api_gateway()
     _serve_like_api_gateway()
     sys.argv = ["chalice", "local", *sys.argv[1:]]

@@ -1,4 +1,4 @@
-"""What every request goes through: CORS, the local API key, the error shape, logs, traces, metrics.
+"""What every request goes through: CORS, the error shape, logs, traces, metrics.
 
 `install(app)` runs after the blueprints are registered. It adds
 - Powertools' log context, tracing and metric flushing to every entry point (chalicelib/observability.py);
@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -22,9 +21,10 @@ from chalice.app import Chalice, Request, Response
 
 from chalicelib import deadline, wiring
 from chalicelib.config import Settings
-from chalicelib.errors import ForbiddenError, MethodNotAllowedError, PayloadTooLargeError
+from chalicelib.errors import MethodNotAllowedError, PayloadTooLargeError
 from chalicelib.http.cors import ALLOWED_HEADERS, cors_headers
 from chalicelib.http.responses import error_code, error_response, in_error_shape, response_for
+from chalicelib.identity.actor import actor_of
 from chalicelib.observability import annotate, count, instrument, logger, request_keys
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
@@ -52,22 +52,10 @@ def _is_filler(view: View) -> bool:
     return getattr(view, "_filler", False)
 
 
-def _check_api_key(app: Chalice, request: Request, settings: Settings) -> None:
-    """Local stage only: API Gateway enforces keys in AWS, chalice local and its test client don't."""
-    entry = app.routes.get(request.context.get("resourcePath", ""), {}).get(request.method)
-    if entry is None or not entry.api_key_required:
-        return
-    given = request.headers.get("x-api-key", "")
-    if not hmac.compare_digest(given.encode(), settings.local_api_key.encode()):
-        raise ForbiddenError("a valid API key is required in the x-api-key header")
-
-
 def _guard(app: Chalice, request: Request, settings: Settings) -> Response | None:
     """Answer preflights and refuse bad requests before any view runs."""
     if request.method == "OPTIONS":
         return _preflight(_route_methods(app, request.context.get("resourcePath", "")))
-    if settings.enforce_api_key:
-        _check_api_key(app, request, settings)
     if len(request.raw_body or b"") > settings.max_body_bytes:
         raise PayloadTooLargeError(f"the body may be at most {settings.max_body_bytes} bytes")
     return None
@@ -89,9 +77,12 @@ def _middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response
         started = time.perf_counter()
         route = request.context.get("resourcePath", "")
         customer_id = (request.uri_params or {}).get("id")
+        actor = actor_of(request.context)
         request_keys(correlation_id=request.context.get("requestId"), route=route, method=request.method,
-                     customer_id=customer_id)
-        annotate(route=route, **({"customer_id": customer_id} if customer_id else {}))
+                     customer_id=customer_id, actor_kind=actor.kind if actor else None,
+                     actor=actor.name if actor else None)
+        annotate(route=route, **({"customer_id": customer_id} if customer_id else {}),
+                 **({"actor_kind": actor.kind} if actor else {}))
         settings = wiring.services().settings
         try:
             with deadline.budget(settings.request_budget_seconds):
@@ -141,8 +132,10 @@ def install(app: Chalice) -> None:
             entry.view_function = _answering_errors(entry.view_function)
     for path in list(app.routes):
         key_required = all(e.api_key_required for e in app.routes[path].values())
+        # In AWS the answer to a method the path lacks still passes the path's authorizer.
+        authorizer = next((e.authorizer for e in app.routes[path].values() if e.authorizer), None)
         for method in [m for m in METHODS if m not in app.routes[path]]:
-            app.route(path, methods=[method], api_key_required=key_required,
+            app.route(path, methods=[method], api_key_required=key_required, authorizer=authorizer,
                       name=f"{method.lower()}_not_allowed")(_method_not_allowed(app, path))
         app.route(path, methods=["OPTIONS"], name="preflight")(_preflight_view)
     instrument(app)

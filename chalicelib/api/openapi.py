@@ -29,6 +29,7 @@ from chalicelib.errors import (
     IdempotencyKeyInUseError,
     IdempotencyKeyInvalidError,
     IdempotencyKeyReusedError,
+    InsufficientRoleError,
     InvalidCursorError,
     InvalidIdError,
     InvalidRequestError,
@@ -39,9 +40,11 @@ from chalicelib.errors import (
     QuotaExceededError,
     ServiceUnavailableError,
     TooManyRequestsError,
+    UnauthenticatedError,
     UnsupportedMediaTypeError,
 )
 from chalicelib.http.operations import Errors, Operation
+from chalicelib.identity.roles import ROLES
 from chalicelib.workflow import routes as workflow_routes
 from chalicelib.workflow import schemas as workflow
 
@@ -53,9 +56,11 @@ _PUBLIC_ERRORS: Errors = (
     MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError,
     TooManyRequestsError, AppError, FunctionFailedError, GatewayTimeoutError,
 )
-# ...and what a keyed operation meets on top: the key check, the usage plan's quota, the data store.
+# ...and what a credentialed operation meets on top: the authorizer, the role check, the usage plan's
+# quota, the data store.
 _KEYED_ERRORS: Errors = (
-    *_PUBLIC_ERRORS, ForbiddenError, QuotaExceededError, ServiceUnavailableError,
+    *_PUBLIC_ERRORS, UnauthenticatedError, ForbiddenError, InsufficientRoleError, QuotaExceededError,
+    ServiceUnavailableError,
 )
 _IDEMPOTENCY_ERRORS: Errors = (
     IdempotencyKeyInvalidError, IdempotencyKeyInUseError, IdempotencyKeyReusedError,
@@ -85,8 +90,8 @@ def _ref(name: str) -> dict[str, str]:
 
 _MODELS: tuple[type[BaseModel], ...] = (
     customers.Customer, customers.CustomerPage, customers.BatchCreateRequest, customers.BatchCreateResult,
-    schemas.Health, schemas.Error, workflow.SubmitRequest, workflow.SubmissionAccepted, workflow.Submission,
-    workflow.SubmissionList,
+    schemas.Health, schemas.AuthConfig, schemas.Error, workflow.SubmitRequest, workflow.SubmissionAccepted,
+    workflow.Submission, workflow.SubmissionList,
 )
 
 # What each code means to a caller; the codes and statuses themselves come from chalicelib/errors.py.
@@ -96,7 +101,10 @@ _MEANINGS: dict[type[AppError], str] = {
     MalformedJsonError: "the body is missing, not JSON, or too deep, long or large to parse",
     InvalidCursorError: "the cursor did not come from this API's previous page",
     IdempotencyKeyInvalidError: "the `Idempotency-Key` is empty, too long or not printable ASCII",
-    ForbiddenError: "the `x-api-key` header is missing or wrong",
+    UnauthenticatedError: "no credential, or a token that is not valid (expired, forged, another pool's): "
+                          "sign in again",
+    ForbiddenError: "the `x-api-key` is not one of the stage's keys",
+    InsufficientRoleError: "signed in, but your role may not do this (`x-roles` lists who may)",
     NotFoundError: "no such customer ID or submission",
     MethodNotAllowedError: "the path has no such method; `Allow` lists the ones it has",
     AlreadyExistsError: "the ID exists already; it was not changed",
@@ -108,7 +116,7 @@ _MEANINGS: dict[type[AppError], str] = {
     QuotaExceededError: "the key's quota for the usage plan's period is used up (API Gateway)",
     AppError: "an unexpected error; it is logged, no details are given",
     FunctionFailedError: "the function failed or was stopped before it answered (API Gateway)",
-    ServiceUnavailableError: "the data store or the event bus is throttling, slow or down",
+    ServiceUnavailableError: "the data store, the event bus or the sign-in keys are throttling, slow or down",
     GatewayTimeoutError: "no answer from the function in time (API Gateway)",
 }
 
@@ -118,6 +126,8 @@ _HEADERS: dict[str, dict[str, Any]] = {
     "Retry-After": {"description": "Seconds to wait before sending the request again.",
                     "schema": {"type": "string", "pattern": "^[0-9]+$"}},
     "Allow": {"description": "The methods this path has.", "schema": {"type": "string"}},
+    "WWW-Authenticate": {"description": "How to authenticate: `Bearer` (a person's access token).",
+                         "schema": {"type": "string"}},
     "Idempotent-Replayed": {
         "description": "Present on the stored answer of an earlier request with the same `Idempotency-Key`.",
         "schema": {"type": "string", "enum": ["true"]},
@@ -174,6 +184,9 @@ def _error(status: int, kinds: list[type[AppError]]) -> dict[str, Any]:
         headers["Retry-After"] = _header("Retry-After", required=all(retrying))
     if status == HTTPStatus.METHOD_NOT_ALLOWED:
         headers["Allow"] = _header("Allow", required=True)
+    challenging = [kind.challenge is not None for kind in kinds]
+    if any(challenging):
+        headers["WWW-Authenticate"] = _header("WWW-Authenticate", required=all(challenging))
     if headers:
         response["headers"] = headers
     return response
@@ -197,8 +210,10 @@ def _operation(op: Operation) -> dict[str, Any]:
         "operationId": op.operation_id,
         "summary": op.summary,
         "responses": _responses(op),
-        "security": [] if op.public else [{"apiKey": []}],
+        "security": [] if op.public else [{"bearer": []}, {"apiKey": []}],
     }
+    if op.role is not None:
+        spec["x-roles"] = list(ROLES[ROLES.index(op.role):])
     parameters = [*op.parameters, *([_IDEMPOTENCY_KEY] if op.idempotent else [])]
     if parameters:
         spec["parameters"] = parameters
@@ -212,6 +227,8 @@ def _operation(op: Operation) -> dict[str, Any]:
 
 _DESCRIPTION = """Every error is `{"error": {"code", "message"}}` with a stable snake_case `code`,
 whoever answers: the API or API Gateway in front of it. Each response below lists its codes.
+People send `Authorization: Bearer <access token>` (see GET /auth/config), machines `x-api-key`;
+each operation's `x-roles` lists the roles that may call it (the key acts as admin).
 A 429, 503 or 504 carries `Retry-After` (seconds; a 429 `quota_exceeded` does not: the key's
 quota resets with the usage plan's period). Writes take an optional `Idempotency-Key`: send the
 same key when you retry, and the first answer comes back instead of a second write."""
@@ -237,8 +254,13 @@ def document() -> dict[str, Any]:
         "components": {
             "schemas": _component_schemas(),
             "parameters": {"IdempotencyKey": _idempotency_key_parameter()},
-            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key",
-                                           "description": "The API key of the stage's usage plan."}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                           "description": "A person's Cognito access token (sign in: GET /auth/config). "
+                                          "Their role is their highest group: viewer, operator or admin."},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key",
+                           "description": "A machine's API key of the stage's usage plan; it acts as admin."},
+            },
         },
     }
 

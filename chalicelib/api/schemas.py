@@ -29,6 +29,15 @@ class Health(BaseModel):
     version: str
 
 
+class AuthConfig(BaseModel):
+    """What a client needs to sign a person in: Cognito's InitiateAuth, then `Authorization: Bearer`."""
+
+    region: str
+    userPoolId: str
+    clientId: str
+    endpoint: str = Field(description="Where to POST Cognito's InitiateAuth (USER_PASSWORD_AUTH)")
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(description="snake_case, stable; for programs", examples=["invalid_id"])
     message: str = Field(description="for a person")

@@ -21,6 +21,7 @@ from chalicelib.http.body import parse_body
 from chalicelib.http.idempotency import write_token
 from chalicelib.http.operations import Operation, Routes
 from chalicelib.http.params import query_int, query_text
+from chalicelib.identity.authorizer import authorize
 from chalicelib.observability import count
 
 OPTIONAL_PREFIX_PATTERN = rf"^[A-Za-z0-9_-]{{0,{ID_MAX_LENGTH}}}$"
@@ -37,13 +38,14 @@ _PAGE = (
      "schema": {"type": "string", "pattern": OPTIONAL_PREFIX_PATTERN}},
 )
 
-routes = Routes(__name__, idempotency=lambda: wiring.services().idempotency)
+routes = Routes(__name__, idempotency=lambda: wiring.services().idempotency, authorizer=authorize)
 bp = routes.blueprint
 
 
 @routes.operation(Operation(
     "put", "/customers/{id}", "createCustomer", "Create a customer ID (never overwrites)", 201, "Customer",
     (InvalidIdError, AlreadyExistsError), parameters=(_ID,), headers=("Location",), idempotent=True,
+    role="operator",
 ))
 def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
     try:
@@ -58,7 +60,7 @@ def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is 
 
 @routes.operation(Operation(
     "get", "/customers/{id}", "getCustomer", "Read a customer ID", 200, "Customer",
-    (InvalidIdError, NotFoundError), parameters=(_ID,),
+    (InvalidIdError, NotFoundError), parameters=(_ID,), role="viewer",
 ))
 def get_customer(id: str) -> dict[str, str]:  # noqa: A002
     return wiring.services().customers.get(id).to_json()
@@ -66,7 +68,7 @@ def get_customer(id: str) -> dict[str, str]:  # noqa: A002
 
 @routes.operation(Operation(
     "delete", "/customers/{id}", "deleteCustomer", "Delete a customer ID", 204, None,
-    (InvalidIdError, NotFoundError), parameters=(_ID,), idempotent=True,
+    (InvalidIdError, NotFoundError), parameters=(_ID,), idempotent=True, role="admin",
 ))
 def delete_customer(id: str) -> Response:  # noqa: A002
     wiring.services().customers.delete(id)
@@ -76,7 +78,7 @@ def delete_customer(id: str) -> Response:  # noqa: A002
 
 @routes.operation(Operation(
     "get", "/customers", "listCustomers", "List IDs in order, a page at a time", 200, "CustomerPage",
-    (InvalidRequestError, InvalidCursorError), parameters=_PAGE,
+    (InvalidRequestError, InvalidCursorError), parameters=_PAGE, role="viewer",
 ))
 def list_customers() -> dict[str, Any]:
     request = routes.current_request
@@ -93,6 +95,7 @@ def list_customers() -> dict[str, Any]:
     "post", "/customers/batch", "createCustomers",
     f"Create up to {MAX_BATCH_SIZE} IDs; each gets exactly one outcome", 200, "BatchCreateResult",
     (MalformedJsonError, InvalidRequestError), body="BatchCreateRequest", idempotent=True,
+    role="operator",
 ))
 def batch_create() -> Response:
     from chalicelib.customers.schemas import BatchCreateRequest

@@ -65,6 +65,8 @@ def error_response(error: AppError, headers: dict[str, str] | None = None) -> Re
     all_headers: dict[str, str | list[str]] = {"Content-Type": "application/json", **(headers or {})}
     if error.retry_after_seconds is not None:
         all_headers["Retry-After"] = str(error.retry_after_seconds)
+    if error.challenge is not None:
+        all_headers["WWW-Authenticate"] = error.challenge
     return Response(error_body(error.code, error.message), headers=all_headers, status_code=error.status)
 
 

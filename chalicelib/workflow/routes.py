@@ -13,6 +13,7 @@ from chalicelib.http.body import parse_body
 from chalicelib.http.idempotency import write_token
 from chalicelib.http.operations import Operation, Routes
 from chalicelib.http.params import query_int
+from chalicelib.identity.authorizer import authorize
 from chalicelib.observability import count, logger
 from chalicelib.workflow.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
 
@@ -21,7 +22,7 @@ _SUBMISSION_ID = {"name": "submissionId", "in": "path", "required": True,
 _RECENT = {"name": "limit", "in": "query", "required": False,
            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RECENT, "default": DEFAULT_RECENT}}
 
-routes = Routes(__name__, idempotency=lambda: wiring.services().idempotency)
+routes = Routes(__name__, idempotency=lambda: wiring.services().idempotency, authorizer=authorize)
 bp = routes.blueprint
 
 
@@ -29,7 +30,7 @@ bp = routes.blueprint
     "post", "/workflow/submit", "submitWorkflow",
     "Submit an ID to the customers-workflow; follow it at `Location`", 202, "SubmissionAccepted",
     (InvalidIdError, MalformedJsonError, InvalidRequestError), body="SubmitRequest",
-    headers=("Location",), idempotent=True,
+    headers=("Location",), idempotent=True, role="operator",
 ))
 def submit() -> Response:
     from chalicelib.workflow.schemas import SubmitRequest
@@ -55,7 +56,7 @@ def submit() -> Response:
 
 @routes.operation(Operation(
     "get", "/workflow/submissions/{submissionId}", "getSubmission", "A submission's status and outcome",
-    200, "Submission", (NotFoundError,), parameters=(_SUBMISSION_ID,),
+    200, "Submission", (NotFoundError,), parameters=(_SUBMISSION_ID,), role="viewer",
 ))
 def get_submission(submissionId: str) -> dict[str, str | None]:
     return wiring.services().submissions.get(submissionId).to_json()
@@ -63,7 +64,7 @@ def get_submission(submissionId: str) -> dict[str, str | None]:
 
 @routes.operation(Operation(
     "get", "/workflow/submissions", "listSubmissions", "The most recent submissions, newest first",
-    200, "SubmissionList", (InvalidRequestError,), parameters=(_RECENT,),
+    200, "SubmissionList", (InvalidRequestError,), parameters=(_RECENT,), role="viewer",
 ))
 def list_submissions() -> dict[str, Any]:
     limit = query_int(routes.current_request, "limit", DEFAULT_RECENT)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -12,25 +15,63 @@ from chalice.test import Client
 from moto import mock_aws
 
 from backend.local.emulator import read_json_templates_as_json
+from backend.local.gateway import authorize_like_api_gateway
+from chalicelib import wiring
+from chalicelib.identity.roles import ROLES
 from tests.clients import clients
 from tests.conftest import API_KEY, STACK_RUNNING
 from tests.local_stage import local_stage_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Every chalice.test.Client here runs the API's authorizer as API Gateway does, not as chalice local.
+authorize_like_api_gateway()
+
+
+PASSWORD = "Functional-Test-1"
+NO_ROLE = "nobody"  # a user in no group: signed in, may call nothing
+
+
+@dataclass(frozen=True)
+class People:
+    """A user pool in the in-process emulator with one user per role (each named after it), and the
+    app set up to verify their tokens against the keys the emulator publishes."""
+
+    tokens: dict[str, str]  # role (or NO_ROLE) -> a real access token from the emulator's InitiateAuth
+    user_pool_id: str
+    client_id: str
+
+
+def emulator_jwks(_url: str, _timeout: float) -> bytes:
+    """The key set the emulator serves at /<pool id>/.well-known/jwks.json, read where moto keeps it."""
+    resource = files("moto.cognitoidp") / "resources" / "jwks-public.json.gz"
+    return gzip.decompress(resource.read_bytes())
+
+
+def sign_in(user_pool_id: str, client_id: str, username: str, password: str = PASSWORD) -> str:
+    idp: Any = clients().client("cognito-idp")
+    found = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password})
+    token: str = found["AuthenticationResult"]["AccessToken"]
+    return token
+
 
 class Api:
     """A thin wrapper so tests read like HTTP: api.put("/customers/x") -> (status, json, headers)."""
 
-    def __init__(self, client: Client, key: str | None = API_KEY) -> None:
+    def __init__(self, client: Client, key: str | None = API_KEY, token: str | None = None) -> None:
         self._client = client
         self._key = key
+        self._token = token
 
     def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
                 raw: str | None = None) -> tuple[int, Any, dict[str, str]]:
         sent = {"content-type": "application/json", **(headers or {})}
         if self._key is not None:
             sent.setdefault("x-api-key", self._key)
+        if self._token is not None:
+            sent.setdefault("authorization", f"Bearer {self._token}")
         payload = raw if raw is not None else (json.dumps(body) if body is not None else "")
         response = self._client.http.request(method, path, headers=sent, body=payload.encode())
         text = response.body.decode() if response.body else ""
@@ -102,3 +143,29 @@ def api(chalice_client: Client) -> Api:
 @pytest.fixture
 def anonymous(chalice_client: Client) -> Api:
     return Api(chalice_client, key=None)
+
+
+@pytest.fixture
+def people(aws: None, monkeypatch: pytest.MonkeyPatch) -> People:
+    idp: Any = clients().client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="customer-ids-functional")["UserPool"]["Id"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="console",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    for role in (*ROLES, NO_ROLE):
+        idp.admin_create_user(UserPoolId=pool, Username=role, MessageAction="SUPPRESS")
+        idp.admin_set_user_password(UserPoolId=pool, Username=role, Password=PASSWORD, Permanent=True)
+        if role != NO_ROLE:
+            idp.create_group(UserPoolId=pool, GroupName=role)
+            idp.admin_add_user_to_group(UserPoolId=pool, Username=role, GroupName=role)
+    monkeypatch.setenv("COGNITO_USER_POOL_ID", pool)
+    monkeypatch.setenv("COGNITO_CLIENT_ID", client)
+    wiring.install(wiring.Services(fetch_jwks=emulator_jwks))
+    return People({role: sign_in(pool, client, role) for role in (*ROLES, NO_ROLE)}, pool, client)
+
+
+@pytest.fixture
+def as_role(chalice_client: Client, people: People) -> dict[str, Api]:
+    """A signed-in person per role, sending only their token."""
+    return {role: Api(chalice_client, key=None, token=token) for role, token in people.tokens.items()}

@@ -141,10 +141,19 @@ def test_wrong_method_is_405_with_allow(api: Api) -> None:
     assert headers["Allow"] == "DELETE, GET, OPTIONS, PUT"
 
 
-@pytest.mark.parametrize("key", [None, "", "wrong-key", "test-api-key "])
-def test_missing_or_wrong_key_is_403(api: Api, anonymous: Api, key: str | None) -> None:
+@pytest.mark.parametrize("key", [None, ""])
+def test_no_credential_is_401_with_a_bearer_challenge(api: Api, anonymous: Api, key: str | None) -> None:
     headers = {} if key is None else {"x-api-key": key}
-    status, body, _ = anonymous.put("/customers/sneaky", headers=headers)
+    status, body, answered = anonymous.put("/customers/sneaky", headers=headers)
+    assert_error(status, body, 401, "unauthenticated")
+    assert answered["WWW-Authenticate"] == "Bearer"
+    assert api.get("/customers/sneaky")[0] == 404  # nothing was stored
+
+
+@pytest.mark.parametrize("key", ["wrong-key", "test-api-key ", "local-people-usage-key"])
+def test_a_wrong_key_is_403(api: Api, anonymous: Api, key: str) -> None:
+    # GIVEN a key that is not the stage's machine key (the people usage key is no client's to send)
+    status, body, _ = anonymous.put("/customers/sneaky", headers={"x-api-key": key})
     assert_error(status, body, 403, "forbidden")
     assert api.get("/customers/sneaky")[0] == 404  # nothing was stored
 

@@ -1,6 +1,7 @@
 """Every status the app answers on an operation is in the OpenAPI document, with its declared headers.
 
-Each operation gets the requests a caller can get wrong or meet by bad luck (no key, wrong media type,
+Each operation gets the requests a caller can get wrong or meet by bad luck (no credential, a wrong
+key, a role without the operation, wrong media type,
 too large, a bad ID or parameter, something missing or existing, a malformed or reused
 Idempotency-Key, a hostile body, a throttling data store), through chalice.test.Client against
 in-process moto. What comes back must be documented for that operation, and each status the
@@ -13,20 +14,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+from chalice.test import Client
 
 from backend.local.unique import fresh_id
-from chalicelib import errors
+from chalicelib import errors, wiring
 from chalicelib.api.openapi import all_errors, document, operations
 from chalicelib.config import read_settings
 from chalicelib.http.operations import Operation
+from chalicelib.identity.roles import ROLES
 from tests.clients import clients, throttling
-from tests.functional.conftest import Api
+from tests.functional.conftest import NO_ROLE, Api
 
 Answer = tuple[int, Any, dict[str, str]]
 Stimulus = Callable[[Api, Api], Answer]
+
+
+@dataclass(frozen=True)
+class Callers:
+    """Who else calls, besides the key (`api`) and no one (`anonymous`)."""
+
+    wrong_key: Api
+    least_role: Api  # signed in with the role just below the operation's (or in no group)
 
 # Answered only by API Gateway in AWS, or only by the idempotency layer under contention: not
 # reachable through the test client, so not required to be seen here.
@@ -77,14 +89,16 @@ def _send(api: Api, op: Operation, path: str | None = None, **kw: Any) -> Answer
     return api.request(op.method.upper(), path or _path(op, api), **kw)
 
 
-def _generic(op: Operation) -> dict[str, Stimulus]:
+def _generic(op: Operation, callers: Callers) -> dict[str, Stimulus]:
     """What any caller can send any operation."""
     too_large = "x" * (read_settings().max_body_bytes + 1)
     deep = "[" * 100_000 + "]" * 100_000
     key = fresh_id("key")
     stimuli: dict[str, Stimulus] = {
         "as documented": lambda api, _: _send(api, op),
-        "without the key": lambda api, anonymous: _send(anonymous, op, _path(op, api)),
+        "without a credential": lambda api, anonymous: _send(anonymous, op, _path(op, api)),
+        "a wrong key": lambda api, _: _send(callers.wrong_key, op, _path(op, api)),
+        "a role without it": lambda api, _: _send(callers.least_role, op, _path(op, api)),
         "body too large": lambda api, _: _send(api, op, raw=too_large),
         "not JSON": lambda api, _: _send(api, op, raw="{}", headers={"content-type": "text/plain"}),
         "store down": lambda api, _: _with_store_down(api, op),
@@ -101,7 +115,14 @@ def _generic(op: Operation) -> dict[str, Stimulus]:
     return stimuli
 
 
+def _without_sign_in(api: Api) -> Answer:
+    """A stage whose user pool is not set up (or not readable): installed for the rest of the test."""
+    wiring.install(wiring.Services(settings=replace(read_settings(), cognito_user_pool_id=None)))
+    return api.get("/auth/config")
+
+
 _SPECIFIC: dict[str, dict[str, Stimulus]] = {
+    "getAuthConfig": {"sign-in not set up": lambda api, _: _without_sign_in(api)},
     "createCustomer": {
         "invalid ID": lambda api, _: api.put("/customers/no"),
         "existing ID": lambda api, _: (lambda i: (api.put(f"/customers/{i}"), api.put(f"/customers/{i}"))[1])(
@@ -133,10 +154,13 @@ def _required_headers(response: dict[str, Any]) -> set[str]:
 
 @pytest.mark.parametrize("op", operations(), ids=lambda op: op.operation_id)
 def test_every_answer_is_documented_and_every_documented_answer_happens(
-    op: Operation, api: Api, anonymous: Api
+    op: Operation, api: Api, anonymous: Api, as_role: dict[str, Api], chalice_client: Client
 ) -> None:
     documented = document()["paths"][op.path][op.method]["responses"]
-    stimuli = {**_generic(op), **_SPECIFIC.get(op.operation_id, {})}
+    below = ROLES.index(op.role) - 1 if op.role else -1
+    callers = Callers(Api(chalice_client, key="not-a-key-of-this-stage"),
+                      as_role[ROLES[below]] if below >= 0 else as_role[NO_ROLE])
+    stimuli = {**_generic(op, callers), **_SPECIFIC.get(op.operation_id, {})}
     seen: dict[int, str] = {}
 
     for name, stimulus in stimuli.items():

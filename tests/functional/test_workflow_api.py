@@ -84,10 +84,10 @@ def test_a_body_that_is_not_a_submission_is_400_never_500(api: Api, bus: Bus, ra
     assert bus.events() == []
 
 
-def test_every_workflow_route_needs_the_api_key(anonymous: Api) -> None:
+def test_every_workflow_route_needs_a_credential(anonymous: Api) -> None:
     for method, path in [("POST", "/workflow/submit"), ("GET", "/workflow/submissions"),
                          ("GET", "/workflow/submissions/whatever")]:
-        assert_error(*anonymous.request(method, path, body={"id": "abc"})[:2], 403, "forbidden")
+        assert_error(*anonymous.request(method, path, body={"id": "abc"})[:2], 401, "unauthenticated")
 
 
 def test_an_unknown_submission_is_404(api: Api) -> None:

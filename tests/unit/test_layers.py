@@ -17,11 +17,12 @@ CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
 LAYERS: list[tuple[str, ...]] = [
     ("chalicelib", "chalicelib.config", "chalicelib.errors", "chalicelib.deadline", "chalicelib.aws",
      "chalicelib.dynamo", "chalicelib.observability"),
-    ("chalicelib.http",),
+    ("chalicelib.http", "chalicelib.identity"),
     ("chalicelib.customers",),
     ("chalicelib.workflow",),  # builds on customers: the workflow inserts customers
     ("chalicelib.wiring",),
-    ("chalicelib.customers.routes", "chalicelib.workflow.routes", "chalicelib.workflow.handlers"),
+    ("chalicelib.customers.routes", "chalicelib.workflow.routes", "chalicelib.workflow.handlers",
+     "chalicelib.identity.authorizer"),  # the API's authorizer is an entry point too
     ("chalicelib.api",),
 ]
 # The rules themselves: pure Python, testable without HTTP or AWS.

@@ -35,11 +35,11 @@ def test_every_route_is_documented_and_every_documented_route_exists() -> None:
     assert served == documented
 
 
-def test_only_health_and_the_document_are_public() -> None:
+def test_only_health_the_document_and_the_sign_in_config_are_public() -> None:
     public = {
         (p, m) for p, ops in document()["paths"].items() for m, op in ops.items() if not op["security"]
     }
-    assert public == {("/health", "get"), ("/openapi.json", "get")}
+    assert public == {("/health", "get"), ("/openapi.json", "get"), ("/auth/config", "get")}
 
 
 def test_the_id_rule_is_published_exactly() -> None:
