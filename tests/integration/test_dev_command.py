@@ -101,6 +101,10 @@ def test_dev_prints_a_working_curl_line_and_ctrl_c_stops_quietly(tmp_path: Path)
         curl = next(line.strip() for line in banner.splitlines() if line.strip().startswith("curl "))
         result = subprocess.run(shlex.split(curl), capture_output=True, text=True, timeout=30)
         assert "201 Created" in result.stdout, result.stdout
+        # the line that signs in as a person at the emulator's Cognito, then lists IDs with the token
+        sign_in = next(line.strip() for line in banner.splitlines() if line.strip().startswith("TOKEN="))
+        result = subprocess.run(["bash", "-c", sign_in], capture_output=True, text=True, timeout=30)
+        assert result.stdout.startswith("HTTP/1.1 200 "), result.stdout + result.stderr
         children = descendants(proc.pid)
 
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
