@@ -210,7 +210,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "operationId": op.operation_id,
         "summary": op.summary,
         "responses": _responses(op),
-        "security": [] if op.public else [{"bearer": []}, {"apiKey": []}],
+        "security": [] if op.public else [{"apiKey": []}, {"bearer": []}],
     }
     if op.role is not None:
         spec["x-roles"] = list(ROLES[ROLES.index(op.role):])

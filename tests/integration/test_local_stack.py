@@ -30,10 +30,14 @@ def test_create_read_list_delete_over_http(api: httpx.Client) -> None:
     assert api.get(f"/customers/{cid}").status_code == 404
 
 
-@pytest.mark.parametrize("key", [None, "wrong"])
-def test_the_local_stage_enforces_the_api_key(anonymous: httpx.Client, key: str | None) -> None:
-    headers = {"x-api-key": key} if key else {}
-    response = anonymous.put(f"/customers/{fresh_id()}", headers=headers)
+def test_the_local_stage_asks_for_a_credential(anonymous: httpx.Client) -> None:
+    response = anonymous.put(f"/customers/{fresh_id()}")
+    assert response.status_code == 401 and error_of(response) == "unauthenticated"
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_the_local_stage_refuses_a_wrong_key(anonymous: httpx.Client) -> None:
+    response = anonymous.put(f"/customers/{fresh_id()}", headers={"x-api-key": "wrong"})
     assert response.status_code == 403 and error_of(response) == "forbidden"
 
 

@@ -45,4 +45,4 @@ def test_the_document_lists_each_operations_roles_and_both_credentials() -> None
             assert spec["security"] == [] and "x-roles" not in spec
         else:
             assert spec["x-roles"] == [r for r in ROLES if may(r, op.role)]
-            assert spec["security"] == [{"bearer": []}, {"apiKey": []}]
+            assert spec["security"] == [{"apiKey": []}, {"bearer": []}]
