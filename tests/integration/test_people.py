@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 RANK = {role: rank for rank, role in enumerate(ROLES)}  # viewer < operator < admin
 FORGERIES = ("re-signed with another key", "alg none", "HS256 with the public key", "expired",
-             "an ID token", "another pool's token", "not a JWT")
+             "an ID token", "another pool's token", "not a JWT", "a 10 KB token", "two Authorization headers")
 CREDENTIALS = (*(f"token: {role}" for role in ROLES), "key", "none", "wrong key",
                *(f"forged: {forgery}" for forgery in FORGERIES))
 # A valid body per request schema, so an allowed call is the real thing, not a 400.
@@ -107,18 +107,21 @@ def forged(people: dict[str, dict[str, Any]], other_pools_token: str) -> dict[st
         "an ID token": admin["IdToken"],
         "another pool's token": other_pools_token,
         "not a JWT": "not-a-jwt",
+        "a 10 KB token": rs256(header, {**claims, "padding": "x" * 10240}, pool_key),
     }
 
 
 def headers_for(credential: str, stack: DevStack, people: dict[str, dict[str, Any]],
-                forged: dict[str, str]) -> dict[str, str]:
+                forged: dict[str, str]) -> list[tuple[str, str]]:
     kind, _, detail = credential.partition(": ")
     if kind == "token":
-        return bearer(people[detail]["AccessToken"])
+        return list(bearer(people[detail]["AccessToken"]).items())
+    if detail == "two Authorization headers":  # each alone a good token
+        return [("Authorization", f"Bearer {people[role]['AccessToken']}") for role in ("admin", "viewer")]
     if kind == "forged":
-        return bearer(forged[detail])
-    return {"key": {"x-api-key": stack.api_key}, "wrong key": {"x-api-key": "not-the-local-key"},
-            "none": {}}[kind]
+        return list(bearer(forged[detail]).items())
+    return list({"key": {"x-api-key": stack.api_key}, "wrong key": {"x-api-key": "not-the-local-key"},
+                 "none": {}}[kind].items())
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
@@ -151,6 +154,15 @@ def test_every_route_answers_each_credential_as_the_role_table_says(
     else:  # a key acts as admin; a person with the role
         assert response.status_code not in (401, 403), f"{response.status_code} {response.text}"
         assert response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize("op", [op for op in operations() if op.public], ids=route)
+def test_a_public_route_needs_no_credential_and_ignores_a_bad_one(
+    stack: DevStack, forged: dict[str, str], op: Operation,
+) -> None:
+    for headers in ({}, bearer(forged["alg none"]), {"x-api-key": "not-the-local-key"}):
+        response = httpx.request(op.method.upper(), f"{stack.api_url}{op.path}", headers=headers, timeout=30)
+        assert response.status_code == op.status, f"{headers}: {response.status_code} {response.text}"
 
 
 def test_every_guarded_route_declares_one_of_the_roles() -> None:
