@@ -20,21 +20,24 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from backend.local.devstack import DevStack
 
-INITIATE_AUTH = "AWSCognitoIdentityProviderService.InitiateAuth"
+
+def cognito_call(stack: DevStack, action: str, body: dict[str, Any],
+                 origin: str | None = None) -> httpx.Response:
+    """A Cognito call to the emulator as a browser makes it: an unsigned JSON POST."""
+    headers = {"content-type": "application/x-amz-json-1.1",
+               "x-amz-target": f"AWSCognitoIdentityProviderService.{action}"}
+    if origin is not None:
+        headers["Origin"] = origin
+    return httpx.post(f"{stack.emulator_url}/", json=body, headers=headers, timeout=30)
 
 
 def sign_in(stack: DevStack, username: str, password: str | None = None,
             client_id: str | None = None) -> dict[str, Any]:
-    """InitiateAuth USER_PASSWORD_AUTH over HTTP, unsigned, as a browser sends it: its
-    AuthenticationResult (AccessToken, IdToken, RefreshToken, ...)."""
+    """InitiateAuth USER_PASSWORD_AUTH: its AuthenticationResult (AccessToken, IdToken, RefreshToken, ...)."""
     assert stack.user_pool is not None
-    response = httpx.post(
-        f"{stack.emulator_url}/",
-        headers={"content-type": "application/x-amz-json-1.1", "x-amz-target": INITIATE_AUTH},
-        json={"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id or stack.user_pool.client_id,
-              "AuthParameters": {"USERNAME": username, "PASSWORD": password or stack.user_password}},
-        timeout=30,
-    )
+    response = cognito_call(stack, "InitiateAuth", {
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id or stack.user_pool.client_id,
+        "AuthParameters": {"USERNAME": username, "PASSWORD": password or stack.user_password}})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = json.loads(response.content)  # moto answers application/x-amz-json-1.1
     assert "ChallengeName" not in body, f"{username} met a challenge: {body}"

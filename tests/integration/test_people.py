@@ -27,6 +27,7 @@ from chalicelib.api.openapi import operations
 from chalicelib.http.operations import Operation
 from tests.integration.people import (
     bearer,
+    cognito_call,
     emulator_signing_key,
     expired,
     hs256_with,
@@ -194,14 +195,31 @@ def test_each_user_signs_in_without_a_challenge_into_the_group_of_its_name(
         assert (claims["username"], claims["token_use"], claims["cognito:groups"]) == (role, "access", [role])
 
 
+def test_a_refreshed_access_token_is_accepted_and_a_signed_out_refresh_token_is_not(stack: DevStack) -> None:
+    # GIVEN a viewer signed in
+    assert stack.user_pool is not None
+    signed_in = sign_in(stack, "viewer")
+    # WHEN the console refreshes (REFRESH_TOKEN_AUTH, the app client allows it)
+    refreshed = cognito_call(stack, "InitiateAuth", {
+        "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": stack.user_pool.client_id,
+        "AuthParameters": {"REFRESH_TOKEN": signed_in["RefreshToken"]}})
+    # THEN the new access token works at the API
+    new_token = refreshed.json()["AuthenticationResult"]["AccessToken"]
+    listed = httpx.get(f"{stack.api_url}/customers?limit=1", headers=bearer(new_token), timeout=30)
+    assert listed.status_code == 200, listed.text
+    # WHEN the person signs out everywhere; THEN the refresh token no longer refreshes
+    assert cognito_call(stack, "GlobalSignOut", {"AccessToken": new_token}).status_code == 200
+    again = cognito_call(stack, "InitiateAuth", {
+        "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": stack.user_pool.client_id,
+        "AuthParameters": {"REFRESH_TOKEN": signed_in["RefreshToken"]}})
+    assert again.status_code == 400, again.text
+
+
 def test_a_wrong_password_is_refused_by_the_emulator(stack: DevStack) -> None:
     assert stack.user_pool is not None
-    response = httpx.post(
-        f"{stack.emulator_url}/",
-        headers={"content-type": "application/x-amz-json-1.1",
-                 "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth"},
-        json={"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": stack.user_pool.client_id,
-              "AuthParameters": {"USERNAME": "admin", "PASSWORD": "Not-the-password-1"}}, timeout=30)
+    response = cognito_call(stack, "InitiateAuth", {
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": stack.user_pool.client_id,
+        "AuthParameters": {"USERNAME": "admin", "PASSWORD": "Not-the-password-1"}})
     assert response.status_code == 400
     assert json.loads(response.content)["__type"] == "NotAuthorizedException"
 
@@ -216,11 +234,9 @@ def test_the_emulator_answers_a_browsers_sign_in_and_serves_the_pools_keys(stack
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] in (origin, "*")
     assert "x-amz-target" in preflight.headers["Access-Control-Allow-Headers"].lower()
-    signed_in = httpx.post(
-        f"{stack.emulator_url}/", headers={"Origin": origin, "content-type": "application/x-amz-json-1.1",
-                                           "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth"},
-        json={"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": stack.user_pool.client_id,
-              "AuthParameters": {"USERNAME": "viewer", "PASSWORD": stack.user_password}}, timeout=30)
+    signed_in = cognito_call(stack, "InitiateAuth", {
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": stack.user_pool.client_id,
+        "AuthParameters": {"USERNAME": "viewer", "PASSWORD": stack.user_password}}, origin=origin)
     assert signed_in.status_code == 200 and signed_in.headers["Access-Control-Allow-Origin"] in (origin, "*")
     # THEN the pool's key set is where the API looks for it, with the key the token names
     jwks = httpx.get(f"{stack.emulator_url}/{stack.user_pool.pool_id}/.well-known/jwks.json", timeout=30)
