@@ -40,11 +40,19 @@ class IdempotencyKeyInvalidError(AppError):
     status, code = 400, "invalid_idempotency_key"
 
 
+SIGN_IN = "sign in: send Authorization: Bearer <access token> (people) or x-api-key (machines)"
+
+
 class UnauthenticatedError(AppError):
-    """No credential, or one that is not valid: the same answer whatever the reason (the log says it)."""
+    """No credential, or one that is not valid: the same answer whatever the reason, which only
+    the log says (`reason`)."""
 
     status, code = 401, "unauthenticated"
     challenge = "Bearer"
+
+    def __init__(self, reason: str, message: str = SIGN_IN) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ForbiddenError(AppError):

@@ -10,27 +10,23 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from chalicelib.aws import Clients
 from chalicelib.config import ConfigError, Settings, read_settings, region
 from chalicelib.customers.cursor import CursorCodec
 from chalicelib.customers.domain import Customers
 from chalicelib.customers.store import DynamoCustomerStore
+from chalicelib.errors import UnauthenticatedError
 from chalicelib.http.idempotency import Idempotency
-from chalicelib.identity.tokens import (
-    FetchJwks,
-    InvalidTokenError,
-    SigningKeys,
-    TokenVerifier,
-    fetch_url,
-    issuer,
-    jwks_url,
-)
 from chalicelib.workflow.executions import DynamoInsertLedger, StepFunctionsStarter
 from chalicelib.workflow.publisher import EventBridgePublisher
 from chalicelib.workflow.reconciler import Reconciler
 from chalicelib.workflow.store import DynamoSubmissionStore
 from chalicelib.workflow.submissions import Submissions
+
+if TYPE_CHECKING:  # imported at first use: PyJWT and cryptography cost the API function's cold start
+    from chalicelib.identity.tokens import FetchJwks, TokenVerifier
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ class Services:
     """What the app's entry points use. Nothing here builds a client until a request needs it."""
 
     def __init__(self, settings: Settings | None = None, clients: Clients | None = None,
-                 fetch_jwks: FetchJwks = fetch_url) -> None:
+                 fetch_jwks: FetchJwks | None = None) -> None:
         self._settings = settings
         self.clients = clients or Clients()
         self._fetch_jwks = fetch_jwks
@@ -149,15 +145,17 @@ class Services:
     def token_verifier(self) -> TokenVerifier:
         """The verifier of people's access tokens, with the pool's keys cached for the container."""
         if self._token_verifier is None:
+            from chalicelib.identity.tokens import SigningKeys, TokenVerifier, fetch_url, issuer, jwks_url
+
             identity = self.identity()
             if not identity.user_pool_id or not identity.client_id:
-                raise InvalidTokenError("sign-in is not set up for this stage (no user pool)")
+                raise UnauthenticatedError("sign-in is not set up for this stage (no user pool)")
             settings = self.settings
             timeout = min(settings.jwks_timeout_seconds, settings.request_budget_seconds / 2)
             with self._lock:
                 if self._token_verifier is None:
                     keys = SigningKeys(jwks_url(settings.cognito_endpoint, identity.user_pool_id), timeout,
-                                       self._fetch_jwks)
+                                       self._fetch_jwks or fetch_url)
                     self._token_verifier = TokenVerifier(
                         keys, issuer(region(), identity.user_pool_id), identity.client_id,
                         accept_emulator_key=settings.stage == "local")

@@ -140,7 +140,7 @@ def authorize(self: local.LocalGatewayAuthorizer, raw_path: str, lambda_event: d
         result = run(_request_authorizer_event(arn, lambda_event), lambda_context)
     except Exception as error:
         if str(error) == UNAUTHORIZED:
-            raise gateway_answer("UNAUTHORIZED", UnauthenticatedError("a credential is required"),
+            raise gateway_answer("UNAUTHORIZED", UnauthenticatedError("refused by the authorizer"),
                                  headers) from None
         raise gateway_answer("AUTHORIZER_FAILURE", ServiceUnavailableError(
             "sign-in cannot be checked right now; try again shortly"), headers) from None

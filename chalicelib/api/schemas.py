@@ -16,8 +16,9 @@ IdempotencyKey = Annotated[
         description=(
             "Makes a retry safe: a repeated request with the same key gets the first request's answer "
             "(with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value "
-            "(e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with "
-            "another method, path or body is a 422; while the first request still runs, a 409."
+            "(e.g. a UUID) per user action; keys are kept 24 hours, per caller (each person, each API "
+            "key). The same key with another method, path or body is a 422; while the first request "
+            "still runs, a 409."
         ),
         examples=["4b6f1c9e-8f0a-4d2b-9a57-0c3e1d2f5a61"],
     ),

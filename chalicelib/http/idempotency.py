@@ -11,7 +11,7 @@ Two layers, each doing what the other cannot:
   tells a concurrent retry that the first attempt is still running (409), and catches a key reused
   for another request (422). A 5xx is never stored: the retry runs again, and the item tokens make
   that safe.
-Keys are scoped per API key. Without the header, each request is its own.
+Keys are scoped per caller: each person, and each API key. Without the header, each request is its own.
 """
 
 from __future__ import annotations
@@ -66,7 +66,12 @@ def idempotency_key(request: Request) -> str | None:
 
 
 def _scope(request: Request) -> str:
-    """Keys belong to the caller: API Gateway names the API key; locally there is one caller."""
+    """Keys belong to the caller. A person is their principal (all people are metered under one usage
+    key, so the key cannot tell them apart); a machine is its API key, as API Gateway names it (one
+    key locally)."""
+    authorizer = request.context.get("authorizer") or {}
+    if authorizer.get("kind") == "person":
+        return str(authorizer["principalId"])
     identity = request.context.get("identity") or {}
     return str(identity.get("apiKeyId") or "local")
 

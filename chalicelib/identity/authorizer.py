@@ -29,7 +29,6 @@ from chalice.app import Blueprint, ChaliceAuthorizer
 
 from chalicelib.errors import ServiceUnavailableError, UnauthenticatedError
 from chalicelib.identity.roles import KEY_ROLE, highest_role
-from chalicelib.identity.tokens import InvalidTokenError
 
 UNAUTHORIZED = "Unauthorized"  # the one message API Gateway turns into its 401
 
@@ -58,7 +57,7 @@ def authorize(event: dict[str, Any]) -> dict[str, Any]:
     try:
         return _decide(event)
     except UnauthenticatedError as error:
-        logger.info("credential refused", reason=getattr(error, "reason", error.message))
+        logger.info("credential refused", reason=error.reason)
         raise Exception(UNAUTHORIZED) from None  # API Gateway matches this exact message
     except KeyRefusedError as error:
         logger.warning("credential refused", reason=str(error))
@@ -84,7 +83,7 @@ def _decide(event: dict[str, Any]) -> dict[str, Any]:
                        usage_key=services.identity().people_api_key)
     key = (_header_values(event, "x-api-key") or [""])[-1]
     if not key:
-        raise UnauthenticatedError("send Authorization: Bearer <access token>, or a machine's x-api-key")
+        raise UnauthenticatedError("no Authorization and no x-api-key")
     people_key = services.identity().people_api_key
     if people_key and hmac.compare_digest(key.encode(), people_key.encode()):
         raise KeyRefusedError("the people usage key was sent as an x-api-key")
@@ -104,10 +103,10 @@ def _header_values(event: dict[str, Any], name: str) -> list[str]:
 
 def _bearer_token(values: list[str]) -> str:
     if len(values) != 1:
-        raise InvalidTokenError(f"{len(values)} Authorization headers")
+        raise UnauthenticatedError(f"{len(values)} Authorization headers")
     scheme, _, token = values[0].strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise InvalidTokenError(f"Authorization scheme {scheme[:20]!r}")
+        raise UnauthenticatedError(f"Authorization scheme {scheme[:20]!r}")
     return token.strip()
 
 

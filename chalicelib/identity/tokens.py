@@ -44,8 +44,7 @@ class InvalidTokenError(UnauthenticatedError):
     """The token is not one this API accepts. `reason` is for the log, never for the caller."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__("sign in again: send a valid access token as Authorization: Bearer <token>")
-        self.reason = reason
+        super().__init__(reason, "sign in again: send a valid access token as Authorization: Bearer <token>")
 
 
 class SigningKeysUnavailableError(ServiceUnavailableError):

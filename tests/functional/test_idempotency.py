@@ -101,3 +101,14 @@ def test_cors_lets_the_console_send_the_key_and_read_the_replay_header(anonymous
     assert status == 204 and "idempotency-key" in headers["Access-Control-Allow-Headers"]
     _, _, headers = anonymous.get("/health", headers={"origin": "http://localhost:5173"})
     assert "Idempotent-Replayed" in headers["Access-Control-Expose-Headers"]
+
+
+def test_two_people_with_the_same_key_each_get_their_own_answer(as_role: dict[str, Api]) -> None:
+    # GIVEN two people who happen to send the same Idempotency-Key for different IDs
+    key = str(uuid.uuid4())
+    first, second = fresh_id(), fresh_id()
+    status, _, _ = as_role["operator"].put(f"/customers/{first}", headers={"idempotency-key": key})
+    assert status == 201
+    # WHEN the other person sends it THEN theirs runs: no 422 and no replay of someone else's answer
+    status, body, headers = as_role["admin"].put(f"/customers/{second}", headers={"idempotency-key": key})
+    assert status == 201 and body["id"] == second and "Idempotent-Replayed" not in headers

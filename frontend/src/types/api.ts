@@ -333,7 +333,7 @@ export interface components {
     };
     responses: never;
     parameters: {
-        /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+        /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per caller (each person, each API key). The same key with another method, path or body is a 422; while the first request still runs, a 409. */
         IdempotencyKey: string;
     };
     requestBodies: never;
@@ -641,7 +641,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per caller (each person, each API key). The same key with another method, path or body is a 422; while the first request still runs, a 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -1020,7 +1020,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per caller (each person, each API key). The same key with another method, path or body is a 422; while the first request still runs, a 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -1221,7 +1221,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per caller (each person, each API key). The same key with another method, path or body is a 422; while the first request still runs, a 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -1981,7 +1981,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per API key. The same key with another method, path or body is a 422; while the first request still runs, a 409. */
+                /** @description Makes a retry safe: a repeated request with the same key gets the first request's answer (with `Idempotent-Replayed: true`) instead of running again. Use a fresh random value (e.g. a UUID) per user action; keys are kept 24 hours, per caller (each person, each API key). The same key with another method, path or body is a 422; while the first request still runs, a 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
