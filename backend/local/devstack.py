@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from backend.local.botocore_sessions import share_model_files_across_sessions
 from backend.local.gc_tuning import collect_garbage_less_often
+from chalicelib.config import DEFAULT_LOCAL_API_KEY, DEFAULT_LOCAL_PEOPLE_API_KEY
 
 if TYPE_CHECKING:  # stubs: dev-only, for mypy
     from botocore.client import BaseClient
@@ -57,9 +58,6 @@ INFRA = ROOT / "backend" / "infra"
 FRONTEND = ROOT / "frontend"
 REGION = "us-east-1"
 SAMPLE_IDS = ["acme-001", "acme-002", "globex_17", "initech-42", "umbrella-7"]
-# The local usage plan's key for people: the authorizer hands it to the gateway for a signed-in
-# person's request (the contract of issue 17); nobody presents it.
-DEFAULT_PEOPLE_API_KEY = "local-people-usage-key"
 # make dev's users' password (LOCAL_USER_PASSWORD): it meets AWS's default password policy, and has
 # no `!` or `$`, which bash would expand inside the banner's curl line.
 DEFAULT_USER_PASSWORD = "Local-users-pass-1"
@@ -274,9 +272,11 @@ class DevStack:
         (a fault-injecting proxy)."""
         self.api_port, self.emulator_port, self.web_port = api_port, emulator_port, web_port
         self.web = web
-        self.api_key = api_key or os.environ.get("LOCAL_API_KEY") or "local-dev-key"
-        self.api_key_name = os.environ.get("API_KEY_NAME") or "local-dev-key"  # its name in createdBy
-        self.people_api_key = os.environ.get("PEOPLE_API_KEY") or DEFAULT_PEOPLE_API_KEY
+        self.api_key = api_key or os.environ.get("LOCAL_API_KEY") or DEFAULT_LOCAL_API_KEY
+        self.api_key_name = os.environ.get("API_KEY_NAME") or DEFAULT_LOCAL_API_KEY  # its name in createdBy
+        # The local usage plan's key for people: the authorizer hands it to the local gateway for a
+        # signed-in person's request; nobody presents it.
+        self.people_api_key = os.environ.get("PEOPLE_API_KEY") or DEFAULT_LOCAL_PEOPLE_API_KEY
         self.user_password = os.environ.get("LOCAL_USER_PASSWORD") or DEFAULT_USER_PASSWORD
         self.user_pool: LocalUserPool | None = None  # made at start
         self.quiet = quiet

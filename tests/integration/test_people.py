@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.local.devstack import DEFAULT_USER_PASSWORD, REGION, DevStack, _banner, sign_in_line
 from backend.local.unique import fresh_id
-from backend.local.user_pool import ROLES, provision
+from backend.local.user_pool import ROLES, UserPoolError, provision
 from chalicelib.api.openapi import operations
 from chalicelib.http.operations import Operation
 from tests.integration.people import (
@@ -255,6 +255,12 @@ def test_provisioning_again_keeps_the_ids_and_the_users(stack: DevStack) -> None
     assert [pool["Id"] for pool in pools if pool["Name"] == "customer-ids-local"] == [stack.user_pool.pool_id]
     for role in ROLES:
         sign_in(stack, role)
+
+
+def test_a_password_the_pools_policy_refuses_is_a_clear_error(stack: DevStack) -> None:
+    with pytest.raises(UserPoolError, match="LOCAL_USER_PASSWORD does not meet the pool's password policy"):
+        provision(stack.client("cognito-idp"), "password")
+    sign_in(stack, "viewer")  # the users keep their password
 
 
 def test_a_pool_made_again_gets_the_same_ids(stack: DevStack) -> None:
