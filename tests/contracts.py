@@ -17,6 +17,7 @@ from backend.local.unique import fresh_id
 from chalicelib import deadline
 from chalicelib.customers.domain import Customer, CustomerStore
 from chalicelib.customers.store import SHARDS, DynamoCustomerStore, to_item
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.store import list_shard
 from chalicelib.workflow.submissions import Submission, SubmissionStore
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 T0 = "2026-11-25T09:00:00.000Z"
+ALICE = Actor("person", "alice")
+CI_KEY = Actor("key", "ci-key")
 
 
 def customer(customer_id: str) -> Customer:
@@ -58,6 +61,22 @@ class CustomerStoreContract:
         # WHEN it is repeated with the same token, THEN it is ours, as first stored
         assert store.insert(Customer(cid, "later", "batch"), "mine") == customer(cid)
         assert store.get(cid) == customer(cid)
+
+    def test_the_creator_is_stored_and_never_replaced(self, store: CustomerStore) -> None:
+        # GIVEN a customer created by alice
+        cid, other = fresh_id(), fresh_id()
+        made = Customer(cid, T0, "api", ALICE)
+        assert store.insert(made, "mine") == made
+        # WHEN a key inserts the same ID, alone and in a batch, and a retry of hers comes back
+        assert store.insert(Customer(cid, "later", "api", CI_KEY), "theirs") is None
+        assert store.insert_many([Customer(cid, "later", "batch", CI_KEY),
+                                  Customer(other, "later", "batch", CI_KEY)], "theirs") == {cid}
+        # THEN alice stays its creator (her retry gets it back), and the key created only the new one
+        assert store.insert(Customer(cid, "later", "api", CI_KEY), "mine") == made
+        assert store.get(cid) == made
+        found = store.get(other)
+        assert found is not None and found.created_by == CI_KEY
+        assert [c.created_by for c in store.list_after(None, cid, 1).items] == [ALICE]
 
     def test_delete_reports_whether_something_was_there(self, store: CustomerStore) -> None:
         cid = fresh_id()
@@ -251,18 +270,43 @@ class SubmissionStoreContract:
         assert store.create(later, 1, "token-2") is None
         assert store.get(sid) == pending(sid)
 
+    def test_the_submitter_is_stored_and_kept_through_every_status(self, store: SubmissionStore) -> None:
+        sid = fresh_id("s")
+        submitted = Submission(sid, "cust-001", "PENDING", None, None, T0, T0, ALICE)
+        store.create(submitted, 1, "token-1")
+        # WHEN the start names another submitter (or none), and the submission ends
+        running = Submission(sid, "cust-001", "RUNNING", None, None, T0, T0, CI_KEY)
+        marked = store.mark_running(running, 1)
+        store.finish(sid, "SUCCEEDED", "inserted", None, T0)
+        # THEN alice stays its submitter
+        assert marked is not None and marked.submitted_by == ALICE
+        found = store.get(sid)
+        assert found is not None and found.submitted_by == ALICE
+        assert [s.submitted_by for s in store.recent(100) if s.submission_id == sid] == [ALICE]
+
+    def test_a_record_without_a_submitter_takes_the_start_s(self, store: SubmissionStore) -> None:
+        # GIVEN a submission stored before submitters were (or an event published elsewhere)
+        old, external = fresh_id("s"), fresh_id("s")
+        store.create(pending(old), 1, "token-1")
+        # WHEN each is marked running by an event that names its submitter
+        for sid in (old, external):
+            marked = store.mark_running(Submission(sid, "cust-001", "RUNNING", None, None, T0, T0, CI_KEY), 1)
+            # THEN the record names that submitter from now on
+            assert marked is not None and marked.submitted_by == CI_KEY
+            assert marked == store.get(sid)
+
     def test_a_submission_is_marked_running_only_while_pending(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
         store.create(pending(sid), 1, "token-1")
         running = Submission(sid, "cust-001", "RUNNING", None, None, T0, "2026-11-25T09:00:01.000Z")
-        assert store.mark_running(running, 1) is True
+        assert store.mark_running(running, 1) == running
         assert store.get(sid) == running
-        assert store.mark_running(running, 1) is False
+        assert store.mark_running(running, 1) is None
 
     def test_running_creates_the_record_of_an_event_published_elsewhere(self, store: SubmissionStore) -> None:
         sid = fresh_id("s")
         running = Submission(sid, "cust-002", "RUNNING", None, None, T0, T0)
-        assert store.mark_running(running, 1) is True
+        assert store.mark_running(running, 1) == running
         assert store.get(sid) == running
 
     def test_a_final_status_is_written_once_and_never_moves_back(self, store: SubmissionStore) -> None:
@@ -271,7 +315,7 @@ class SubmissionStoreContract:
         assert store.finish(sid, "SUCCEEDED", "inserted", None, "2026-11-25T09:00:02.000Z") is True
         assert store.finish(sid, "FAILED", None, "late", "2026-11-25T09:00:03.000Z") is False
         running = Submission(sid, "cust-001", "RUNNING", None, None, T0, T0)
-        assert store.mark_running(running, 1) is False
+        assert store.mark_running(running, 1) is None
         assert store.get(sid) == Submission(sid, "cust-001", "SUCCEEDED", "inserted", None, T0,
                                             "2026-11-25T09:00:02.000Z")
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.submissions import Outcome, PublishError, Status, Submission, WorkflowRequest
 
 
@@ -40,17 +41,18 @@ class InMemorySubmissionStore:
                        if not s.final and (submitted_before is None or s.submitted_at < submitted_before))
         return [submission_id for _, submission_id in found[:limit]]
 
-    def mark_running(self, submission: Submission, expires_at: int) -> bool:
+    def mark_running(self, submission: Submission, expires_at: int) -> Submission | None:
         current = self.items.get(submission.submission_id)
         if current is not None and current.status != "PENDING":
-            return False
+            return None
         if current is None:
             self.items[submission.submission_id] = submission
             self.expires_at[submission.submission_id] = expires_at
-        else:
+        else:  # keeps what it has; a record without a submitter takes the event's
             self.items[submission.submission_id] = replace(
-                current, status="RUNNING", updated_at=submission.updated_at)
-        return True
+                current, status="RUNNING", updated_at=submission.updated_at,
+                submitted_by=current.submitted_by or submission.submitted_by)
+        return self.items[submission.submission_id]
 
     def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
                updated_at: str) -> bool:
@@ -65,12 +67,15 @@ class InMemorySubmissionStore:
 @dataclass
 class RecordingPublisher:
     published: list[tuple[str, str, str]] = field(default_factory=list)
+    submitters: list[Actor | None] = field(default_factory=list)  # in the order published
     fail_with: str | None = None
 
-    def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
+    def submitted(self, submission_id: str, customer_id: str, submitted_at: str,
+                  submitted_by: Actor | None) -> None:
         if self.fail_with:
             raise PublishError(self.fail_with)
         self.published.append((submission_id, customer_id, submitted_at))
+        self.submitters.append(submitted_by)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from chalicelib.errors import AlreadyExistsError, InvalidIdError, InvalidRequestError, NotFoundError
+from chalicelib.identity.actor import Actor
 
 if TYPE_CHECKING:  # the cursor checks its position with the ID rule below: it imports this module
     from chalicelib.customers.cursor import CursorCodec
@@ -32,9 +33,13 @@ class Customer:
     id: str
     created_at: str
     source: Source
+    # Who made the write that created it (for the workflow: who submitted it). None for an ID
+    # stored before writes named their actor.
+    created_by: Actor | None = None
 
-    def to_json(self) -> dict[str, str]:
-        return {"id": self.id, "createdAt": self.created_at, "source": self.source}
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "createdAt": self.created_at, "source": self.source,
+                "createdBy": self.created_by.to_json() if self.created_by else None}
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,11 @@ class Customers:
         self._cursors = cursors
         self._clock = clock
 
-    def create(self, customer_id: str, write_token: str, source: Source = "api") -> Customer:
-        """The new customer, or the one an earlier attempt with the same token stored."""
-        customer = Customer(require_valid_id(customer_id), self._clock(), source)
+    def create(self, customer_id: str, write_token: str, actor: Actor | None,
+               source: Source = "api") -> Customer:
+        """The new customer, created by `actor`; or the one an earlier attempt with the same token
+        stored, as it stored it (its first `created_by` included)."""
+        customer = Customer(require_valid_id(customer_id), self._clock(), source, actor)
         stored = self._store.insert(customer, write_token)
         if stored is None:
             raise AlreadyExistsError(f"customer ID {customer_id!r} already exists")
@@ -157,7 +164,7 @@ class Customers:
         return Page(items, None)
 
     def create_many(
-        self, ids: Iterable[object], write_token: str, source: Source = "batch"
+        self, ids: Iterable[object], write_token: str, actor: Actor | None, source: Source = "batch"
     ) -> BatchOutcome:
         outcome = BatchOutcome()
         candidates: list[Customer] = []
@@ -172,7 +179,7 @@ class Customers:
             if problem is not None:
                 outcome.invalid.append((key, problem))
             else:
-                candidates.append(Customer(key, created_at, source))
+                candidates.append(Customer(key, created_at, source, actor))
         existing = self._store.insert_many(candidates, write_token) if candidates else set()
         for customer in candidates:
             (outcome.existing if customer.id in existing else outcome.created).append(customer.id)

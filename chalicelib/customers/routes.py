@@ -21,6 +21,7 @@ from chalicelib.http.body import parse_body
 from chalicelib.http.idempotency import write_token
 from chalicelib.http.operations import Operation, Routes
 from chalicelib.http.params import query_int, query_text
+from chalicelib.identity.actor import actor_of
 from chalicelib.identity.authorizer import authorize
 from chalicelib.observability import count
 
@@ -48,13 +49,14 @@ bp = routes.blueprint
     role="operator",
 ))
 def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is named id
+    request = routes.current_request
     try:
-        customer = wiring.services().customers.create(id, write_token(routes.current_request))
+        customer = wiring.services().customers.create(id, write_token(request), actor_of(request.context))
     except AlreadyExistsError:
         count("Conflicts")
         raise
     count("CustomerCreated")
-    location = routes.current_request.context.get("path") or f"/customers/{customer.id}"
+    location = request.context.get("path") or f"/customers/{customer.id}"
     return Response(customer.to_json(), status_code=201, headers={"Location": location})
 
 
@@ -62,7 +64,7 @@ def create_customer(id: str) -> Response:  # noqa: A002 - the path parameter is 
     "get", "/customers/{id}", "getCustomer", "Read a customer ID", 200, "Customer",
     (InvalidIdError, NotFoundError), parameters=(_ID,), role="viewer",
 ))
-def get_customer(id: str) -> dict[str, str]:  # noqa: A002
+def get_customer(id: str) -> dict[str, object]:  # noqa: A002
     return wiring.services().customers.get(id).to_json()
 
 
@@ -100,8 +102,10 @@ def list_customers() -> dict[str, Any]:
 def batch_create() -> Response:
     from chalicelib.customers.schemas import BatchCreateRequest
 
-    body = parse_body(routes.current_request, BatchCreateRequest)
-    outcome = wiring.services().customers.create_many(body.ids, write_token(routes.current_request))
+    request = routes.current_request
+    body = parse_body(request, BatchCreateRequest)
+    outcome = wiring.services().customers.create_many(body.ids, write_token(request),
+                                                      actor_of(request.context))
     count("CustomerCreated", len(outcome.created))
     count("BatchExisting", len(outcome.existing))
     return Response({

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chalicelib.customers.domain import ID_MAX_LENGTH, ID_MIN_LENGTH, ID_PATTERN, MAX_BATCH_SIZE
+from chalicelib.identity.actor import ActorKind
 
 CustomerId = Annotated[
     str,
@@ -23,10 +24,24 @@ Timestamp = Annotated[
 ]
 
 
+class Actor(BaseModel):
+    """Who made a write, as the API's authorizer vouched for them."""
+
+    kind: ActorKind = Field(
+        description="`person`: someone signed in with their own account; `key`: a machine's API key."
+    )
+    name: str = Field(min_length=1, description="The person's username, or the API key's name.",
+                      examples=["alice"])
+
+
 class Customer(BaseModel):
     id: CustomerId
     createdAt: Timestamp = Field(description="When it was stored (UTC)")
     source: Literal["api", "batch", "workflow"]
+    createdBy: Actor | None = Field(
+        description="Who created it: the writer of `PUT /customers/{id}` or of the batch, or for "
+        "`source: workflow` whoever submitted it. Null for an ID stored before writes were attributed."
+    )
 
 
 class CustomerPage(BaseModel):

@@ -20,8 +20,12 @@ Query per shard, once); until then `complete` is absent and the page does that f
 Retry-safe writes: every item carries the `writeToken` of the request that created it. When a
 conditional put fails, DynamoDB hands back the item it found (ALL_OLD): our own token means an
 earlier attempt of this same request landed and only its answer was lost, so it is a success,
-with the stored `createdAt`. A retried request that sends the same Idempotency-Key sends the same
-token (chalicelib/http/idempotency.py), so it too finds its own item.
+with the stored `createdAt` and `createdBy`. A retried request that sends the same Idempotency-Key
+sends the same token (chalicelib/http/idempotency.py), so it too finds its own item.
+
+Provenance: an item names the actor whose write created it in `createdBy` (`{"M": {"kind", "name"}}`),
+set by the same conditional put, so it is never changed afterwards. Items written before actors
+existed have none and read `created_by=None`.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from chalicelib.dynamo import (
     written_by,
 )
 from chalicelib.errors import ServiceUnavailableError
+from chalicelib.identity.actor import Actor
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -104,18 +109,32 @@ def to_item(customer: Customer, write_token: str) -> dict[str, AttributeValueTyp
     `writeToken` names the request that wrote it (the workflow's: the submission ID), so a writer
     whose conditional put was retried after it landed can recognise its own item.
     """
-    return {
+    item: dict[str, AttributeValueTypeDef] = {
         "id": {"S": customer.id},
         "shard": {"S": _shard(customer.id)},
         "createdAt": {"S": customer.created_at},
         "source": {"S": customer.source},
         "writeToken": {"S": write_token},
     }
+    if customer.created_by is not None:
+        item["createdBy"] = actor_attribute(customer.created_by)
+    return item
+
+
+def actor_attribute(actor: Actor) -> AttributeValueTypeDef:
+    """An actor as a DynamoDB map attribute (the submissions table stores its submitter the same way)."""
+    return {"M": {"kind": {"S": actor.kind}, "name": {"S": actor.name}}}
+
+
+def actor_from(item: Item, name: str) -> Actor | None:
+    """The actor in attribute `name`; None when absent (written before actors) or not an actor."""
+    fields = item.get(name, {}).get("M") or {}
+    return Actor.from_json({key: value.get("S") for key, value in fields.items()})
 
 
 def _from_item(item: Item) -> Customer:
     source = cast(Source, item["source"]["S"])  # only this module writes items, with a Source
-    return Customer(item["id"]["S"], item["createdAt"]["S"], source)
+    return Customer(item["id"]["S"], item["createdAt"]["S"], source, actor_from(item, "createdBy"))
 
 
 class ShardDirectory:

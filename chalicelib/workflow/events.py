@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.submissions import FINAL_EXECUTION_STATUSES
 
 SOURCE = "customers.api"
@@ -36,5 +37,8 @@ def execution_end_pattern(state_machine_name: str) -> dict[str, Any]:
     }
 
 
-def submitted_detail(submission_id: str, customer_id: str, submitted_at: str) -> dict[str, str]:
-    return {"submissionId": submission_id, "id": customer_id, "submittedAt": submitted_at}
+def submitted_detail(submission_id: str, customer_id: str, submitted_at: str,
+                     submitted_by: Actor | None = None) -> dict[str, object]:
+    """`submittedBy` is `{"kind", "name"}`, or null for a submission stored before submitters were."""
+    return {"submissionId": submission_id, "id": customer_id, "submittedAt": submitted_at,
+            "submittedBy": submitted_by.to_json() if submitted_by else None}

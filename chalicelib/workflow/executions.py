@@ -5,7 +5,7 @@ The state machine (workflow/definition.py) reads exactly the fields `workflow_in
 gets from our Python what Amazon States Language cannot work out: the verdict of the ID rule
 (ASL has no regular expressions) and the item to insert, in the very shape the API stores
 (chalicelib/customers/store.py), so a customer created by the workflow is indistinguishable from one
-created by `PUT /customers/{id}` except for `source`.
+created by `PUT /customers/{id}` except for `source`; its `createdBy` is the submitter.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def workflow_input(request: WorkflowRequest) -> dict[str, Any]:
     item = None
     if request.problem is None and isinstance(candidate, str):
         # The submission ID is the write token: a retried put that finds its own item knows it.
-        item = to_item(Customer(candidate, request.requested_at, "workflow"), request.submission_id)
+        customer = Customer(candidate, request.requested_at, "workflow", request.submitted_by)
+        item = to_item(customer, request.submission_id)
     return {
         "submissionId": request.submission_id,
         "id": candidate if isinstance(candidate, str) else json.dumps(candidate),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import ServiceUnavailableError
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.events import SOURCE, SUBMITTED, submitted_detail
 from chalicelib.workflow.submissions import PublishError
 
@@ -24,11 +25,13 @@ class EventBridgePublisher:
         self._client = client  # a getter: only the functions that publish build an events client
         self._bus = bus_name
 
-    def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
+    def submitted(self, submission_id: str, customer_id: str, submitted_at: str,
+                  submitted_by: Actor | None) -> None:
+        detail = submitted_detail(submission_id, customer_id, submitted_at, submitted_by)
         entry: PutEventsRequestEntryTypeDef = {
             "Source": SOURCE,
             "DetailType": SUBMITTED,
-            "Detail": json.dumps(submitted_detail(submission_id, customer_id, submitted_at)),
+            "Detail": json.dumps(detail),
             "EventBusName": self._bus,
         }
         try:

@@ -87,7 +87,8 @@ class Reconciler:
             return
         execution = self._executions.describe(state_machine_arn, submission_id)
         if execution is None:
-            detail = submitted_detail(submission_id, current.customer_id, current.submitted_at)
+            detail = submitted_detail(submission_id, current.customer_id, current.submitted_at,
+                                      current.submitted_by)
             started = self._submissions.start(detail, state_machine_arn)
             if started.result == "started":
                 done.redriven.append(submission_id)

@@ -13,6 +13,7 @@ from chalicelib.http.body import parse_body
 from chalicelib.http.idempotency import write_token
 from chalicelib.http.operations import Operation, Routes
 from chalicelib.http.params import query_int
+from chalicelib.identity.actor import actor_of
 from chalicelib.identity.authorizer import authorize
 from chalicelib.observability import count, logger
 from chalicelib.workflow.submissions import DEFAULT_RECENT, MAX_RECENT, SUBMISSION_ID_PATTERN
@@ -37,7 +38,7 @@ def submit() -> Response:
 
     request = routes.current_request
     body = parse_body(request, SubmitRequest)
-    accepted = wiring.services().submissions.submit(body.id, write_token(request))
+    accepted = wiring.services().submissions.submit(body.id, write_token(request), actor_of(request.context))
     submission = accepted.submission
     count("WorkflowSubmitted")
     if not accepted.announced:
@@ -58,7 +59,7 @@ def submit() -> Response:
     "get", "/workflow/submissions/{submissionId}", "getSubmission", "A submission's status and outcome",
     200, "Submission", (NotFoundError,), parameters=(_SUBMISSION_ID,), role="viewer",
 ))
-def get_submission(submissionId: str) -> dict[str, str | None]:
+def get_submission(submissionId: str) -> dict[str, object]:
     return wiring.services().submissions.get(submissionId).to_json()
 
 

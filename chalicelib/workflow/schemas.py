@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.customers.schemas import CustomerId, Timestamp
+from chalicelib.customers.schemas import Actor, CustomerId, Timestamp
 
 
 class SubmitRequest(BaseModel):
@@ -32,6 +32,10 @@ class Submission(BaseModel):
     error: str | None = Field(description="Why it failed or was invalid; null otherwise.")
     submittedAt: Timestamp = Field(description="When it was submitted (UTC)")
     updatedAt: Timestamp = Field(description="When its status last changed (UTC)")
+    submittedBy: Actor | None = Field(
+        description="Who submitted it; the ID it inserts names them as `createdBy`. Null for a "
+        "submission made before submissions were attributed."
+    )
 
 
 class SubmissionList(BaseModel):

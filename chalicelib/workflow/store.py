@@ -17,6 +17,9 @@ submissions the table keeps.
 
 The state machine writes the final status itself (workflow/definition.py); the attribute names
 below and there are the same, and a unit test holds them together.
+
+`submittedBy` (a map `{"kind", "name"}`, as the customers table's `createdBy`) is written with the
+submission and never changed: a status change sets it only on a record that has none.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, cast
 
 from botocore.exceptions import ClientError
 
+from chalicelib.customers.store import actor_attribute, actor_from
 from chalicelib.dynamo import is_condition_failure, old_item, written_by
 from chalicelib.workflow.submissions import Outcome, Status, Submission, canonical_time
 
@@ -63,6 +67,8 @@ def _to_item(submission: Submission, expires_at: int) -> dict[str, AttributeValu
         item["outcome"] = {"S": submission.outcome}
     if submission.error is not None:
         item["error"] = {"S": submission.error}
+    if submission.submitted_by is not None:
+        item["submittedBy"] = actor_attribute(submission.submitted_by)
     return item
 
 
@@ -84,6 +90,7 @@ def _from_item(item: Item) -> Submission:
         submitted_at=_text(item, "submittedAt") or "",
         # The state machine stamps `$$.State.EnteredTime`, whose format varies by runtime.
         updated_at=canonical_time(_text(item, "updatedAt") or ""),
+        submitted_by=actor_from(item, "submittedBy"),
     )
 
 
@@ -154,27 +161,32 @@ class DynamoSubmissionStore:
             found.extend((i["submittedAt"]["S"], i["submissionId"]["S"]) for i in response["Items"])
         return [submission_id for _, submission_id in sorted(found)]
 
-    def mark_running(self, submission: Submission, expires_at: int) -> bool:
-        # if_not_exists: a submission published by someone other than our API gets a full record.
+    def mark_running(self, submission: Submission, expires_at: int) -> Submission | None:
+        # if_not_exists: a submission published by someone other than our API gets a full record,
+        # and one our API stored keeps what it has.
         item = _to_item(submission, expires_at)
-        return self._update(
-            submission.submission_id,
+        expression = (
             "SET #status = :status, updatedAt = :updatedAt, id = if_not_exists(id, :id), "
             "submittedAt = if_not_exists(submittedAt, :submittedAt), unfinishedShard = :unfinished, "
             "listShard = if_not_exists(listShard, :listShard), "
-            "expiresAt = if_not_exists(expiresAt, :expiresAt)",
-            "attribute_not_exists(#status) OR #status = :pending",
-            {
-                ":status": item["status"],
-                ":updatedAt": item["updatedAt"],
-                ":id": item["id"],
-                ":submittedAt": item["submittedAt"],
-                ":listShard": item["listShard"],
-                ":unfinished": item[UNFINISHED_ATTRIBUTE],
-                ":expiresAt": item["expiresAt"],
-                ":pending": {"S": "PENDING"},
-            },
+            "expiresAt = if_not_exists(expiresAt, :expiresAt)"
         )
+        values: dict[str, AttributeValueTypeDef] = {
+            ":status": item["status"],
+            ":updatedAt": item["updatedAt"],
+            ":id": item["id"],
+            ":submittedAt": item["submittedAt"],
+            ":listShard": item["listShard"],
+            ":unfinished": item[UNFINISHED_ATTRIBUTE],
+            ":expiresAt": item["expiresAt"],
+            ":pending": {"S": "PENDING"},
+        }
+        if "submittedBy" in item:
+            expression += ", submittedBy = if_not_exists(submittedBy, :submittedBy)"
+            values[":submittedBy"] = item["submittedBy"]
+        stored = self._update(submission.submission_id, expression,
+                              "attribute_not_exists(#status) OR #status = :pending", values)
+        return _from_item(stored) if stored is not None else None
 
     def finish(self, submission_id: str, status: Status, outcome: Outcome | None, error: str | None,
                updated_at: str) -> bool:
@@ -198,12 +210,13 @@ class DynamoSubmissionStore:
             expression,
             "attribute_exists(submissionId) AND #status IN (:pending, :running)",
             values,
-        )
+        ) is not None
 
     def _update(self, submission_id: str, expression: str, condition: str,
-                values: dict[str, AttributeValueTypeDef]) -> bool:
+                values: dict[str, AttributeValueTypeDef]) -> Item | None:
+        """The item as updated; None when the condition failed and nothing was written."""
         try:
-            self._client.update_item(
+            response = self._client.update_item(
                 TableName=self._table,
                 Key={"submissionId": {"S": submission_id}},
                 UpdateExpression=expression,
@@ -213,9 +226,10 @@ class DynamoSubmissionStore:
                     k: v for k, v in _NAMES.items() if k in expression or k in condition
                 },
                 ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
             )
         except ClientError as error:
             if is_condition_failure(error):
-                return False
+                return None
             raise
-        return True
+        return response["Attributes"]

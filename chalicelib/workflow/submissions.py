@@ -13,6 +13,12 @@ Each step is safe to repeat: events arrive at least once and sometimes out of or
 reconciler may re-drive what an event handler is still doing. A final status is never changed.
 "Inserted" is decided by the customers table alone: the item carries the submission ID as its
 `writeToken` exactly when this submission inserted it.
+
+Provenance: the submission records who submitted it (`submitted_by`, set once when it is stored),
+and the ID the workflow inserts names that submitter as its `createdBy`. The event carries the
+submitter too, but only to fill a record the event itself creates (published by someone other than
+our API): whoever starts the execution takes the submitter from the stored record, so a repeated,
+late or re-driven start inserts with the submitter the submission was accepted with.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from chalicelib.errors import (
     InvalidRequestError,
     NotFoundError,
 )
+from chalicelib.identity.actor import Actor
 
 Status = Literal["PENDING", "RUNNING", "SUCCEEDED", "FAILED"]
 # How a Step Functions execution can end (its status-change events say so too).
@@ -58,12 +65,13 @@ class Submission:
     error: str | None
     submitted_at: str
     updated_at: str
+    submitted_by: Actor | None = None  # None: submitted before submissions named their actor
 
     @property
     def final(self) -> bool:
         return self.status in FINAL_STATUSES
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, object]:
         return {
             "submissionId": self.submission_id,
             "id": self.customer_id,
@@ -72,6 +80,7 @@ class Submission:
             "error": self.error,
             "submittedAt": self.submitted_at,
             "updatedAt": self.updated_at,
+            "submittedBy": self.submitted_by.to_json() if self.submitted_by else None,
         }
 
 
@@ -84,6 +93,7 @@ class WorkflowRequest:
     problem: str | None  # why the candidate breaks the ID rule, or None when it is valid
     submitted_at: str
     requested_at: str
+    submitted_by: Actor | None = None  # the inserted item's `createdBy`
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,10 @@ class SubmissionStore(Protocol):
     def recent(self, limit: int) -> list[Submission]:
         """Up to `limit` submissions, newest first."""
 
-    def mark_running(self, submission: Submission, expires_at: int) -> bool:
-        """PENDING (or absent) -> RUNNING; False when it is RUNNING or final already."""
+    def mark_running(self, submission: Submission, expires_at: int) -> Submission | None:
+        """PENDING (or absent) -> RUNNING: the submission as stored now (an absent one is stored
+        whole; a present one keeps what it has, its submitter included). None, and nothing
+        written, when it is RUNNING or final already."""
 
     def unfinished(self, limit: int, submitted_before: str | None = None) -> list[str]:
         """IDs of up to `limit` PENDING or RUNNING submissions (per index shard), oldest first."""
@@ -140,7 +152,8 @@ class PublishError(Exception):
 
 
 class Publisher(Protocol):
-    def submitted(self, submission_id: str, customer_id: str, submitted_at: str) -> None:
+    def submitted(self, submission_id: str, customer_id: str, submitted_at: str,
+                  submitted_by: Actor | None) -> None:
         """Publish CustomerIdSubmitted; PublishError when the bus did not take it."""
 
 
@@ -201,9 +214,10 @@ class Submissions:
         self._ttl_seconds = ttl_days * _DAY_SECONDS
 
     # -- the API ---------------------------------------------------------------------------
-    def submit(self, customer_id: object, write_token: str) -> Accepted:
-        """PENDING, stored for good, then announced. The submission ID follows from the token, so
-        a retry with the same Idempotency-Key finds the submission its first attempt stored.
+    def submit(self, customer_id: object, write_token: str, actor: Actor | None) -> Accepted:
+        """PENDING, stored for good with its submitter `actor`, then announced. The submission ID
+        follows from the token, so a retry with the same Idempotency-Key finds the submission its
+        first attempt stored, as stored (its submitter included).
 
         Publishing comes after the record is durable; when the bus does not take the event, the
         submission stays PENDING and the reconciler announces it later (an outbox): accepted is
@@ -212,7 +226,7 @@ class Submissions:
         valid_id = require_valid_id(customer_id)
         now = self._clock()
         submission_id = str(uuid.uuid5(_SUBMISSION_NAMESPACE, write_token))
-        fresh = Submission(submission_id, valid_id, "PENDING", None, None, now, now)
+        fresh = Submission(submission_id, valid_id, "PENDING", None, None, now, now, actor)
         stored = self._store.create(fresh, self._expires_at(now), write_token)
         if stored is None or stored.customer_id != valid_id:
             raise IdempotencyKeyReusedError(
@@ -221,7 +235,7 @@ class Submissions:
         if stored.status != "PENDING":
             return Accepted(stored, announced=True)  # a retry of a submission already under way
         try:
-            self._publisher.submitted(submission_id, valid_id, stored.submitted_at)
+            self._publisher.submitted(submission_id, valid_id, stored.submitted_at, stored.submitted_by)
         except PublishError as error:
             return Accepted(stored, announced=False, reason=str(error))
         return Accepted(stored, announced=True)
@@ -248,16 +262,19 @@ class Submissions:
         submitted_at = format_time(given_time) if given_time else now
         candidate = detail.get("id")
         text_id = candidate if isinstance(candidate, str) else json.dumps(candidate)
-        running = Submission(submission_id, text_id, "RUNNING", None, None, submitted_at, now)
+        running = Submission(submission_id, text_id, "RUNNING", None, None, submitted_at, now,
+                             Actor.from_json(detail.get("submittedBy")))
         # Before the start, so the record exists (and says RUNNING) whoever published the event.
-        if not self._store.mark_running(running, self._expires_at(submitted_at)):
-            current = self._store.get(submission_id)
-            if current is None or current.final:
+        stored = self._store.mark_running(running, self._expires_at(submitted_at))
+        if stored is None:
+            stored = self._store.get(submission_id)
+            if stored is None or stored.final:
                 # Recorded FAILED already (e.g. the API could not publish, yet the event got out):
                 # an execution now could insert behind a FAILED. RUNNING: start again, harmlessly.
-                state = current.status if current else "gone"
+                state = stored.status if stored else "gone"
                 return Started(submission_id, "final", f"the submission is {state}")
-        request = WorkflowRequest(submission_id, candidate, id_problem(candidate), submitted_at, now)
+        request = WorkflowRequest(submission_id, candidate, id_problem(candidate), submitted_at, now,
+                                  stored.submitted_by)
         started = self._starter.start(state_machine_arn, request)
         return Started(submission_id, "started" if started else "duplicate")
 

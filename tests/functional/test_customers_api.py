@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 
 from backend.local.unique import fresh_id
+from chalicelib.customers.domain import Customer
+from chalicelib.customers.store import DynamoCustomerStore, to_item
+from tests.clients import clients
 from tests.functional.conftest import Api
 
 ORIGIN = "http://127.0.0.1:5173"
@@ -185,3 +188,122 @@ def test_preflight_works_without_a_key(anonymous: Api, path: str) -> None:
     assert headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
     assert headers["Access-Control-Allow-Headers"] == "content-type, x-api-key, idempotency-key"
     assert "OPTIONS" in headers["Access-Control-Allow-Methods"]
+
+
+# -- who made each write (issue 17) ---------------------------------------------------------
+# Through the API's authorizer as API Gateway runs it (tests/functional/conftest.py): people send
+# their emulator-issued access token (each user is named after their role), machines the stage's key.
+
+KEY = {"kind": "key", "name": "local-dev-key"}  # the local stage's machine key, by API_KEY_NAME's default
+OPERATOR = {"kind": "person", "name": "operator"}
+
+
+@pytest.fixture
+def operator(as_role: dict[str, Api]) -> Api:
+    return as_role["operator"]
+
+
+def listed(api: Api, customer_id: str) -> dict[str, Any]:
+    status, page, _ = api.get(f"/customers?prefix={customer_id}&limit=1")
+    assert status == 200, page
+    (item,) = page["items"]
+    return dict(item)
+
+
+@pytest.mark.parametrize(("who", "expected"), [("operator", OPERATOR), ("api", KEY)])
+def test_a_put_records_who_made_it(
+    request: pytest.FixtureRequest, who: str, expected: dict[str, str]
+) -> None:
+    # GIVEN a signed-in person, or a machine with the stage's key
+    writer: Api = request.getfixturevalue(who)
+    cid = fresh_id()
+    # WHEN it creates an ID
+    status, created, _ = writer.put(f"/customers/{cid}")
+    # THEN the answer, the item and its list entry all name it
+    assert status == 201 and created["createdBy"] == expected
+    assert writer.get(f"/customers/{cid}")[1] == created
+    assert listed(writer, cid) == created
+
+
+def test_a_batch_records_its_writer_on_each_id_it_created_and_no_other(operator: Api, api: Api) -> None:
+    theirs, mine = fresh_id("theirs"), [fresh_id("mine") for _ in range(3)]
+    api.put(f"/customers/{theirs}")
+
+    status, outcome, _ = operator.post("/customers/batch", body={"ids": [*mine, theirs]})
+
+    assert status == 200 and outcome["created"] == mine and outcome["existing"] == [theirs]
+    assert [operator.get(f"/customers/{cid}")[1]["createdBy"] for cid in mine] == [OPERATOR] * 3
+    assert listed(operator, theirs)["createdBy"] == KEY
+
+
+def test_a_second_put_by_another_actor_changes_no_creator(
+    operator: Api, as_role: dict[str, Api], api: Api
+) -> None:
+    # GIVEN an ID the operator created
+    cid = fresh_id()
+    _, original, _ = operator.put(f"/customers/{cid}")
+    # WHEN the machine key, then the admin (with an Idempotency-Key of their own), put it again
+    assert_error(*api.put(f"/customers/{cid}")[:2], 409, "already_exists")
+    admin = as_role["admin"]
+    assert_error(*admin.put(f"/customers/{cid}", headers={"Idempotency-Key": fresh_id("k")})[:2],
+                 409, "already_exists")
+    # THEN it is the operator's, as first stored
+    assert admin.get(f"/customers/{cid}")[1] == original and original["createdBy"] == OPERATOR
+
+
+def test_a_replay_answers_with_the_first_creator(operator: Api) -> None:
+    cid, key = fresh_id(), {"Idempotency-Key": fresh_id("key")}
+    _, first, _ = operator.put(f"/customers/{cid}", headers=key)
+
+    status, again, headers = operator.put(f"/customers/{cid}", headers=key)
+
+    assert (status, headers["Idempotent-Replayed"]) == (201, "true")
+    assert again == first and first["createdBy"] == OPERATOR
+
+
+def test_a_retry_whose_first_answer_was_lost_gets_the_item_as_first_stored(operator: Api) -> None:
+    # GIVEN a keyed PUT that stored its item, whose answer was never recorded (a 5xx is not, and
+    # here the record is dropped): the retry runs the write again and meets its own item
+    cid, key = fresh_id(), {"Idempotency-Key": fresh_id("key")}
+    _, first, _ = operator.put(f"/customers/{cid}", headers=key)
+    forget_every_recorded_answer()
+    # WHEN the same request comes again
+    status, again, headers = operator.put(f"/customers/{cid}", headers=key)
+    # THEN it is a fresh 201 for the stored item: the first createdAt and createdBy
+    assert status == 201 and "Idempotent-Replayed" not in headers
+    assert again == first and again["createdBy"] == OPERATOR
+
+
+def forget_every_recorded_answer() -> None:
+    dynamodb = clients().client("dynamodb")
+    for item in dynamodb.scan(TableName="customer_id_idempotency", ProjectionExpression="id")["Items"]:
+        dynamodb.delete_item(TableName="customer_id_idempotency", Key={"id": item["id"]})
+
+
+def test_an_id_stored_before_writes_were_attributed_reads_created_by_null(api: Api) -> None:
+    # GIVEN an item in the shape the store wrote before this change (no createdBy)
+    cid = fresh_id()
+    item = to_item(Customer(cid, "2026-11-25T09:30:00.123Z", "api"), "old-token")
+    assert "createdBy" not in item
+    DynamoCustomerStore(clients().client("dynamodb"), "customer_ids").directory.ensure_listed([cid[0]])
+    clients().client("dynamodb").put_item(TableName="customer_ids", Item=item)
+    # THEN it reads createdBy null, alone and in a list, and still cannot be overwritten
+    expected = {"id": cid, "createdAt": "2026-11-25T09:30:00.123Z", "source": "api", "createdBy": None}
+    assert api.get(f"/customers/{cid}")[1] == expected
+    assert listed(api, cid) == expected
+    assert api.put(f"/customers/{cid}")[0] == 409
+    assert api.get(f"/customers/{cid}")[1] == expected
+
+
+def test_another_person_s_same_request_with_the_same_key_is_theirs_not_a_replay(
+    operator: Api, as_role: dict[str, Api]
+) -> None:
+    # GIVEN the operator's keyed PUT
+    cid, key = fresh_id(), {"Idempotency-Key": fresh_id("key")}
+    operator.put(f"/customers/{cid}", headers=key)
+    # WHEN the admin sends the very same request with the same key value
+    status, body, _ = as_role["admin"].put(f"/customers/{cid}", headers=key)
+    # THEN it is the admin's own request: the ID is the operator's, so a conflict, never the
+    # operator's 201 replayed as if the admin had created it
+    assert_error(status, body, 409, "already_exists")
+    assert operator.get(f"/customers/{cid}")[1]["createdBy"] == OPERATOR

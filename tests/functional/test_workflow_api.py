@@ -16,7 +16,7 @@ from backend.local.unique import fresh_id
 from chalicelib.workflow.events import SUBMITTED, SUBMITTED_PATTERN
 from tests.clients import clients
 from tests.functional.conftest import Api
-from tests.functional.test_customers_api import ORIGIN, assert_error
+from tests.functional.test_customers_api import ORIGIN, assert_error, forget_every_recorded_answer
 
 
 class Bus:
@@ -35,21 +35,32 @@ def bus(aws: None) -> Iterator[Bus]:
     yield Bus()
 
 
-def test_a_submission_is_accepted_with_a_location_and_publishes_one_event(api: Api, bus: Bus) -> None:
-    status, body, headers = api.post("/workflow/submit", body={"id": "cust-001"})
+OPERATOR = {"kind": "person", "name": "operator"}  # the signed-in operator (tests/functional/conftest.py)
+
+
+@pytest.fixture
+def operator(as_role: dict[str, Api]) -> Api:
+    return as_role["operator"]
+
+
+def test_a_submission_is_accepted_with_a_location_and_publishes_one_event(operator: Api, bus: Bus) -> None:
+    status, body, headers = operator.post("/workflow/submit", body={"id": "cust-001"})
 
     assert status == 202
     assert body == {"submissionId": body["submissionId"], "id": "cust-001", "status": "accepted"}
     assert headers["Location"].endswith(f"/workflow/submissions/{body['submissionId']}")
     (event,) = bus.events()
     assert (event["source"], event["detail-type"]) == ("customers.api", SUBMITTED)
-    assert set(event["detail"]) == {"submissionId", "id", "submittedAt"}
+    assert set(event["detail"]) == {"submissionId", "id", "submittedAt", "submittedBy"}
     assert event["detail"]["submissionId"] == body["submissionId"]
     assert event["detail"]["id"] == "cust-001"
+    assert event["detail"]["submittedBy"] == OPERATOR
 
 
-def test_the_submission_reads_back_pending_until_the_workflow_runs(api: Api, bus: Bus) -> None:
-    _, accepted, headers = api.post("/workflow/submit", body={"id": "cust-002"})
+def test_the_submission_reads_back_pending_with_its_submitter_until_the_workflow_runs(
+    operator: Api, api: Api, bus: Bus
+) -> None:
+    _, accepted, headers = operator.post("/workflow/submit", body={"id": "cust-002"})
 
     status, body, _ = api.get(headers["Location"])
 
@@ -57,9 +68,31 @@ def test_the_submission_reads_back_pending_until_the_workflow_runs(api: Api, bus
     assert body == {
         "submissionId": accepted["submissionId"], "id": "cust-002", "status": "PENDING",
         "outcome": None, "error": None, "submittedAt": body["submittedAt"],
-        "updatedAt": body["submittedAt"],
+        "updatedAt": body["submittedAt"], "submittedBy": OPERATOR,
     }
     assert body["submittedAt"].endswith("Z")
+    (listed,) = api.get("/workflow/submissions")[1]["items"]
+    assert listed == body
+
+
+def test_a_retried_submit_keeps_its_first_submitter(operator: Api, bus: Bus) -> None:
+    # GIVEN a keyed submit whose answer was never recorded (as after a 5xx)
+    key = {"Idempotency-Key": fresh_id("key")}
+    _, first, _ = operator.post("/workflow/submit", body={"id": "cust-003"}, headers=key)
+    forget_every_recorded_answer()
+    # WHEN it comes again, THEN it is the same submission, by the same submitter, announced again
+    status, again, _ = operator.post("/workflow/submit", body={"id": "cust-003"}, headers=key)
+    assert (status, again) == (202, first)
+    assert operator.get(f"/workflow/submissions/{first['submissionId']}")[1]["submittedBy"] == OPERATOR
+    assert [e["detail"]["submittedBy"] for e in bus.events()] == [OPERATOR] * 2
+
+
+def test_a_machine_key_s_submission_names_the_key(api: Api, bus: Bus) -> None:
+    _, accepted, _ = api.post("/workflow/submit", body={"id": "cust-004"})
+
+    found = api.get(f"/workflow/submissions/{accepted['submissionId']}")[1]
+
+    assert found["submittedBy"] == {"kind": "key", "name": "local-dev-key"}
 
 
 @pytest.mark.parametrize("bad", ["ab", "a" * 65, "a b", "über", "abc\n"])

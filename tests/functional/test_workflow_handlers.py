@@ -2,7 +2,9 @@
 
 moto executes the checked-in definition for real (its Step Functions interpreter, against its
 DynamoDB). The test plays EventBridge's part: it hands the API's event, then the execution's status
-change (shaped by the same function the local stack uses), to our Chalice handlers.
+change (shaped by the same function the local stack uses), to our Chalice handlers. Submissions are
+made with the stage's machine key, through the API's authorizer: the workflow's IDs name it as
+their creator.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ CONTEXT = SimpleNamespace(
     invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}", function_name=FUNCTION,
     memory_limit_in_mb=256, aws_request_id="9a1c2b3d-0000-4000-8000-000000000001")
 TABLES = {"CustomersTableName": "customer_ids", "SubmissionsTableName": "customer_id_submissions"}
+KEY = {"kind": "key", "name": "local-dev-key"}  # who submits here: the local stage's machine key
 
 
 def envelope(source: str, detail_type: str, detail: dict[str, Any], resources: list[str]) -> dict[str, Any]:
@@ -146,11 +149,12 @@ def test_a_new_id_is_inserted_with_the_api_s_item_shape(flow: Flow) -> None:
 
     assert flow.submission(sid) | {"submittedAt": "", "updatedAt": ""} == {
         "submissionId": sid, "id": cid, "status": "SUCCEEDED", "outcome": "inserted", "error": None,
-        "submittedAt": "", "updatedAt": ""}
+        "submittedAt": "", "updatedAt": "", "submittedBy": KEY}
     assert flow.submission(sid)["updatedAt"].endswith("Z")
     status, body, _ = flow.api.get(f"/customers/{cid}")
     assert status == 200 and body["source"] == "workflow"
-    assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source", "writeToken"}
+    assert body["createdBy"] == KEY  # the submitter
+    assert set(customer(flow, cid)) == {"id", "shard", "createdAt", "source", "writeToken", "createdBy"}
     assert customer(flow, cid)["writeToken"] == {"S": sid}  # the submission ID: its own insert
 
 

@@ -34,6 +34,7 @@ from chalicelib.workflow.handlers import reconcile_submissions, start_workflow
 from tests.clients import clients
 from tests.functional.test_workflow_handlers import (
     CONTEXT,
+    KEY,
     TABLES,
     Flow,
     customer,
@@ -144,11 +145,12 @@ def test_a_lost_event_is_redriven_by_the_reconciler(flow: Flow) -> None:
     wait_until_stale()
     reconcile()
 
-    # THEN the execution it started inserts the ID and records it
+    # THEN the execution it started inserts the ID, created by the submitter, and records it
     assert wait_for_final(flow, sid) | {"submittedAt": "", "updatedAt": ""} == {
         "submissionId": sid, "id": cid, "status": "SUCCEEDED", "outcome": "inserted", "error": None,
-        "submittedAt": "", "updatedAt": ""}
+        "submittedAt": "", "updatedAt": "", "submittedBy": KEY}
     assert customer(flow, cid)["writeToken"] == {"S": sid}
+    assert flow.api.get(f"/customers/{cid}")[1]["createdBy"] == KEY
     assert [e["name"] for e in flow.executions()] == [sid]
 
 
@@ -187,9 +189,10 @@ def test_a_start_handler_failing_past_its_retries_is_redriven_once_step_function
     # WHEN the reconciler runs with Step Functions answering again
     reconcile()
 
-    # THEN the submission ends as if nothing had happened
+    # THEN the submission ends as if nothing had happened, its submitter the ID's creator
     assert wait_for_final(flow, sid)["outcome"] == "inserted"
     assert customer(flow, cid)["writeToken"] == {"S": sid}
+    assert flow.api.get(f"/customers/{cid}")[1]["createdBy"] == KEY
 
 
 def test_a_record_step_failing_after_the_insert_reads_inserted_not_failed(flow: Flow) -> None:

@@ -105,7 +105,8 @@ def test_data_survives_ctrl_c_and_a_kill_mid_import_and_fresh_starts_clean(tmp_p
         assert sorted(answer.json()["created"]) == imported and answer.json()["existing"] == []
         assert stored(api, "imp-") == imported
         whole = api.get("/customers", params={"prefix": "imp-", "limit": 100}).json()["items"]
-        assert all(c.keys() == {"id", "createdAt", "source"} and c["source"] == "batch" for c in whole)
+        assert all(c.keys() == {"id", "createdAt", "source", "createdBy"} and c["source"] == "batch"
+                   for c in whole)
 
     # WHEN make dev starts with FRESH=1, THEN nothing is kept
     assert (tmp_path / DATABASE).exists()

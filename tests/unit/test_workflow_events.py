@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from backend.local.glue import event_handlers
 from chalicelib.config import read_settings
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.events import (
     SOURCE,
     SUBMITTED,
@@ -64,13 +65,23 @@ def test_the_publisher_puts_one_event_with_the_names_the_rule_matches() -> None:
 
     publisher = EventBridgePublisher(lambda: _as_client(events))
 
-    publisher.submitted("sub-1", "cust-001", "2026-11-25T09:00:00.000Z")
+    publisher.submitted("sub-1", "cust-001", "2026-11-25T09:00:00.000Z", Actor("person", "alice"))
 
     ((entry,),) = events.calls
     assert entry["Source"] in SUBMITTED_PATTERN["source"] and entry["Source"] == SOURCE
     assert entry["DetailType"] in SUBMITTED_PATTERN["detail-type"] and entry["DetailType"] == SUBMITTED
     assert json.loads(entry["Detail"]) == {"submissionId": "sub-1", "id": "cust-001",
-                                           "submittedAt": "2026-11-25T09:00:00.000Z"}
+                                           "submittedAt": "2026-11-25T09:00:00.000Z",
+                                           "submittedBy": {"kind": "person", "name": "alice"}}
+
+
+def test_a_submission_from_before_submitters_were_recorded_is_published_with_a_null_submitter() -> None:
+    events = FakeEvents()
+
+    EventBridgePublisher(lambda: _as_client(events)).submitted("sub-1", "cust-001", "t", None)
+
+    ((entry,),) = events.calls
+    assert json.loads(entry["Detail"])["submittedBy"] is None
 
 
 @pytest.mark.parametrize("events", [
@@ -80,4 +91,4 @@ def test_the_publisher_puts_one_event_with_the_names_the_rule_matches() -> None:
 ])
 def test_an_event_the_bus_did_not_take_is_a_publish_error(events: FakeEvents) -> None:
     with pytest.raises(PublishError):
-        EventBridgePublisher(lambda: _as_client(events)).submitted("sub-1", "cust-001", "t")
+        EventBridgePublisher(lambda: _as_client(events)).submitted("sub-1", "cust-001", "t", None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.reconciler import Reconciler
 from chalicelib.workflow.submissions import Submissions
 from tests.workflow_fakes import (
@@ -18,6 +19,7 @@ from tests.workflow_fakes import (
     RecordingStarter,
 )
 
+ALICE = Actor("person", "alice")
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow"
 THROTTLED = ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
                         "StartExecution")
@@ -54,7 +56,7 @@ def world() -> World:
 
 def test_a_submission_whose_event_was_lost_is_redriven_once_it_is_stale(world: World) -> None:
     # GIVEN a submission whose event never reached the start handler
-    sid = world.submissions.submit("cust-001", uuid.uuid4().hex).submission.submission_id
+    sid = world.submissions.submit("cust-001", uuid.uuid4().hex, ALICE).submission.submission_id
 
     # WHEN the reconciler runs before and after the threshold
     world.clock.now = "2026-11-25T09:01:59.000Z"
@@ -62,17 +64,17 @@ def test_a_submission_whose_event_was_lost_is_redriven_once_it_is_stale(world: W
     world.clock.now = "2026-11-25T09:02:01.000Z"
     late = world.reconciler.run(ARN)
 
-    # THEN only the stale one is re-driven, once, with the submission's own data
+    # THEN only the stale one is re-driven, once, with the submission's own data (its submitter too)
     assert (early.redriven, late.redriven) == ([], [sid])
     assert early.oldest_unfinished_seconds == 119.0
     (_, request), = world.starter.started
-    assert (request.submission_id, request.candidate, request.submitted_at) == (
-        sid, "cust-001", "2026-11-25T09:00:00.000Z")
+    assert (request.submission_id, request.candidate, request.submitted_at, request.submitted_by) == (
+        sid, "cust-001", "2026-11-25T09:00:00.000Z", ALICE)
     assert world.store.items[sid].status == "RUNNING"
 
 
 def test_a_start_that_failed_past_its_retries_is_redriven_when_step_functions_is_back(world: World) -> None:
-    sid = world.submissions.submit("cust-001", uuid.uuid4().hex).submission.submission_id
+    sid = world.submissions.submit("cust-001", uuid.uuid4().hex, ALICE).submission.submission_id
     detail = {"submissionId": sid, "id": "cust-001", "submittedAt": world.store.items[sid].submitted_at}
     world.starter.fail_with = THROTTLED
     for _ in range(3):  # Lambda's first try and its two retries
@@ -91,7 +93,7 @@ def test_a_start_that_failed_past_its_retries_is_redriven_when_step_functions_is
 
 
 def test_a_running_execution_is_left_alone_and_its_lost_end_is_resolved_from_its_output(world: World) -> None:
-    sid = world.submissions.submit("cust-001", uuid.uuid4().hex).submission.submission_id
+    sid = world.submissions.submit("cust-001", uuid.uuid4().hex, ALICE).submission.submission_id
     world.submissions.start({"submissionId": sid, "id": "cust-001", "submittedAt": world.clock.now}, ARN)
     world.clock.now = "2026-11-25T09:05:00.000Z"
 
@@ -111,7 +113,7 @@ def test_a_running_execution_is_left_alone_and_its_lost_end_is_resolved_from_its
 def test_a_timed_out_execution_is_resolved_from_the_customers_table(
     world: World, inserted: bool, expected: tuple[str, str | None]
 ) -> None:
-    sid = world.submissions.submit("cust-001", uuid.uuid4().hex).submission.submission_id
+    sid = world.submissions.submit("cust-001", uuid.uuid4().hex, ALICE).submission.submission_id
     world.submissions.start({"submissionId": sid, "id": "cust-001", "submittedAt": world.clock.now}, ARN)
     world.starter.end(sid, "TIMED_OUT", error="States.Timeout")
     if inserted:
@@ -123,7 +125,7 @@ def test_a_timed_out_execution_is_resolved_from_the_customers_table(
 
 
 def test_finished_submissions_are_never_touched(world: World) -> None:
-    sid = world.submissions.submit("cust-001", uuid.uuid4().hex).submission.submission_id
+    sid = world.submissions.submit("cust-001", uuid.uuid4().hex, ALICE).submission.submission_id
     world.store.finish(sid, "FAILED", None, "not published", world.clock.now)
     before = world.store.items[sid]
     world.clock.now = "2026-11-25T10:00:00.000Z"

@@ -16,6 +16,7 @@ from chalicelib.errors import (
     InvalidRequestError,
     NotFoundError,
 )
+from chalicelib.identity.actor import Actor
 from chalicelib.workflow.executions import state_machine_arn, workflow_input
 from chalicelib.workflow.submissions import Submission, Submissions, WorkflowRequest, canonical_time
 from tests.workflow_fakes import (
@@ -25,6 +26,8 @@ from tests.workflow_fakes import (
     RecordingStarter,
 )
 
+ALICE = Actor("person", "alice")
+BOB = Actor("person", "bob")
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:customers-workflow"
 
 
@@ -68,7 +71,7 @@ def execution_end(name: str, status: str, **detail: Any) -> dict[str, Any]:
 
 def submit(submissions: Submissions, customer_id: str) -> Submission:
     """A fresh request's submission (its own token), as the API makes one."""
-    return submissions.submit(customer_id, uuid.uuid4().hex).submission
+    return submissions.submit(customer_id, uuid.uuid4().hex, ALICE).submission
 
 
 def test_a_submission_is_recorded_pending_and_published_once(
@@ -93,7 +96,7 @@ def test_an_id_that_breaks_the_rule_is_refused_before_anything_is_stored(
     submissions: Submissions, store: InMemorySubmissionStore, publisher: RecordingPublisher, bad: object
 ) -> None:
     with pytest.raises(InvalidIdError):
-        submissions.submit(bad, uuid.uuid4().hex)
+        submissions.submit(bad, uuid.uuid4().hex, ALICE)
     assert store.items == {}
     assert publisher.published == []
 
@@ -103,7 +106,7 @@ def test_when_the_event_cannot_be_published_the_submission_stays_pending_for_the
 ) -> None:
     publisher.fail_with = "ThrottlingException: slow down"
 
-    accepted = submissions.submit("cust-001", uuid.uuid4().hex)
+    accepted = submissions.submit("cust-001", uuid.uuid4().hex, ALICE)
 
     assert not accepted.announced and accepted.reason is not None and "slow down" in accepted.reason
     assert store.items == {accepted.submission.submission_id: accepted.submission}
@@ -115,19 +118,43 @@ def test_a_retry_with_the_same_token_is_the_same_submission_announced_again(
 ) -> None:
     # GIVEN a submission whose answer was lost (or whose event did not reach the bus)
     token = uuid.uuid4().hex
-    first = submissions.submit("cust-001", token).submission
+    first = submissions.submit("cust-001", token, ALICE).submission
     # WHEN the client retries with the same Idempotency-Key (same token)
-    again = submissions.submit("cust-001", token).submission
+    again = submissions.submit("cust-001", token, ALICE).submission
     # THEN it is the same submission, announced again (starting it is idempotent), stored once
     assert again == first and list(store.items) == [first.submission_id]
     assert [p[0] for p in publisher.published] == [first.submission_id] * 2
 
 
+def test_a_submission_records_its_submitter_and_announces_them(
+    submissions: Submissions, store: InMemorySubmissionStore, publisher: RecordingPublisher
+) -> None:
+    submission = submissions.submit("cust-001", uuid.uuid4().hex, Actor("key", "ci-key")).submission
+
+    assert submission.submitted_by == Actor("key", "ci-key")
+    assert store.get(submission.submission_id) == submission
+    assert submission.to_json()["submittedBy"] == {"kind": "key", "name": "ci-key"}
+    assert publisher.submitters == [Actor("key", "ci-key")]
+
+
+def test_a_retry_keeps_the_first_submitter_whoever_sends_it(
+    submissions: Submissions, publisher: RecordingPublisher
+) -> None:
+    # GIVEN a submission by alice whose answer was lost
+    token = uuid.uuid4().hex
+    first = submissions.submit("cust-001", token, ALICE).submission
+    # WHEN the same token comes again with another actor
+    again = submissions.submit("cust-001", token, BOB).submission
+    # THEN the stored submission and its announcement still name alice
+    assert again == first and again.submitted_by == ALICE
+    assert publisher.submitters == [ALICE, ALICE]
+
+
 def test_the_same_token_for_another_id_is_a_reused_key(submissions: Submissions) -> None:
     token = uuid.uuid4().hex
-    submissions.submit("cust-001", token)
+    submissions.submit("cust-001", token, ALICE)
     with pytest.raises(IdempotencyKeyReusedError):
-        submissions.submit("cust-002", token)
+        submissions.submit("cust-002", token, ALICE)
 
 
 # -- read ----------------------------------------------------------------------------------
@@ -169,6 +196,33 @@ def test_start_marks_running_and_names_the_execution_after_the_submission(
     assert (arn, request.submission_id, request.candidate, request.problem) == (
         ARN, detail["submissionId"], "cust-001", None)
     assert store.items[detail["submissionId"]].status == "RUNNING"
+
+
+def test_the_execution_inserts_as_the_submitter_the_record_names_not_the_event(
+    submissions: Submissions, store: InMemorySubmissionStore, starter: RecordingStarter
+) -> None:
+    # GIVEN alice's submission, and an event for it that names someone else (or no one)
+    detail: dict[str, Any] = {**submitted_event(submissions), "submittedBy": BOB.to_json()}
+
+    submissions.start(detail, ARN)
+
+    # THEN the execution's item is created by alice, and the record still names her
+    _, request = starter.started[0]
+    assert request.submitted_by == ALICE
+    assert workflow_input(request)["item"]["createdBy"] == {
+        "M": {"kind": {"S": "person"}, "name": {"S": "alice"}}}
+    assert store.items[detail["submissionId"]].submitted_by == ALICE
+
+
+def test_a_start_repeated_while_running_keeps_the_submitter(
+    submissions: Submissions, starter: RecordingStarter
+) -> None:
+    detail = submitted_event(submissions)
+    submissions.start(detail, ARN)
+    starter.executions.clear()  # as if the first start's execution were lost: it starts again
+
+    assert submissions.start({**detail, "submittedBy": None}, ARN).result == "started"
+    assert [request.submitted_by for _, request in starter.started] == [ALICE, ALICE]
 
 
 def test_a_redelivered_event_starts_nothing_new_and_never_moves_a_submission_back(
@@ -219,6 +273,29 @@ def test_an_event_from_another_publisher_gets_a_full_record(
     recorded = store.items["external-1"]
     assert (recorded.customer_id, recorded.status) == ("cust-009", "RUNNING")
     assert recorded.submitted_at == "2026-11-25T09:00:00.000Z"  # our format, in UTC
+    assert recorded.submitted_by is None  # the event named no one
+
+
+def test_an_event_from_another_publisher_that_names_its_submitter_records_them(
+    submissions: Submissions, store: InMemorySubmissionStore, starter: RecordingStarter
+) -> None:
+    detail = {"submissionId": "external-3", "id": "cust-010", "submittedAt": "2026-11-25T10:00:00Z",
+              "submittedBy": {"kind": "key", "name": "importer"}}
+
+    submissions.start(detail, ARN)
+
+    assert store.items["external-3"].submitted_by == Actor("key", "importer")
+    assert starter.started[0][1].submitted_by == Actor("key", "importer")
+
+
+@pytest.mark.parametrize("named", [{"kind": "robot", "name": "x"}, {"kind": "key", "name": ""}, "alice", 7])
+def test_an_event_whose_submitter_is_not_an_actor_records_none(
+    submissions: Submissions, store: InMemorySubmissionStore, named: object
+) -> None:
+    submissions.start({"submissionId": "external-4", "id": "cust-011", "submittedAt": "x",
+                       "submittedBy": named}, ARN)
+
+    assert store.items["external-4"].submitted_by is None
 
 
 def test_an_invalid_id_in_an_event_still_runs_so_the_outcome_is_recorded(
@@ -254,7 +331,17 @@ def test_the_input_carries_the_verdict_and_the_exact_item_the_api_would_store() 
     assert payload["item"] == to_item(Customer("cust-001", "2026-11-25T09:00:01.000Z", "workflow"), "sub-1")
     assert payload["item"]["writeToken"] == {"S": "sub-1"}  # the submission ID: its own insert
     assert payload["item"]["source"] == {"S": "workflow"}
+    assert "createdBy" not in payload["item"]  # no submitter known: the item reads createdBy null
     json.dumps(payload)  # it is the execution's JSON input
+
+
+def test_the_input_s_item_is_created_by_the_submitter() -> None:
+    request = WorkflowRequest("sub-1", "cust-001", None, "t0", "t1", Actor("key", "ci-key"))
+
+    item = workflow_input(request)["item"]
+
+    assert item == to_item(Customer("cust-001", "t1", "workflow", Actor("key", "ci-key")), "sub-1")
+    assert item["createdBy"] == {"M": {"kind": {"S": "key"}, "name": {"S": "ci-key"}}}
 
 
 def test_an_invalid_request_has_no_item() -> None:

@@ -161,6 +161,24 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * Actor
+         * @description Who made a write, as the API's authorizer vouched for them.
+         */
+        Actor: {
+            /**
+             * Kind
+             * @description `person`: someone signed in with their own account; `key`: a machine's API key.
+             * @enum {string}
+             */
+            kind: "person" | "key";
+            /**
+             * Name
+             * @description The person's username, or the API key's name.
+             * @example alice
+             */
+            name: string;
+        };
+        /**
          * AuthConfig
          * @description What a client needs to sign a person in: Cognito's InitiateAuth, then `Authorization: Bearer`.
          */
@@ -200,6 +218,8 @@ export interface components {
              * @example 2026-11-25T09:30:00.123Z
              */
             createdAt: string;
+            /** @description Who created it: the writer of `PUT /customers/{id}` or of the batch, or for `source: workflow` whoever submitted it. Null for an ID stored before writes were attributed. */
+            createdBy: components["schemas"]["Actor"] | null;
             id: components["schemas"]["CustomerId"];
             /**
              * Source
@@ -296,6 +316,8 @@ export interface components {
              * @example 2026-11-25T09:30:00.123Z
              */
             submittedAt: string;
+            /** @description Who submitted it; the ID it inserts names them as `createdBy`. Null for a submission made before submissions were attributed. */
+            submittedBy: components["schemas"]["Actor"] | null;
             /**
              * Updatedat
              * Format: date-time

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { describePage, searchPrefix } from '@/features/customers/list-summary'
 
-const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `id-${i}`, createdAt: '', source: 'api' as const }))
+const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `id-${i}`, createdAt: '', source: 'api' as const, createdBy: null }))
 
 describe('describePage', () => {
   it('counts the rows shown, from the rows of the pages before', () => {
