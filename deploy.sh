@@ -57,7 +57,7 @@ deploy deploy-infra
 
 step "API and Lambdas (chalice deploy)"
 deploy chalice-state pull
-"$(dirname "$python")/chalice" deploy --stage "$stage"
+"$python" -m backend.deploy.edge_swagger deploy --stage "$stage"  # chalice deploy, the edge's Swagger
 deploy chalice-state push
 deploy gateway-responses
 
@@ -66,8 +66,8 @@ api_url="$(deploy output api_url)"
 make --no-print-directory frontend/node_modules/.synced  # the pinned pnpm, from frontend/pnpm-lock.yaml
 (
   cd frontend
-  # The key is typed by each operator into the console; an empty VITE_API_KEY keeps any key
-  # (frontend/.env has the local one) out of the public bundle.
+  # People sign in (GET /auth/config says where); no key belongs in the public bundle: an empty
+  # VITE_API_KEY keeps any (frontend/.env has the local one) out of it.
   VITE_API_BASE_URL="$api_url" VITE_API_KEY="" npm run build
 )
 

@@ -21,6 +21,8 @@ from backend.deploy.aws import DeployError
 from backend.deploy.release import ConsoleRelease
 from backend.deploy.stage import Stage, StageError, check_settings, lambda_functions, load_stage
 
+IDENTITY_GROUPS = ("viewer", "operator", "admin")  # backend/infra/identity.json
+
 if TYPE_CHECKING:
     from boto3.session import Session
 
@@ -146,18 +148,23 @@ def cmd_deploy_infra(stage: Stage, args: argparse.Namespace) -> None:
         _tags(stage),
         protect=stage.name == "prod",
     )
-    _record(stage, {"alarm_topic_arn": outputs.get("AlarmTopicArn", "")})
+    _record(stage, {"alarm_topic_arn": outputs.get("AlarmTopicArn", ""),
+                    "user_pool_id": outputs.get("UserPoolId", "")})
 
 
 def cmd_gateway_responses(stage: Stage, args: argparse.Namespace) -> None:
-    """Put the gateway responses on Chalice's API and redeploy its stage."""
-    from backend.deploy.aws import apply_gateway_responses, chalice_deployed
+    """Check the API's edge (REQUEST authorizer, key source AUTHORIZER), put the gateway responses
+    on Chalice's API and redeploy its stage."""
+    from backend.deploy.aws import apply_gateway_responses, chalice_deployed, edge_problems
 
     api = chalice_deployed(_deployed_file(stage))
+    apigw = _session().client("apigateway")
+    problems = edge_problems(apigw, api["rest_api_id"])
+    if problems:  # chalice deploy ran without backend/deploy/edge_swagger.py's Swagger
+        raise DeployError(f"API {api['rest_api_id']} is not what backend/deploy/edge_swagger.py makes: "
+                          f"{'; '.join(problems)}. Deploy with: python -m backend.deploy.edge_swagger deploy")
     responses = templates.gateway_responses(stage)
-    apply_gateway_responses(
-        _session().client("apigateway"), api["rest_api_id"], stage.api_gateway_stage, responses, stage.xray
-    )
+    apply_gateway_responses(apigw, api["rest_api_id"], stage.api_gateway_stage, responses, stage.xray)
     _record(stage, {"api_url": api["rest_api_url"], "rest_api_id": api["rest_api_id"]})
     print(
         f"gateway responses: {len(responses)} put on {api['rest_api_id']}, stage {stage.api_gateway_stage} "
@@ -225,6 +232,7 @@ def _smoke_checks(stage: Stage, session: Session, api_url: str, outputs: dict[st
 
     def check_api() -> None:
         checks.health()
+        checks.edge()
         checks.keyed_round_trip()
         checks.submission()
 
@@ -290,7 +298,8 @@ def cmd_release(stage: Stage, args: argparse.Namespace) -> None:
                            {release.CONSOLE_RELEASE_PARAMETER: live}, _tags(stage),
                            protect=stage.name == "prod",
                            template_url=url, role_arn=role)
-    _record(stage, {"api_url": outputs["EndpointURL"], "api_key_id": outputs["ApiKeyId"]})
+    _record(stage, {"api_url": outputs["EndpointURL"], "api_key_id": outputs["ApiKeyId"],
+                    "user_pool_id": outputs.get("UserPoolId", "")})
     api_url = outputs["EndpointURL"].rstrip("/")
     _publish_console(stage, session, stack, api_url, Path(args.artifact) / "console", release_id)
 
@@ -304,6 +313,21 @@ def cmd_rollback_console(stage: Stage, args: argparse.Namespace) -> None:
     print(f"console of {stage.name}: {live} -> {previous}, served at {outputs['ConsoleUrl']}")
 
 
+def cmd_invite(stage: Stage, args: argparse.Namespace) -> None:
+    """Invite a person to the stage's user pool (Cognito emails a temporary password), in a group."""
+    from backend.deploy.aws import identity_parameter, invite
+
+    session = _session()
+    pool_id = identity_parameter(session.client("ssm"), stage.identity_parameters, "user-pool-id")
+    username = args.username or args.email.partition("@")[0]
+    created = invite(session.client("cognito-idp"), pool_id, username, args.email, args.group)
+    if created:
+        print(f"invited {username} <{args.email}> to {stage.name} as {args.group}: Cognito emails a "
+              "temporary password, and the console asks for a new one at the first sign-in")
+    else:
+        print(f"{username} already has an account in {stage.name}; now in the group {args.group}")
+
+
 def cmd_output(stage: Stage, args: argparse.Namespace) -> None:
     """Print one recorded output (e.g. api_url); never a secret, none is recorded."""
     value = _recorded(stage).get(args.key)
@@ -315,7 +339,8 @@ def cmd_output(stage: Stage, args: argparse.Namespace) -> None:
 def cmd_summary(stage: Stage, args: argparse.Namespace) -> None:
     """Print what the deploy recorded, and how to read the API key's value."""
     recorded = _recorded(stage)
-    for key in ("api_url", "console_url", "api_key_id", "spa_bucket", "distribution_id", "alarm_topic_arn"):
+    for key in ("api_url", "console_url", "api_key_id", "spa_bucket", "distribution_id", "alarm_topic_arn",
+                "user_pool_id"):
         print(f"{key:16} {recorded.get(key, '-')}")
     if recorded.get("api_key_id"):
         print(
@@ -323,6 +348,9 @@ def cmd_summary(stage: Stage, args: argparse.Namespace) -> None:
             f"  aws apigateway get-api-key --api-key {recorded['api_key_id']} --include-value "
             "--query value --output text"
         )
+    print("Invite people (the first admin first):\n"
+          f"  .venv/bin/python -m backend.deploy invite --stage {stage.name} --email someone@example.com "
+          "[--group viewer|operator|admin]")
 
 
 COMMANDS: dict[str, Callable[[Stage, argparse.Namespace], None]] = {
@@ -338,6 +366,7 @@ COMMANDS: dict[str, Callable[[Stage, argparse.Namespace], None]] = {
     "build-console": cmd_build_console,
     "release": cmd_release,
     "rollback-console": cmd_rollback_console,
+    "invite": cmd_invite,
     "output": cmd_output,
     "summary": cmd_summary,
 }
@@ -363,6 +392,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
             step.add_argument("direction", choices=["pull", "push"])
         if name == "output":
             step.add_argument("key")
+        if name == "invite":
+            step.add_argument("--email", required=True, help="where Cognito sends the temporary password")
+            step.add_argument("--username", help="the sign-in name, shown in createdBy (default: the email's "
+                              "part before @)")
+            step.add_argument("--group", choices=IDENTITY_GROUPS, default="admin")
     return parser.parse_args(argv)
 
 

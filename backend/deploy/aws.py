@@ -219,3 +219,49 @@ def apply_access_logs(apigw: APIGatewayClient, rest_api_id: str, stage_name: str
             {"op": "replace", "path": "/accessLogSettings/format", "value": log_format},
         ],
     )
+
+
+def edge_problems(apigw: APIGatewayClient, rest_api_id: str) -> list[str]:
+    """How the deployed API differs from the edge's design (backend/deploy/edge_swagger.py): its
+    Lambda authorizers REQUEST ones without a result cache, and the key source AUTHORIZER. Empty
+    when it matches, or when the API has no authorizer (keys then stay in the x-api-key header)."""
+    authorizers = apigw.get_authorizers(restApiId=rest_api_id).get("items", [])
+    if not authorizers:
+        return []
+    problems = [
+        f"authorizer {a.get('name')} is {a.get('type')} with a "
+        f"{a.get('authorizerResultTtlInSeconds')} s cache (want REQUEST, 0 s)"
+        for a in authorizers
+        if a.get("type") != "REQUEST" or a.get("authorizerResultTtlInSeconds", 0) != 0
+    ]
+    source = apigw.get_rest_api(restApiId=rest_api_id).get("apiKeySource")
+    if source != "AUTHORIZER":
+        problems.append(f"the API's key source is {source} (want AUTHORIZER)")
+    return problems
+
+
+def identity_parameter(ssm: SSMClient, prefix: str, name: str) -> str:
+    """One of the stage's identity parameters (user-pool-id, client-id) under IDENTITY_PARAMETERS."""
+    try:
+        return str(ssm.get_parameter(Name=f"{prefix}{name}")["Parameter"]["Value"])
+    except ssm.exceptions.ParameterNotFound as error:
+        raise DeployError(f"SSM parameter {prefix}{name} is missing: deploy the stage first") from error
+
+
+def invite(cognito: Any, pool_id: str, username: str, email: str, group: str) -> bool:
+    """Create the person (Cognito emails a temporary password) and put them in `group`. True when
+    created; an existing person is only added to the group (running it twice changes nothing).
+    `cognito`: a cognito-idp client (its type stubs are not among the dev requirements)."""
+    try:
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=username,
+            # The invitation goes to this address: marked verified so that it can also reset the password.
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+            DesiredDeliveryMediums=["EMAIL"],
+        )
+        created = True
+    except cognito.exceptions.UsernameExistsException:
+        created = False
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+    return created

@@ -198,9 +198,9 @@ def package(root: Path, stage: str, out: Path, merge_template: Path | None = Non
     if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
         env["AWS_DEFAULT_REGION"] = PACKAGE_REGION_FALLBACK
     merge = ["--merge-template", str(merge_template)] if merge_template else []
-    chalice = Path(sys.executable).parent / "chalice"
-    subprocess.run([str(chalice), "package", "--stage", stage, *merge, str(out)],
-                   cwd=root, env=env, check=True)
+    # Chalice's CLI with the edge's Swagger (backend/deploy/edge_swagger.py), as deploy.sh's chalice deploy.
+    subprocess.run([sys.executable, "-m", "backend.deploy.edge_swagger", "package", "--stage", stage, *merge,
+                    str(out)], cwd=root, env=env, check=True)
     bundle = out / "deployment.zip"
     built = size(bundle)
     cache = chalice_cache(root)

@@ -11,9 +11,11 @@ Chalice (1.34) knows no Lambda versions or aliases. This rewrite, applied to pac
 
 Chalice points API Gateway's integration at `${APIHandler.Arn}` and its invoke permission at
 `Ref: APIHandler`, the unversioned function: REST traffic would keep going to $LATEST while
-CodeDeploy shifts the alias. Both are rewritten to the alias. The event handlers need no rewrite:
-SAM points a function's `Events` (EventBridge rules, schedules) at its alias when AutoPublishAlias is
-set. The state machine calls no Lambda (it writes DynamoDB directly), so it has nothing to point.
+CodeDeploy shifts the alias. Both are rewritten to the alias, and so are the authorizer's URI
+(`${Authorize.Arn}` in the Swagger's security definitions) and its invoke permission. The event
+handlers need no rewrite: SAM points a function's `Events` (EventBridge rules, schedules) at its
+alias when AutoPublishAlias is set. The state machine calls no Lambda (it writes DynamoDB
+directly), so it has nothing to point.
 
 Each rewrite checks the shape it expects first and raises TemplateError when Chalice wrote
 something else, so a Chalice upgrade that changes the template fails the build, loudly.
@@ -25,6 +27,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from backend.deploy import monitoring
 from backend.deploy.stage import Stage
 
 Json = Any
@@ -43,6 +46,11 @@ CHALICE_URI = ("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015
                "${APIHandler.Arn}/invocations")
 ALIAS_URI = ("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
              "${ApiAlias}/invocations")
+# Chalice's URI of a built-in authorizer's function (CFNSwaggerGenerator._auth_uri), and ours.
+CHALICE_AUTHORIZER_URI = ("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/"
+                          "functions/${{{function}.Arn}}/invocations")
+AUTHORIZER_ALIAS_URI = ("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                        "${AuthorizerAlias}/invocations")
 # Alarms every deployment group watches (besides its own function's new-version errors).
 SHARED_ROLLBACK_ALARMS = ("Api5xxAlarm", "ApiLatencyP99Alarm", "StateMachineFailuresAlarm")
 
@@ -56,6 +64,8 @@ def deployment_type(stage: Stage) -> str:
 
 
 def rollback_alarms(function: str) -> list[str]:
+    if function in monitoring.ANSWERS_BY_RAISING:  # its errors are its refusals: no alarm on them
+        return list(SHARED_ROLLBACK_ALARMS)
     return [f"{function}NewVersionErrorsAlarm", *SHARED_ROLLBACK_ALARMS]
 
 
@@ -82,6 +92,27 @@ def _point_api_at_alias(template: dict[str, Json]) -> None:
     if permission.get("FunctionName") != {"Ref": API_FUNCTION}:
         raise TemplateError(f"{API_PERMISSION} does not name {{'Ref': {API_FUNCTION}}}: Chalice changed it")
     permission["FunctionName"] = {"Ref": f"{API_FUNCTION}.Alias"}
+
+
+def _point_authorizers_at_aliases(template: dict[str, Json], functions: list[str]) -> None:
+    """Each built-in authorizer's URI and invoke permission: its function's alias, not $LATEST."""
+    body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    for scheme in body.get("securityDefinitions", {}).values():
+        authorizer = scheme.get("x-amazon-apigateway-authorizer")
+        if authorizer is None:
+            continue
+        function = next((f for f in functions if authorizer.get("authorizerUri") ==
+                         {"Fn::Sub": CHALICE_AUTHORIZER_URI.format(function=f)}), None)
+        if function is None:
+            uri = authorizer.get("authorizerUri")
+            raise TemplateError(f"unexpected authorizerUri {uri!r}: Chalice changed it")
+        alias = {"Ref": f"{function}.Alias"}
+        authorizer["authorizerUri"] = {"Fn::Sub": [AUTHORIZER_ALIAS_URI, {"AuthorizerAlias": alias}]}
+        permission = template["Resources"].get(f"{function}InvokePermission", {}).get("Properties", {})
+        if permission.get("FunctionName") != {"Fn::GetAtt": [function, "Arn"]}:
+            raise TemplateError(f"{function}InvokePermission does not name {function}'s ARN: "
+                                "Chalice changed it")
+        permission["FunctionName"] = alias
 
 
 def _hook(stage: Stage, runtime: str) -> dict[str, Json]:
@@ -133,5 +164,6 @@ def add_canary(template: dict[str, Json], stage: Stage) -> dict[str, Json]:
         result["Resources"][function]["Properties"].update(
             AutoPublishAlias=ALIAS, DeploymentPreference=preference)
     _point_api_at_alias(result)
+    _point_authorizers_at_aliases(result, functions)
     result["Resources"][HOOK] = _hook(stage, runtime)
     return result

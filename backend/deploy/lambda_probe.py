@@ -1,11 +1,13 @@
-"""Run API Gateway events through the app as Lambda loads it from the unpacked bundle.
+"""Run events through a function of the app as Lambda loads it from the unpacked bundle.
 
     python [-S] backend/deploy/lambda_probe.py UNPACKED_BUNDLE JOB_JSON RESULT_JSON
 
 Lambda puts /var/task (the unpacked bundle) first on sys.path, then the runtime's own packages
 (/var/runtime, with its boto3): so does this script, with this interpreter's site-packages standing
 in for the runtime's; `-S` leaves them out, to show the bundle needs nothing from them. The job
-names the events, the context's attributes, and the modules whose origin the result reports.
+names the events, the context's attributes, the modules whose origin the result reports and,
+optionally, the function's handler as Chalice sets it (default `app.app`, the API's). An event the
+handler raises on (the authorizer's refusal) is answered `{"raised": "<type>: <message>"}`.
 Used by bench/api_bench.py (cold start) and tests/infra/test_bundle.py. Standard library only: it
 must not import anything before the app does.
 """
@@ -30,14 +32,23 @@ def _context(attributes: dict[str, Any]) -> object:
     return type("LambdaContext", (), {**attributes, "get_remaining_time_in_millis": remaining})()
 
 
+def _answer(handler: Any, event: dict[str, Any], context: object) -> Any:
+    try:
+        return handler(event, context)
+    except Exception as error:  # Lambda reports any exception as the function's error
+        return {"raised": f"{type(error).__name__}: {error}"}
+
+
 def main(bundle: str, job_file: str, result_file: str) -> None:
     sys.path[0] = bundle  # instead of this script's folder: /var/task comes first in Lambda
     with open(job_file, encoding="utf-8") as job_json:
         job: dict[str, Any] = json.load(job_json)
-    from app import app
+    import importlib
 
+    module, _, name = job.get("handler", "app.app").rpartition(".")
+    handler = getattr(importlib.import_module(module), name)
     context = _context(job["context"])
-    answers = [app(event, context) for event in job["events"]]
+    answers = [_answer(handler, event, context) for event in job["events"]]
     origins = {name: getattr(sys.modules.get(name), "__file__", None) for name in job.get("modules", [])}
     with open(result_file, "w", encoding="utf-8") as result:
         json.dump({"answers": answers, "origins": origins}, result)

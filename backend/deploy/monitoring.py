@@ -31,6 +31,11 @@ DEAD_LETTERS_THRESHOLD = 1
 # The reconciler finishes any submission within about five minutes (the 3-minute execution
 # timeout + its 1-minute threshold + one run); older than this, something keeps it from doing so.
 STRANDED_SUBMISSION_SECONDS = 600
+# Functions whose answers include raising (logical IDs): the authorizer refuses a credential with
+# `Exception("Unauthorized")`, API Gateway's way to a 401, so its Errors count refusals, not faults.
+# They get no Errors alarm (a wrong password would page someone and roll a canary back); their
+# faults reach callers as AUTHORIZER_FAILURE (503), which the API's 5XX alarm watches.
+ANSWERS_BY_RAISING = frozenset({"Authorize"})
 
 
 @dataclass(frozen=True)
@@ -126,15 +131,16 @@ def alarms(t: Targets) -> dict[str, Json]:
     )
     for key, name in t.functions:
         dims = {"FunctionName": name}
-        if t.release_alias:
-            resources[f"{key}NewVersionErrorsAlarm"] = _new_version_errors(t, key, name)
-        resources[f"{key}ErrorsAlarm"] = _alarm(
-            t,
-            f"{key}-errors",
-            f"Lambda {key} raised unhandled errors.",
-            LAMBDA_ERRORS_THRESHOLD,
-            _single("AWS/Lambda", "Errors", dims),
-        )
+        if key not in ANSWERS_BY_RAISING:
+            if t.release_alias:
+                resources[f"{key}NewVersionErrorsAlarm"] = _new_version_errors(t, key, name)
+            resources[f"{key}ErrorsAlarm"] = _alarm(
+                t,
+                f"{key}-errors",
+                f"Lambda {key} raised unhandled errors.",
+                LAMBDA_ERRORS_THRESHOLD,
+                _single("AWS/Lambda", "Errors", dims),
+            )
         resources[f"{key}ThrottlesAlarm"] = _alarm(
             t,
             f"{key}-throttles",
@@ -254,6 +260,10 @@ def _recovery_widget(t: Targets, ph: _Placeholders) -> dict[str, Any]:
     return _widget("Workflow recovery: reconciler and dead letters", metrics, "Sum", 18, 0) | {"width": 24}
 
 
+def _errors_label(key: str, metric: str) -> str:
+    return "refusals (401)" if metric == "Errors" and key in ANSWERS_BY_RAISING else metric
+
+
 def dashboard(t: Targets, alarm_keys: list[str]) -> dict[str, Json]:
     ph = _Placeholders()
     api = ["ApiName", t.api_name, "Stage", ph(t.api_stage)]
@@ -276,7 +286,7 @@ def dashboard(t: Targets, alarm_keys: list[str]) -> dict[str, Json]:
         _widget(
             "Lambda errors and throttles",
             [
-                ["AWS/Lambda", m, "FunctionName", n, {"label": f"{k} {m}"}]
+                ["AWS/Lambda", m, "FunctionName", n, {"label": f"{k} {_errors_label(k, m)}"}]
                 for k, n in fns
                 for m in ("Errors", "Throttles")
             ],

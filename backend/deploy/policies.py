@@ -21,11 +21,13 @@ from chalicelib.customers.store import DIRECTORY_ID
 
 Statement = dict[str, Any]
 
-# Chalice's names: the REST API's handler, and the functions of chalicelib/workflow/handlers.py.
+# Chalice's names: the REST API's handler, its authorizer (chalicelib/identity/authorizer.py), and the
+# functions of chalicelib/workflow/handlers.py.
 API_HANDLER = "api_handler"
+AUTHORIZER = "authorize"
 EVENT_HANDLERS = ("start_workflow", "record_workflow_end")  # invoked asynchronously: each has a DLQ
 RECONCILER = "reconcile_submissions"
-FUNCTIONS = (API_HANDLER, *EVENT_HANDLERS, RECONCILER)
+FUNCTIONS = (API_HANDLER, AUTHORIZER, *EVENT_HANDLERS, RECONCILER)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class Names:
     @property
     def executions(self) -> str:
         return f"arn:aws:states:*:*:execution:{self.env('WORKFLOW_NAME')}:*"
+
+    @property
+    def identity_parameters(self) -> str:
+        """The user pool's, its client's and the people usage key's parameters (one prefix)."""
+        return f"arn:aws:ssm:*:*:parameter{self.env('IDENTITY_PARAMETERS')}*"
 
     def function_name(self, function: str) -> str:
         return self.stage.prefix if function == API_HANDLER else f"{self.stage.prefix}-{function}"
@@ -99,7 +106,18 @@ def _api(n: Names) -> list[Statement]:
                [f"arn:aws:ssm:*:*:parameter{n.env('CURSOR_SECRET_PARAMETER')}"]),
         _allow("PublishOwnEventsToDefaultBus", ["events:PutEvents"], ["arn:aws:events:*:*:event-bus/default"],
                Condition={"StringEquals": {"events:source": "customers.api"}}),
+        _read_identity_parameters(n),  # GET /auth/config answers the pool and client
     ]
+
+
+def _read_identity_parameters(n: Names) -> Statement:
+    # chalicelib/config.py reads the pool, client and people usage key in one GetParameters call.
+    return _allow("IdentityParameters", ["ssm:GetParameters"], [n.identity_parameters])
+
+
+def _authorizer(n: Names) -> list[Statement]:
+    # It verifies tokens against the pool's public JWKS over HTTPS (no IAM), and needs nothing else.
+    return [_read_identity_parameters(n)]
 
 
 def _dead_letters(n: Names, function: str) -> Statement:
@@ -150,6 +168,7 @@ def _reconciler(n: Names) -> list[Statement]:
 
 _STATEMENTS: dict[str, Callable[[Names], list[Statement]]] = {
     API_HANDLER: _api,
+    AUTHORIZER: _authorizer,
     "start_workflow": _start_workflow,
     "record_workflow_end": _record_workflow_end,
     RECONCILER: _reconciler,

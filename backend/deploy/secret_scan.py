@@ -27,7 +27,10 @@ SHAPES = {
     "AWS access key ID": re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     "GitHub token": re.compile(rb"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b"),
     "Slack token": re.compile(rb"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
-    "private key": re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
+    # A key's PEM block, its base64 body included: the BEGIN line alone is also a format constant
+    # of libraries that read keys (cryptography's ssh.py), which holds no key.
+    "private key": re.compile(
+        rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]{64}"),
 }
 # AWS's documentation ends its placeholder keys in EXAMPLE (AKIAIOSFODNN7EXAMPLE), and botocore's
 # bundled examples quote them: not credentials.

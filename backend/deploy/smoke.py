@@ -89,6 +89,23 @@ class Smoke:
     def health(self) -> None:
         self._expect("GET /health", self.request("GET", self.api_url.rstrip("/") + "/health"), 200)
 
+    def edge(self) -> None:
+        """The authorizer runs for a request with no credential at all (a TOKEN authorizer, or the
+        key check, would answer before it) and refuses it in our shape; sign-in is configured."""
+        path = "/customers?limit=1"
+        base = self.api_url.rstrip("/")
+        refused = self._expect(f"GET {path} without a credential", self.request("GET", base + path), 401)
+        body = refused.json()
+        code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+        challenge = refused.headers.get("www-authenticate", "")
+        if code != "unauthenticated" or not challenge.lower().startswith("bearer"):
+            raise SmokeError(f"GET {path} without a credential: code {code!r}, WWW-Authenticate "
+                             f"{challenge!r} (want unauthenticated, Bearer)")
+        config = self._expect("GET /auth/config", self.request("GET", base + "/auth/config"), 200).json()
+        missing = [k for k in ("region", "userPoolId", "clientId", "endpoint") if not (config or {}).get(k)]
+        if missing:
+            raise SmokeError(f"GET /auth/config lacks {', '.join(missing)}: {config!r}")
+
     def keyed_round_trip(self) -> None:
         customer = f"smoke-{uuid.uuid4().hex[:12]}"
         path = f"/customers/{customer}"

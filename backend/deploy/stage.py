@@ -72,6 +72,14 @@ class Stage:
         return name
 
     @property
+    def identity_parameters(self) -> str:
+        """The prefix of the user pool's, client's and people usage key's SSM parameters."""
+        prefix = self.environment.get("IDENTITY_PARAMETERS", "")
+        if not (prefix.startswith("/") and prefix.endswith("/")):
+            raise StageError(f"stage {self.name}: IDENTITY_PARAMETERS must be an SSM prefix like /a/b/")
+        return prefix
+
+    @property
     def chalice_state_parameter(self) -> str:
         """Where deploy.sh keeps .chalice/deployed/<stage>.json, so any operator redeploys the same API."""
         return f"/{self.app_name}/{self.name}/chalice-deployed"
@@ -153,6 +161,7 @@ def check_settings(stage: Stage) -> list[str]:
     try:
         stage.console_origin  # noqa: B018 - raises when no origin is configured
         stage.cursor_secret_parameter  # noqa: B018
+        stage.identity_parameters  # noqa: B018
     except StageError as error:
         problems.append(str(error))
     return problems

@@ -6,10 +6,11 @@ Two deploy paths, one set of sources:
   Everything lands next to Chalice's resources; the parameters that name Chalice's API (RestApiId,
   ApiStageName, ApiOrigin) are bound to Chalice's logical IDs, and the gateway responses go into the
   API definition itself, so SAM's deployment includes them.
-- deploy.sh: `infra.json` (tables, workflow, alarm topic, alarms, dashboard) before `chalice deploy`,
-  then `edge.json` (API key, usage plan, console bucket and CDN) after it, with the API's ID and URL
-  passed as parameters. Gateway responses are put by API call after each `chalice deploy`, because its
-  PutRestApi in overwrite mode drops any gateway response that is not in its Swagger document.
+- deploy.sh: `infra.json` (tables, user pool, workflow, alarm topic, alarms, dashboard) before
+  `chalice deploy`, then `edge.json` (API keys, usage plan, console bucket and CDN) after it, with
+  the API's ID and URL passed as parameters. Gateway responses are put by API call after each
+  `chalice deploy`, because its PutRestApi in overwrite mode drops any gateway response that is
+  not in its Swagger document.
 
 Stage values from stages.json become parameter defaults, so each built template is self-contained.
 """
@@ -33,6 +34,9 @@ Json = Any
 
 # Other people's templates, deployed unchanged (workflow.json only once it exists).
 SUPPORTING_TEMPLATES = ("data.json", "workflow.json")
+# The stage's people (user pool, groups, console client): stage data, deployed with the tables. Not
+# in data.json, which make dev deploys into the emulator: there the local stack makes its own pool.
+IDENTITY_TEMPLATE = "identity.json"
 ALARMS_TEMPLATE = "alarms.json"
 EDGE_TEMPLATES = ("api.json", "spa.json")
 # Deployed once per account and stage, by hand, before the pipeline can run (docs/releasing.md).
@@ -266,9 +270,11 @@ def parameter_values(stage: Stage, hashes: str) -> dict[str, str]:
 
 
 def build_infra(stage: Stage, functions: list[LambdaFunction]) -> dict[str, Json]:
-    """deploy.sh's first stack: data, workflow, alarms (by the names chalice deploy will give)."""
-    sources = [load(p) for p in template_paths(stage, (*SUPPORTING_TEMPLATES, ALARMS_TEMPLATE))]
-    template = merge(sources, f"{stage.prefix} supporting resources: data, workflow, alarms (deploy.sh)")
+    """deploy.sh's first stack: data, people, workflow, alarms (by the names chalice deploy will give)."""
+    names = (*SUPPORTING_TEMPLATES, IDENTITY_TEMPLATE, ALARMS_TEMPLATE)
+    sources = [load(p) for p in template_paths(stage, names)]
+    description = f"{stage.prefix} supporting resources: data, people, workflow, alarms (deploy.sh)"
+    template = merge(sources, description)
     targets = _targets(
         stage,
         template,
@@ -313,7 +319,7 @@ def build_edge(stage: Stage, hashes: str, functions: list[LambdaFunction]) -> di
 
 def build_package_merge(stage: Stage, functions: list[LambdaFunction], hashes: str) -> dict[str, Json]:
     """The --merge-template for `chalice package`: everything of the stage in one stack."""
-    names = (*SUPPORTING_TEMPLATES, ALARMS_TEMPLATE, *EDGE_TEMPLATES)
+    names = (*SUPPORTING_TEMPLATES, IDENTITY_TEMPLATE, ALARMS_TEMPLATE, *EDGE_TEMPLATES)
     template = merge(
         [load(p) for p in template_paths(stage, names)],
         f"{stage.prefix}: Chalice API and Lambdas with every supporting resource (one stack)",

@@ -7,7 +7,7 @@ The API answers CORS itself (chalicelib/api/edge.py) and so do API Gateway's own
 from __future__ import annotations
 
 ALLOWED_HEADERS = "content-type, x-api-key, idempotency-key"
-EXPOSED_HEADERS = "Location, Retry-After, Idempotent-Replayed"
+EXPOSED_HEADERS = "Location, Retry-After, Idempotent-Replayed, WWW-Authenticate"
 
 
 def cors_headers(origin: str | None, allowed: frozenset[str]) -> dict[str, str]:

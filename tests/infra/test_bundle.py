@@ -226,3 +226,49 @@ def test_the_unpacked_bundle_answers_every_kind_of_request_from_its_own_packages
     assert json.loads(message["Body"])["detail"]["id"] == "w-001"  # the submission was put on the bus
     for module, origin in result["origins"].items():
         assert origin and Path(origin).is_relative_to(unpacked), f"{module} loaded from {origin}"
+
+
+IDENTITY_PARAMETERS = "/customer-ids/bundle-test/identity/"
+
+
+def test_the_unpacked_bundle_s_authorizer_admits_a_machine_and_refuses_the_rest(
+    unpacked: Path, aws: dict[str, str], tmp_path: Path
+) -> None:
+    # GIVEN the stage's identity parameters, as identity.json and api.json write them
+    ssm = boto3.client("ssm")
+    for name, value in (("user-pool-id", "eu-west-1_bundle"), ("client-id", "bundleclient"),
+                        ("people-api-key", "0123456789abcdef0123456789abcdef")):
+        ssm.put_parameter(Name=IDENTITY_PARAMETERS + name, Value=value, Type="String", Overwrite=True)
+    method_arn = "arn:aws:execute-api:eu-west-1:123456789012:api1234/api/GET/customers"
+
+    def request(headers: dict[str, str]) -> dict[str, Any]:
+        return {"type": "REQUEST", "methodArn": method_arn, "resource": "/customers", "path": "/customers",
+                "httpMethod": "GET", "headers": headers,
+                "multiValueHeaders": {k: [v] for k, v in headers.items()},
+                "requestContext": {"resourcePath": "/customers", "httpMethod": "GET", "stage": "api"}}
+
+    # WHEN a fresh interpreter without site-packages runs the authorizer's handler (as Chalice sets
+    # it) on a machine's key, the people usage key sent as x-api-key, nothing, and a malformed token
+    events = [request({"x-api-key": "machine-key-0123456789"}),
+              request({"x-api-key": "0123456789abcdef0123456789abcdef"}),
+              request({}), request({"Authorization": "Bearer not.a.jwt"})]
+    job, result_file = tmp_path / "job.json", tmp_path / "result.json"
+    job.write_text(json.dumps({"events": events, "handler": "chalicelib.identity.authorizer.authorize",
+                               "context": context_attributes(LambdaContext()),
+                               "modules": ["jwt", "chalicelib"]}))
+    env = lambda_env(aws, unpacked) | {"IDENTITY_PARAMETERS": IDENTITY_PARAMETERS,
+                                       "API_KEY_NAME": "customer-ids-prod-console",
+                                       "AWS_LAMBDA_FUNCTION_NAME": "customer-ids-prod-authorize"}
+    run = isolated_python(unpacked, str(bundle.PROBE), str(unpacked), str(job), str(result_file), env=env)
+
+    # THEN the machine passes with its key as the usage key, the people key is denied (API Gateway's
+    # 403), the others are API Gateway's 401, and the token library came from the bundle
+    assert run.returncode == 0, run.stderr[-3000:]
+    result: dict[str, Any] = json.loads(result_file.read_text())
+    machine, people_key, nothing, malformed = result["answers"]
+    assert machine["usageIdentifierKey"] == "machine-key-0123456789"
+    assert machine["context"] == {"kind": "key", "name": "customer-ids-prod-console", "role": "admin"}
+    assert people_key["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+    assert nothing == malformed == {"raised": "Exception: Unauthorized"}
+    for module, origin in result["origins"].items():
+        assert origin and Path(origin).is_relative_to(unpacked), f"{module} loaded from {origin}"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from backend.deploy import canary
+from backend.deploy import canary, monitoring
 from backend.deploy.stage import load_stage
 from tests.infra.conftest import Built
 
@@ -28,14 +28,18 @@ def test_every_function_shifts_traffic_through_the_alias(stage_built: Built) -> 
     # GIVEN the packaged template of a stage
     template = stage_built.template("package")
     expected = "Canary10Percent5Minutes" if stage_built.stage == "prod" else "AllAtOnce"
-    # THEN the API handler and every event handler publish an alias and deploy through CodeDeploy
+    # THEN the API handler, its authorizer and every event handler publish an alias and deploy
+    # through CodeDeploy
     found = functions(template)
-    assert {"APIHandler", "StartWorkflow", "RecordWorkflowEnd", "ReconcileSubmissions"} <= set(found)
+    assert {"APIHandler", "Authorize", "StartWorkflow", "RecordWorkflowEnd",
+            "ReconcileSubmissions"} <= set(found)
     for name, properties in found.items():
         assert properties["AutoPublishAlias"] == canary.ALIAS, name
         preference = properties["DeploymentPreference"]
         assert preference["Type"] == expected, name
-        assert {"Ref": f"{name}NewVersionErrorsAlarm"} in preference["Alarms"], name
+        # (the authorizer's errors are its 401 refusals: a wrong password must not roll a release back)
+        own_errors = {"Ref": f"{name}NewVersionErrorsAlarm"} in preference["Alarms"]
+        assert own_errors is (name not in monitoring.ANSWERS_BY_RAISING), name
         for alarm in ("Api5xxAlarm", "ApiLatencyP99Alarm", "StateMachineFailuresAlarm"):
             assert {"Ref": alarm} in preference["Alarms"], (name, alarm)
     assert found["APIHandler"]["DeploymentPreference"]["Hooks"] == {"PreTraffic": {"Ref": canary.HOOK}}
@@ -53,6 +57,18 @@ def test_api_gateway_invokes_the_alias_not_the_function(stage_built: Built) -> N
     # AND API Gateway may invoke the alias (a permission on the function alone would not let it)
     permission = template["Resources"][canary.API_PERMISSION]["Properties"]
     assert permission["FunctionName"] == {"Ref": "APIHandler.Alias"}
+
+
+def test_api_gateway_invokes_the_authorizer_s_alias_not_the_function(stage_built: Built) -> None:
+    template = stage_built.template("package")
+    body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    # THEN the authorizer's URI is its alias, and so is what its invoke permission names
+    assert "${Authorize.Arn}" not in json.dumps(body)
+    authorizer = body["securityDefinitions"]["authorize"]["x-amazon-apigateway-authorizer"]
+    assert authorizer["authorizerUri"] == {
+        "Fn::Sub": [canary.AUTHORIZER_ALIAS_URI, {"AuthorizerAlias": {"Ref": "Authorize.Alias"}}]}
+    permission = template["Resources"]["AuthorizeInvokePermission"]["Properties"]
+    assert permission["FunctionName"] == {"Ref": "Authorize.Alias"}
 
 
 def test_event_sources_follow_the_alias_and_the_workflow_calls_no_function(stage_built: Built) -> None:
@@ -95,12 +111,22 @@ def test_new_version_alarm_watches_only_the_released_version(stage_built: Built)
 
 
 def as_chalice_wrote_it(built: Built) -> Template:
-    """The packaged template with the API's alias rewrite undone: Chalice's own shape."""
+    """The packaged template with the alias rewrites undone: Chalice's own shape."""
     template = copy.deepcopy(built.template("package"))
     for integration in _integrations(template):
         integration["uri"] = {"Fn::Sub": canary.CHALICE_URI}
     template["Resources"][canary.API_PERMISSION]["Properties"]["FunctionName"] = {"Ref": "APIHandler"}
+    chalice_uri = canary.CHALICE_AUTHORIZER_URI.format(function="Authorize")
+    _authorizer(template)["authorizerUri"] = {"Fn::Sub": chalice_uri}
+    template["Resources"]["AuthorizeInvokePermission"]["Properties"]["FunctionName"] = {
+        "Fn::GetAtt": ["Authorize", "Arn"]}
     return template
+
+
+def _authorizer(template: Template) -> Template:
+    body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    authorizer: Template = body["securityDefinitions"]["authorize"]["x-amazon-apigateway-authorizer"]
+    return authorizer
 
 
 def _integrations(template: Template) -> list[Template]:
@@ -113,9 +139,12 @@ def test_the_rewrite_accepts_chalices_shape(built: dict[str, Built]) -> None:
     rewritten = canary.add_canary(as_chalice_wrote_it(built["dev"]), load_stage("dev"))
     permission = rewritten["Resources"][canary.API_PERMISSION]["Properties"]
     assert permission["FunctionName"] == {"Ref": "APIHandler.Alias"}
+    assert rewritten["Resources"]["AuthorizeInvokePermission"]["Properties"]["FunctionName"] == {
+        "Ref": "Authorize.Alias"}
 
 
-@pytest.mark.parametrize("change", ["uri", "permission", "function"])
+@pytest.mark.parametrize("change", ["uri", "permission", "function", "authorizer uri",
+                                    "authorizer permission"])
 def test_a_chalice_shape_change_fails_loudly(built: dict[str, Built], change: str) -> None:
     # GIVEN the template as chalice package writes it
     template = as_chalice_wrote_it(built["dev"])
@@ -126,6 +155,11 @@ def test_a_chalice_shape_change_fails_loudly(built: dict[str, Built], change: st
     elif change == "permission":
         template["Resources"][canary.API_PERMISSION]["Properties"]["FunctionName"] = {
             "Fn::GetAtt": ["APIHandler", "Arn"]}
+    elif change == "authorizer uri":
+        _authorizer(template)["authorizerUri"] = {"Fn::GetAtt": ["Authorize", "Arn"]}
+    elif change == "authorizer permission":
+        permission = template["Resources"]["AuthorizeInvokePermission"]["Properties"]
+        permission["FunctionName"] = {"Ref": "Authorize"}
     else:
         template["Resources"]["ApiHandler"] = template["Resources"].pop("APIHandler")
     # THEN the rewrite refuses, naming what changed

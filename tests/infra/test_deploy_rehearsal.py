@@ -19,6 +19,7 @@ import pytest
 
 from backend.deploy import aws as steps
 from backend.deploy import release, spa, templates
+from backend.deploy.__main__ import main as deploy_main
 from backend.deploy.stage import load_stage
 from tests.infra.conftest import FAKE_CERTIFICATE, ROOT, clean_env
 
@@ -209,6 +210,39 @@ def test_stack_step_creates_then_finds_nothing_to_change(
     # (moto leaves Outputs empty after a change set; real CloudFormation fills them.)
     table = boto3.client("dynamodb").describe_table(TableName="rehearsal_customers")["Table"]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_invite_creates_the_first_admin_once(aws: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN the prod pool with its groups (moto's CloudFormation has no Cognito: made by API here),
+    # its ID where identity.json puts it
+    cognito = boto3.client("cognito-idp")
+    pool = cognito.create_user_pool(PoolName="customer-ids-prod")["UserPool"]["Id"]
+    for group in ("viewer", "operator", "admin"):
+        cognito.create_group(UserPoolId=pool, GroupName=group)
+    boto3.client("ssm").put_parameter(Name="/customer-ids/prod/identity/user-pool-id", Value=pool,
+                                      Type="String", Overwrite=True)
+    invite = ["invite", "--stage", "prod", "--email", "ada@example.com"]  # python -m backend.deploy ...
+
+    # WHEN the documented command runs, twice
+    assert deploy_main(invite) == 0
+    first = capsys.readouterr().out
+    assert deploy_main(invite) == 0
+    second = capsys.readouterr().out
+
+    # THEN ada exists once, with her email to receive Cognito's temporary password, in the admin group
+    assert "invited ada <ada@example.com> to prod as admin" in first
+    assert "ada already has an account in prod" in second
+    user = cognito.admin_get_user(UserPoolId=pool, Username="ada")
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD", "the console meets the new-password challenge"
+    assert {"Name": "email", "Value": "ada@example.com"} in user["UserAttributes"]
+    groups = cognito.admin_list_groups_for_user(UserPoolId=pool, Username="ada")["Groups"]
+    assert [g["GroupName"] for g in groups] == ["admin"]
+
+
+def test_invite_says_what_to_deploy_first(aws: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert deploy_main(["invite", "--stage", "dev", "--email", "a@b.c"]) == 1
+    error = capsys.readouterr().err
+    assert "/customer-ids/dev/identity/user-pool-id is missing: deploy the stage first" in error
 
 
 def test_check_step_accepts_working_credentials(aws: dict[str, str]) -> None:

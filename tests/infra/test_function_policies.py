@@ -1,11 +1,12 @@
 """Each Lambda function's own IAM policy allows exactly the AWS calls that function makes.
 
 GIVEN every function of the app run through its code paths against the emulator (the API's
-routes, both event handlers, the reconciler), WHEN botocore's `before-parameter-build` hook records
-each call with the function that made it, THEN, for both deployable stages, every call is allowed by
-that function's .chalice/policy-<stage>-<function>.json (the stage's names in place of the local
-ones), and every data action a policy grants is one its function was seen to make, save the few
-made on its behalf by a library or by Lambda itself (listed below, with the reason).
+routes, the authorizer, both event handlers, the reconciler), WHEN botocore's
+`before-parameter-build` hook records each call with the function that made it, THEN, for both
+deployable stages, every call is allowed by that function's .chalice/policy-<stage>-<function>.json
+(the stage's names in place of the local ones), and every data action a policy grants is one its
+function was seen to make, save the few made on its behalf by a library or by Lambda itself
+(listed below, with the reason).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from moto import mock_aws
 
 from backend.deploy import policies
 from backend.deploy.stage import load_stage
+from backend.local.gateway import authorize_like_api_gateway
 from backend.local.lambda_events import LambdaContext
 from backend.local.unique import fresh_id
 from tests.conftest import API_KEY
@@ -39,7 +41,10 @@ LOCAL = {
     "IDEMPOTENCY_TABLE": "customer_id_idempotency",
     "WORKFLOW_NAME": "customers-workflow",
     "CURSOR_SECRET_PARAMETER": "/customer-ids/local/cursor-secret",
+    "IDENTITY_PARAMETERS": "/customer-ids/local/identity/",
 }
+# Given directly to the local stage; read from IDENTITY_PARAMETERS in AWS, as here.
+IDENTITY_GIVEN_DIRECTLY = ("COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "PEOPLE_API_KEY")
 DATA_SERVICES = ("dynamodb", "events", "states", "ssm", "sqs")
 # Granted but not called by our code, so the recorder cannot see them.
 NOT_OUR_CALLS = {
@@ -47,6 +52,9 @@ NOT_OUR_CALLS = {
     "OnFailureDestination": "Lambda itself sends a failed asynchronous event to the DLQ with this role",
 }
 Call = tuple[str, str, tuple[tuple[str, str], ...]]  # IAM action, resource ARN, condition keys (sorted)
+
+# The API's routes behind their authorizer, as API Gateway runs it (tests/functional/conftest.py too).
+authorize_like_api_gateway()
 
 
 def _table_arn(name: str, index: str | None = None) -> str:
@@ -64,7 +72,8 @@ def iam_calls(service: str, operation: str, params: dict[str, Any]) -> list[Call
                  f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{e.get('EventBusName', 'default')}",
                  (("events:source", e["Source"]),)) for e in params["Entries"]]
     if service == "ssm":
-        return [(f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}", ())]
+        names = params["Names"] if operation == "GetParameters" else [params["Name"]]
+        return [(f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name}", ()) for name in names]
     if service == "sfn":
         arn = params.get("stateMachineArn") or params["executionArn"]
         return [(f"states:{operation}", arn, ())]
@@ -115,13 +124,16 @@ def _wait_for_end(sfn: Any, machine: str, name: str) -> dict[str, Any]:
 
 
 def _project_reading_the_cursor_secret_from_ssm(tmp: Path) -> Path:
-    """The app's Chalice config, but its local stage reads the cursor secret from SSM as deployed
-    stages do, and reconciles at once (chalice.test.Client sets the stage's variables on every
-    request, so these win over the test process's environment)."""
+    """The app's Chalice config, but its local stage reads the cursor secret and the identity
+    parameters from SSM as deployed stages do, and reconciles at once (chalice.test.Client sets the
+    stage's variables on every request, so these win over the test process's environment)."""
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     local = config["stages"]["local"]["environment_variables"]
     del local["CURSOR_SECRET"]
+    for name in IDENTITY_GIVEN_DIRECTLY:
+        local.pop(name, None)
     local["CURSOR_SECRET_PARAMETER"] = LOCAL["CURSOR_SECRET_PARAMETER"]
+    local["IDENTITY_PARAMETERS"] = LOCAL["IDENTITY_PARAMETERS"]
     local["RECONCILE_AFTER_SECONDS"] = "0"  # the reconciler takes up every unfinished submission
     (tmp / ".chalice").mkdir()
     (tmp / ".chalice" / "config.json").write_text(json.dumps(config))
@@ -142,6 +154,11 @@ def _exercise(recorder: Recorder, project: Path) -> None:
         StackName="data", TemplateBody=(ROOT / "backend" / "infra" / "data.json").read_text())
     admin.client("ssm").put_parameter(
         Name=LOCAL["CURSOR_SECRET_PARAMETER"], Value="secret", Type="SecureString")
+    # As backend/infra/identity.json and api.json make them
+    for name, value in (("user-pool-id", "eu-west-1_local"), ("client-id", "localclient"),
+                        ("people-api-key", "local-people-usage-key")):
+        admin.client("ssm").put_parameter(Name=LOCAL["IDENTITY_PARAMETERS"] + name, Value=value,
+                                          Type="String")
     sfn = admin.client("stepfunctions")
     # A machine that cannot record its end (no such submissions table): every end is left to the
     # status handler and the reconciler, so their paths run too.
@@ -161,6 +178,7 @@ def _exercise(recorder: Recorder, project: Path) -> None:
             assert response.status_code <= expect, response.body
             return json.loads(response.body) if response.body else None
 
+        call("GET", "/auth/config")
         _list_two_pages(call)
         cid = fresh_id()
         call("PUT", f"/customers/{cid}")
@@ -179,9 +197,17 @@ def _exercise(recorder: Recorder, project: Path) -> None:
             "GET", f"/workflow/submissions/{sid}", headers={"x-api-key": API_KEY}).body)
         return {"submissionId": sid, "id": found["id"], "submittedAt": found["submittedAt"]}
 
+    with recorder.running("authorize"):
+        _authorize_a_machine(context)
+
+    # Read through the API (its authorizer reads the identity parameters) before the handler runs
+    with recorder.running("api_handler"):
+        submitted = [_event("customers.api", "CustomerIdSubmitted", detail(s)) for s in (started, refused)]
     with recorder.running("start_workflow"):
-        handlers.start_workflow(_event("customers.api", "CustomerIdSubmitted", detail(started)), context)
-        handlers.start_workflow(_event("customers.api", "CustomerIdSubmitted", detail(refused)), context)
+        for event in submitted:
+            handlers.start_workflow(event, context)
+        # EventBridge delivers at least once: a redelivered start reads the submission it finds RUNNING
+        handlers.start_workflow(submitted[0], context)
     _wait_for_end(sfn, machine, started)
 
     with recorder.running("reconcile_submissions"):
@@ -192,6 +218,19 @@ def _exercise(recorder: Recorder, project: Path) -> None:
     with recorder.running("record_workflow_end"):
         ended = _event(entry["Source"], entry["DetailType"], json.loads(entry["Detail"]))
         handlers.record_workflow_end(ended, context)
+
+
+def _authorize_a_machine(context: LambdaContext) -> None:
+    """The authorizer as API Gateway runs it for a machine's key (REQUEST event, no token): it
+    reads the identity parameters to refuse the people usage key as an x-api-key."""
+    from chalicelib.identity.authorizer import authorize
+
+    method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:api1234/api/GET/customers"
+    event = {"type": "REQUEST", "methodArn": method_arn, "resource": "/customers", "path": "/customers",
+             "httpMethod": "GET", "headers": {"x-api-key": API_KEY},
+             "multiValueHeaders": {"x-api-key": [API_KEY]}, "requestContext": {"resourcePath": "/customers"}}
+    answer = authorize(event, context)
+    assert answer["usageIdentifierKey"] == API_KEY, answer
 
 
 def _list_two_pages(call: Any) -> None:
@@ -229,6 +268,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Call]]:
     try:
         for key, value in LOCAL.items():
             mp.setenv(key, value)
+        for key in IDENTITY_GIVEN_DIRECTLY:
+            mp.delenv(key, raising=False)
         mp.setenv("LOCAL_API_KEY", API_KEY)
         mp.delenv("CURSOR_SECRET", raising=False)  # tests/conftest.py sets one for other tests
         mp.setenv("RECONCILE_AFTER_SECONDS", "0")

@@ -29,14 +29,15 @@ GATEWAY_DEFAULT_STATUS: dict[str, int | None] = {
     "RESOURCE_NOT_FOUND": 404, "THROTTLED": 429, "UNAUTHORIZED": 401, "UNSUPPORTED_MEDIA_TYPE": 415,
     "WAF_FILTERED": 403,
 }
-# Types only an authorizer, IAM signing or WAF produce: this API has none, they fall back to DEFAULT_*.
+# Types only IAM signing or WAF produce, or a misconfigured API: they fall back to DEFAULT_*.
 NEEDS_WHAT_WE_DO_NOT_USE = {
-    "AUTHORIZER_CONFIGURATION_ERROR", "AUTHORIZER_FAILURE", "EXPIRED_TOKEN", "INVALID_SIGNATURE",
-    "UNAUTHORIZED", "WAF_FILTERED", "API_CONFIGURATION_ERROR",
+    "AUTHORIZER_CONFIGURATION_ERROR", "EXPIRED_TOKEN", "INVALID_SIGNATURE", "WAF_FILTERED",
+    "API_CONFIGURATION_ERROR",
 }
-# The types a caller can meet on any operation, public or keyed, and on keyed ones only.
+# The types a caller can meet on any operation, public or credentialed, and on credentialed ones only
+# (the authorizer's refusal and failure, the key the usage plan does not know, the quota).
 ANY_OPERATION = {"THROTTLED", "REQUEST_TOO_LARGE", "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE"}
-KEYED_OPERATION = {"INVALID_API_KEY", "QUOTA_EXCEEDED"}
+KEYED_OPERATION = {"INVALID_API_KEY", "QUOTA_EXCEEDED", "UNAUTHORIZED", "AUTHORIZER_FAILURE"}
 # Our catch-all for 4xx types this API cannot meet (NEEDS_WHAT_WE_DO_NOT_USE); not an app error.
 CATCH_ALL_4XX = "request_rejected"
 
@@ -97,7 +98,7 @@ def test_throttling_is_429_and_a_timeout_504_both_with_retry_after(
         assert int(_headers(item)["Retry-After"]) >= 1
 
 
-def test_each_code_is_an_error_of_ours_with_its_status_and_retry_after(
+def test_each_code_is_an_error_of_ours_with_its_status_retry_after_and_challenge(
     responses: dict[str, dict[str, Any]],
 ) -> None:
     for response_type, item in responses.items():
@@ -110,6 +111,23 @@ def test_each_code_is_an_error_of_ours_with_its_status_and_retry_after(
         assert _headers(item).get("Retry-After") == (None if retry_after is None else str(retry_after)), (
             response_type
         )
+        assert _headers(item).get("WWW-Authenticate") == getattr(kind, "challenge", None), response_type
+
+
+def test_the_authorizer_s_refusal_is_401_with_a_challenge_and_its_failure_503_with_retry_after(
+    responses: dict[str, dict[str, Any]],
+) -> None:
+    for response_type, status, code, header in [
+        ("UNAUTHORIZED", 401, "unauthenticated", ("WWW-Authenticate", "Bearer")),
+        ("AUTHORIZER_FAILURE", 503, "service_unavailable", ("Retry-After", "1")),
+        ("ACCESS_DENIED", 403, "forbidden", None),
+        ("INVALID_API_KEY", 403, "forbidden", None),
+    ]:
+        item = responses[response_type]
+        answer = (_status(response_type, item), _rendered(item)["error"]["code"])
+        assert answer == (status, code), response_type
+        if header:
+            assert _headers(item)[header[0]] == header[1], response_type
 
 
 def test_each_carries_the_error_shape_cors_and_exposes_retry_after(

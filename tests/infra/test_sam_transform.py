@@ -15,6 +15,7 @@ from tests.infra.conftest import ROOT, Built
 
 SCRIPT = ROOT / "backend" / "deploy" / "sam_transform.py"
 EVENT_HANDLERS = ("StartWorkflow", "RecordWorkflowEnd", "ReconcileSubmissions")
+API_FUNCTIONS = ("APIHandler", "Authorize")  # API Gateway invokes both: the handler and its authorizer
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_sam_makes_a_live_alias_and_a_deployment_group_per_function(
 ) -> None:
     for stage, resources in expanded.items():
         aliases = of_type(resources, "AWS::Lambda::Alias")
-        assert set(aliases) == {f"{f}Alias{canary.ALIAS}" for f in ("APIHandler", *EVENT_HANDLERS)}, stage
+        assert set(aliases) == {f"{f}Alias{canary.ALIAS}" for f in (*API_FUNCTIONS, *EVENT_HANDLERS)}, stage
         groups = of_type(resources, "AWS::CodeDeploy::DeploymentGroup")
         expected = "Canary10Percent5Minutes" if stage == "prod" else "AllAtOnce"
         for name, group in groups.items():
@@ -64,11 +65,23 @@ def test_api_gateway_and_every_event_source_invoke_the_alias(expanded: dict[str,
         assert "${APIHandler.Arn}" not in body and '"Fn::GetAtt": ["APIHandler", "Arn"]' not in body
         assert json.dumps({"ApiAlias": alias("APIHandler")}) in body
         permissions = of_type(resources, "AWS::Lambda::Permission")
-        assert all(p["Properties"]["FunctionName"] in [alias(f) for f in ("APIHandler", *EVENT_HANDLERS)]
+        assert all(p["Properties"]["FunctionName"] in [alias(f) for f in (*API_FUNCTIONS, *EVENT_HANDLERS)]
                    for p in permissions.values()), "a permission on an unversioned function"
+        assert "${Authorize.Arn}" not in body and json.dumps({"AuthorizerAlias": alias("Authorize")}) in body
         for name, rule in of_type(resources, "AWS::Events::Rule").items():
             targets = [t["Arn"] for t in rule["Properties"].get("Targets", []) if "Lambda" in t["Id"]]
             assert all(t in [alias(f) for f in EVENT_HANDLERS] for t in targets), name
+
+
+def test_the_api_sam_makes_keeps_the_edge_design(expanded: dict[str, dict[str, Any]]) -> None:
+    # GIVEN the REST API the transform makes (its Body is what API Gateway imports)
+    for resources in expanded.values():
+        body = resources["RestAPI"]["Properties"]["Body"]
+        # THEN the REQUEST authorizer, uncached with no identity source, and the key source survive
+        authorizer = body["securityDefinitions"]["authorize"]["x-amazon-apigateway-authorizer"]
+        assert authorizer["type"] == "request" and authorizer["authorizerResultTtlInSeconds"] == 0
+        assert "identitySource" not in authorizer
+        assert body["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
 
 
 def test_the_hook_and_the_new_version_alarm_name_the_published_version(

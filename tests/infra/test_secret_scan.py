@@ -39,7 +39,9 @@ def test_credential_shapes_in_a_zip_are_caught(tmp_path: Path) -> None:
     with zipfile.ZipFile(bundle, "w") as archive:
         archive.writestr("chalicelib/a.py", 'KEY = "AKIA' + "Q" * 16 + '"')
         archive.writestr("chalicelib/b.py", 'T = "ghp_' + "a1" * 18 + '"')
-        archive.writestr("vendor/c.pem", "-----BEGIN RSA PRIVATE KEY-----\n")
+        archive.writestr("vendor/c.pem", "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEA0Z3V\n" * 5)
+        # (a library's format constant, cryptography's ssh.py: no key in it)
+        archive.writestr("vendor/ssh.py", '_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"\n')
         archive.writestr("botocore/data/sts/examples-1.json", '{"AccessKeyId": "AKIAIOSFODNN7EXAMPLE"}')
     # WHEN it is scanned  THEN the three are caught and the placeholder is not
     assert sorted(f.split(": ", 1)[1] for f in scan(bundle)) == [

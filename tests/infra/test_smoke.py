@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 
 from backend.deploy.smoke import Answer, Smoke, SmokeError
 from backend.local.devstack import FRONTEND, DevStack
@@ -65,3 +66,32 @@ def test_console_check_wants_every_security_header() -> None:
         assert "x-frame-options" in str(error)
     else:
         raise AssertionError("a missing header passed")
+
+
+def _edge_answers(no_credential: Answer) -> Callable[..., Answer]:
+    config = b'{"region": "eu-west-1", "userPoolId": "eu-west-1_x", "clientId": "c", "endpoint": "https://e/"}'
+
+    def answer(method: str, url: str, *_args: object) -> Answer:
+        return Answer(200, {}, config) if url.endswith("/auth/config") else no_credential
+
+    return answer
+
+
+def test_edge_check_wants_the_authorizer_s_401_for_a_request_without_credentials() -> None:
+    # GIVEN an API whose authorizer refuses a request with no credential in our shape
+    body = b'{"error": {"code": "unauthenticated", "message": "m"}}'
+    refused = Answer(401, {"www-authenticate": "Bearer"}, body)
+    smoke = Smoke("http://api.invalid", "k", request=_edge_answers(refused))
+    # WHEN the edge check runs  THEN it passes, with sign-in configured
+    smoke.edge()
+    assert smoke.passed == ["GET /customers?limit=1 without a credential: 401", "GET /auth/config: 200"]
+
+    # GIVEN an API deployed without the edge's Swagger: the key check answers first, 403
+    forbidden = Answer(403, {}, b'{"error": {"code": "forbidden", "message": "m"}}')
+    # WHEN the edge check runs  THEN it fails, naming the call
+    try:
+        Smoke("http://api.invalid", "k", request=_edge_answers(forbidden)).edge()
+    except SmokeError as error:
+        assert "without a credential: expected 401, got 403" in str(error)
+    else:
+        raise AssertionError("a key check answering first passed the edge check")

@@ -14,17 +14,19 @@ from typing import Any
 
 import pytest
 
-from backend.deploy import lint
+from backend.deploy import lint, monitoring
 from tests.infra.conftest import ROOT, Built
 
 INFRA = ROOT / "backend" / "infra"
-# Routes anyone may call without a key: health, the API description, and the catch-all whose only
-# answer is the JSON 404. OPTIONS (CORS preflight) is public on every path by design of CORS.
-PUBLIC_PATHS = {"/health", "/openapi.json", "/{proxy+}"}
+# Routes anyone may call without a credential: health, the API description, sign-in's settings, and
+# the catch-all whose only answer is the JSON 404. OPTIONS (CORS preflight) is public on every path
+# by design of CORS.
+PUBLIC_PATHS = {"/health", "/openapi.json", "/auth/config", "/{proxy+}"}
 STANDALONE_TEMPLATES = sorted(
     p for p in INFRA.glob("*.json") if p.name not in ("stages.json", "gateway-responses.json")
 )
 HAS_WORKFLOW = (INFRA / "workflow.json").exists()
+MACHINE_KEY, PEOPLE_KEY = "ConsoleApiKey", "PeopleUsageKey"  # backend/infra/api.json
 
 
 def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -59,6 +61,7 @@ def test_every_template_in_infra_is_deployed_by_some_path() -> None:
 
     known = {
         *templates.SUPPORTING_TEMPLATES,
+        templates.IDENTITY_TEMPLATE,
         templates.ALARMS_TEMPLATE,
         *templates.EDGE_TEMPLATES,
         *templates.PIPELINE_TEMPLATES,
@@ -94,9 +97,13 @@ def test_usage_plan_with_throttle_and_quota_is_bound_to_the_api_stage(stage_buil
     assert plan["ApiStages"] == [{"ApiId": {"Ref": "RestAPI"}, "Stage": {"Ref": "RestAPI.Stage"}}]
     assert set(plan["Throttle"]) == {"RateLimit", "BurstLimit"}
     assert set(plan["Quota"]) == {"Limit", "Period"}
-    key_link = one(template, "AWS::ApiGateway::UsagePlanKey")["Properties"]
-    (key_id,) = resources_of(template, "AWS::ApiGateway::ApiKey")
-    assert key_link == {"KeyId": {"Ref": key_id}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": "UsagePlan"}}
+    # Both keys, the machines' and the people usage key, are in the stage's plan
+    links = [r["Properties"] for r in resources_of(template, "AWS::ApiGateway::UsagePlanKey").values()]
+    keys = resources_of(template, "AWS::ApiGateway::ApiKey")
+    assert set(keys) == {MACHINE_KEY, PEOPLE_KEY}
+    assert sorted(links, key=json.dumps) == sorted(
+        ({"KeyId": {"Ref": k}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": "UsagePlan"}} for k in keys),
+        key=json.dumps)
     params = template["Parameters"]
     assert int(params["ApiThrottleRateLimit"]["Default"]) > 0 and int(params["ApiQuotaLimit"]["Default"]) > 0
 
@@ -104,12 +111,29 @@ def test_usage_plan_with_throttle_and_quota_is_bound_to_the_api_stage(stage_buil
 def test_api_key_value_is_never_in_a_template_or_output(stage_built: Built) -> None:
     for name in ("package", "edge"):
         template = stage_built.template(name)
-        key = one(template, "AWS::ApiGateway::ApiKey")["Properties"]
-        assert "Value" not in key, "let API Gateway generate the value; it must not sit in a template"
-        assert key["Enabled"] is True
+        keys = resources_of(template, "AWS::ApiGateway::ApiKey")
+        machines = keys[MACHINE_KEY]["Properties"]
+        assert "Value" not in machines, "let API Gateway generate the value; it must not sit in a template"
+        # The machines' key keeps the name it always had: replacing it would break every client
+        assert machines["Name"] == {"Fn::Sub": "customer-ids-${StageName}-console"}
+        assert all(k["Properties"]["Enabled"] is True for k in keys.values())
         assert not [
             o for o in template["Outputs"].values() if "GetAtt" in json.dumps(o) and "ApiKey" in json.dumps(o)
         ]
+
+
+def test_the_people_usage_key_is_made_from_the_stack_and_handed_to_the_authorizer(stage_built: Built) -> None:
+    for name in ("package", "edge"):
+        template = stage_built.template(name)
+        people = template["Resources"][PEOPLE_KEY]["Properties"]
+        # Its value is no literal: the stack ID's UUID digits, unique to the stack and stable across updates
+        from_stack = {"Fn::Join": ["", {"Fn::Split": ["-", {"Fn::Select": [
+            2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}]}]}
+        assert people["Value"] == from_stack
+        # AND the authorizer finds that value under the stage's IDENTITY_PARAMETERS
+        parameter = template["Resources"]["PeopleApiKeyParameter"]["Properties"]
+        assert parameter == {**parameter, "Type": "String", "Value": from_stack,
+                             "Name": {"Fn::Sub": "/customer-ids/${StageName}/identity/people-api-key"}}
 
 
 def _rendered(template_text: str) -> dict[str, Any]:
@@ -153,6 +177,62 @@ def test_api_handler_log_group_names_the_renamed_handler(stage_built: Built) -> 
     group = stage_built.template("package")["Resources"]["ApiHandlerLogGroup"]["Properties"]
     assert group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${APIHandler}"}
     assert group["RetentionInDays"] in (14, 90)
+
+
+# --- people: the user pool ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["package", "infra"])
+def test_people_are_invited_into_a_protected_retained_pool(stage_built: Built, name: str) -> None:
+    template = stage_built.template(name)
+    pool = one(template, "AWS::Cognito::UserPool")
+    props = pool["Properties"]
+    assert props["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True, "no self sign-up"
+    assert props["DeletionProtection"] == "ACTIVE"
+    assert pool["DeletionPolicy"] == pool["UpdateReplacePolicy"] == "Retain", "people are stage data"
+    policy = props["Policies"]["PasswordPolicy"]
+    assert policy["MinimumLength"] >= 12
+    assert all(policy[k] is True for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers",
+                                            "RequireSymbols"))
+    groups = {g["Properties"]["GroupName"]: g["Properties"]
+              for g in resources_of(template, "AWS::Cognito::UserPoolGroup").values()}
+    assert set(groups) == {"viewer", "operator", "admin"}
+    assert all(g["UserPoolId"] == {"Ref": "UserPool"} for g in groups.values())
+
+
+@pytest.mark.parametrize("name", ["package", "infra"])
+def test_the_console_client_is_public_with_password_and_refresh_only(stage_built: Built, name: str) -> None:
+    client = one(stage_built.template(name), "AWS::Cognito::UserPoolClient")["Properties"]
+    assert client["GenerateSecret"] is False, "a browser cannot keep a secret"
+    assert sorted(client["ExplicitAuthFlows"]) == ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]
+    assert client["EnableTokenRevocation"] is True, "GlobalSignOut revokes the refresh token"
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    units = client["TokenValidityUnits"]
+    assert (client["AccessTokenValidity"], units["AccessToken"]) == (60, "minutes")
+    assert (client["RefreshTokenValidity"], units["RefreshToken"]) == (12, "hours")
+
+
+@pytest.mark.parametrize("name", ["package", "infra"])
+def test_the_pool_and_client_are_where_the_stage_reads_them(stage_built: Built, name: str) -> None:
+    from backend.deploy.stage import load_stage
+
+    template = stage_built.template(name)
+    prefix = load_stage(stage_built.stage).identity_parameters
+    assert prefix == f"/customer-ids/{stage_built.stage}/identity/"
+    parameters = {p["Properties"]["Name"]["Fn::Sub"]: p["Properties"]
+                  for p in resources_of(template, "AWS::SSM::Parameter").values()}
+    pattern = "/customer-ids/${StageName}/identity/"
+    assert parameters[f"{pattern}user-pool-id"]["Value"] == {"Ref": "UserPool"}
+    assert parameters[f"{pattern}client-id"]["Value"] == {"Ref": "ConsoleClient"}
+    assert all(p["Type"] == "String" for p in parameters.values())
+    assert template["Parameters"]["StageName"]["Default"] == stage_built.stage
+
+
+def test_the_stage_names_the_machines_key_as_the_template_does() -> None:
+    from backend.deploy.stage import load_stage
+
+    for stage in ("dev", "prod"):
+        assert load_stage(stage).environment["API_KEY_NAME"] == f"customer-ids-{stage}-console"
 
 
 # --- data: on-demand, PITR, encryption, deletion protection, Retain ------------------------------
@@ -302,8 +382,11 @@ def test_alarms_watch_api_functions_tables_and_workflows_and_notify_the_topic(
     for metric in ("5XXError", "Errors", "Throttles", "ReadThrottleEvents", "WriteThrottleEvents"):
         assert metric in joined, metric
     functions = chalice_functions(stage_built.template("package"))
+    assert "Authorize" in functions
     for key in functions:
-        assert f"{key}ErrorsAlarm" in alarms and f"{key}ThrottlesAlarm" in alarms
+        # The authorizer's errors are its 401s (monitoring.ANSWERS_BY_RAISING): no alarm on those
+        assert (f"{key}ErrorsAlarm" in alarms) is (key not in monitoring.ANSWERS_BY_RAISING), key
+        assert f"{key}ThrottlesAlarm" in alarms
     for key in resources_of(template, "AWS::DynamoDB::Table"):
         assert f"{key}ThrottlesAlarm" in alarms
     for key in resources_of(template, "AWS::StepFunctions::StateMachine"):
@@ -325,10 +408,12 @@ def test_deploy_sh_alarms_name_the_functions_chalice_deploy_creates(built: dict[
 
 
 def test_functions_the_build_expects_are_the_ones_chalice_packages(stage_built: Built) -> None:
+    # Every function has a throttles alarm (not every one an errors alarm: the authorizer's are 401s)
     expected = {
-        k[: -len("ErrorsAlarm")]
-        for k in resources_of(stage_built.template("package"), "AWS::CloudWatch::Alarm")
-        if k.endswith("ErrorsAlarm") and not k.endswith("NewVersionErrorsAlarm")  # canary.py's
+        k.removesuffix("ThrottlesAlarm")
+        for k, alarm in resources_of(stage_built.template("package"), "AWS::CloudWatch::Alarm").items()
+        if alarm["Properties"].get("Namespace") == "AWS/Lambda"
+        and alarm["Properties"].get("MetricName") == "Throttles"
     }
     assert expected == set(chalice_functions(stage_built.template("package")))
 

@@ -188,7 +188,13 @@ def test_roles_grant_named_actions_on_named_resources(role: str) -> None:
     for statement in _statements(role):
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert all("*" not in a for a in actions), f"{role}/{statement['Sid']}: wildcard action"
-        assert statement["Resource"] != "*" and "*" not in statement["Resource"], statement["Sid"]
+        if statement["Resource"] == "*":
+            # Only an action with no resource type (Cognito's CreateUserPool), for the stage's tags only
+            assert actions == ["cognito-idp:CreateUserPool"], statement["Sid"]
+            assert statement["Condition"] == {"StringEquals": {
+                "aws:RequestTag/project": {"Ref": "AppName"}, "aws:RequestTag/stage": {"Ref": "Stage"}}}
+            continue
+        assert "*" not in statement["Resource"], statement["Sid"]
 
 
 def test_the_deploy_role_hands_the_stack_only_to_its_execution_role() -> None:

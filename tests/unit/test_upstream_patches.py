@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import backend.deploy.edge_swagger
 import backend.local.botocore_sessions
 import backend.local.dynamodb_route
 import backend.local.emulator
@@ -21,7 +22,8 @@ from backend.local.upstream import PINS, Pin, fingerprint, installed_version
 PATCHING_MODULES = {backend.local.botocore_sessions.__name__, backend.local.dynamodb_route.__name__,
                     backend.local.emulator.__name__, backend.local.gateway.__name__,
                     backend.local.item_json.__name__, backend.local.item_writes.__name__,
-                    backend.local.journal.__name__, backend.local.query_index.__name__}
+                    backend.local.journal.__name__, backend.local.query_index.__name__,
+                    backend.deploy.edge_swagger.__name__}
 
 
 def test_the_patching_modules_declare_their_patches() -> None:
