@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.local.devstack import DEFAULT_USER_PASSWORD
 from backend.local.unique import free_port
 
 pytestmark = pytest.mark.integration
@@ -188,3 +189,9 @@ def test_make_help_lists_the_variables() -> None:
                             text=True, timeout=30, check=True)
     for variable in ("API_PORT", "EMULATOR_PORT", "WEB_PORT", "SEED", "LOCAL_API_KEY"):
         assert variable in result.stdout, result.stdout
+
+
+def test_make_help_lists_the_users_password_with_its_real_default() -> None:
+    listed = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout
+    assert f"LOCAL_USER_PASSWORD={DEFAULT_USER_PASSWORD} " in listed, listed
