@@ -38,6 +38,7 @@ SIDE :=
 #: FRESH=1                       make dev: start clean (forget the IDs and submissions kept in LOCAL_DATA_DIR)
 #: LOCAL_DATA_DIR=.local-data    make dev: where local data is kept between runs
 #: LOCAL_API_KEY=local-dev-key   make dev: the x-api-key the local API asks for
+#: LOCAL_USER_PASSWORD=Local-users-pass-1  make dev: the password of its users viewer, operator and admin
 #: LOCAL_SCHEDULE_SECONDS=5      make dev: how often @app.schedule functions run locally
 #: STAGE=prod                    make deploy: the stage to deploy
 #: API_URL=https://…/api         make smoke: the deployed API to check (SMOKE_API_KEY=its key, from the env)

@@ -2,6 +2,8 @@
 
 - the AWS emulator (moto server, in this process) on EMULATOR_PORT (5000);
 - the tables, provisioned into it from the same CloudFormation template production deploys;
+- its Cognito user pool, with the console's app client, the groups viewer/operator/admin and a
+  user of each name in its group, password LOCAL_USER_PASSWORD (backend/local/user_pool.py);
 - the workflow's glue (backend/local/glue.py): it registers the state machine, and runs what the
   emulator cannot: EventBridge -> our Chalice event handlers, and the `@app.schedule` functions;
 - the console (Vite dev server) on WEB_PORT (5173), pointed at the API with the local key;
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from backend.local.botocore_sessions import share_model_files_across_sessions
 from backend.local.gc_tuning import collect_garbage_less_often
+from chalicelib.config import DEFAULT_LOCAL_API_KEY, DEFAULT_LOCAL_PEOPLE_API_KEY
 
 if TYPE_CHECKING:  # stubs: dev-only, for mypy
     from botocore.client import BaseClient
@@ -48,12 +51,16 @@ if TYPE_CHECKING:  # stubs: dev-only, for mypy
     from mypy_boto3_sts import STSClient
 
     from backend.local.journal import Journal
+    from backend.local.user_pool import LocalUserPool
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "backend" / "infra"
 FRONTEND = ROOT / "frontend"
 REGION = "us-east-1"
 SAMPLE_IDS = ["acme-001", "acme-002", "globex_17", "initech-42", "umbrella-7"]
+# make dev's users' password (LOCAL_USER_PASSWORD): it meets AWS's default password policy, and has
+# no `!` or `$`, which bash would expand inside the banner's curl line.
+DEFAULT_USER_PASSWORD = "Local-users-pass-1"
 LOCAL_DATA_DIR = ".local-data"  # under ROOT, gitignored: the items `make dev` keeps between runs
 STARTUP_SECONDS = 90  # per piece; a cold first start on a busy 2-core machine takes ~10 s
 
@@ -254,20 +261,30 @@ class DevStack:
         schedule_seconds: float | None = None,
         data_dir: Path | None = None,
         fresh: bool = False,
+        api_cognito_endpoint_url: str | None = None,
     ) -> None:
         """`api_aws_endpoint_url`: where the API process sends its AWS calls instead of the
         emulator (a fault-injecting proxy in front of it); everything else uses the emulator.
         `schedule_seconds`: the `@app.schedule` functions' local period (LOCAL_SCHEDULE_SECONDS).
         `data_dir`: where the emulator's items are kept between runs (backend/local/journal.py);
-        None keeps them in memory only. `fresh`: forget what is kept there first."""
+        None keeps them in memory only. `fresh`: forget what is kept there first.
+        `api_cognito_endpoint_url`: where the API fetches the pool's JWKS instead of the emulator
+        (a fault-injecting proxy)."""
         self.api_port, self.emulator_port, self.web_port = api_port, emulator_port, web_port
         self.web = web
-        self.api_key = api_key or os.environ.get("LOCAL_API_KEY") or "local-dev-key"
+        self.api_key = api_key or os.environ.get("LOCAL_API_KEY") or DEFAULT_LOCAL_API_KEY
+        self.api_key_name = os.environ.get("API_KEY_NAME") or DEFAULT_LOCAL_API_KEY  # its name in createdBy
+        # The local usage plan's key for people: the authorizer hands it to the local gateway for a
+        # signed-in person's request; nobody presents it.
+        self.people_api_key = os.environ.get("PEOPLE_API_KEY") or DEFAULT_LOCAL_PEOPLE_API_KEY
+        self.user_password = os.environ.get("LOCAL_USER_PASSWORD") or DEFAULT_USER_PASSWORD
+        self.user_pool: LocalUserPool | None = None  # made at start
         self.quiet = quiet
         self.api_url = f"http://127.0.0.1:{api_port}"
         self.emulator_url = f"http://127.0.0.1:{emulator_port}"
         self.web_url = f"http://127.0.0.1:{web_port}"
         self.api_aws_endpoint_url = api_aws_endpoint_url
+        self.api_cognito_endpoint_url = api_cognito_endpoint_url
         self.schedule_seconds = schedule_seconds
         self._emulator: _Emulator | None = None
         self.processes: dict[str, subprocess.Popen[bytes]] = {}  # name -> child, in start order
@@ -290,6 +307,19 @@ class DevStack:
             "MOTO_PORT": str(self.emulator_port),  # Step Functions calls back to this port
         }
 
+    def identity_env(self, cognito_endpoint_url: str | None = None) -> dict[str, str]:
+        """What the API needs to know people and keys (the settings of issue 17's contract).
+        `cognito_endpoint_url`: the emulator's by default (where the JWKS is fetched from)."""
+        if self.user_pool is None:
+            raise StartupError("the user pool is made when the stack starts")
+        return {
+            "COGNITO_USER_POOL_ID": self.user_pool.pool_id,
+            "COGNITO_CLIENT_ID": self.user_pool.client_id,
+            "COGNITO_ENDPOINT": f"{cognito_endpoint_url or self.emulator_url}/",
+            "PEOPLE_API_KEY": self.people_api_key,
+            "API_KEY_NAME": self.api_key_name,
+        }
+
     def start(self) -> DevStack:
         """Everything, the API last: when it answers, the rest is ready for what it accepts."""
         ports = {"API_PORT": self.api_port, "EMULATOR_PORT": self.emulator_port}
@@ -308,6 +338,7 @@ class DevStack:
             self._provision()
             self._keep_local_data()
             (workflow_ready.parent / "provisioned").touch()  # the glue imports first, then waits
+            self._provision_people()  # while the glue and the console load
             self._wait_until(workflow_ready.exists, "workflow glue", "its rules and pollers")
             if self.web:
                 self._wait_until(lambda: _answers(self.web_url), "console", self.web_url)
@@ -363,6 +394,8 @@ class DevStack:
     @overload
     def client(self, service: Literal["cloudformation"]) -> CloudFormationClient: ...
     @overload
+    def client(self, service: Literal["cognito-idp"]) -> Any: ...  # no stubs in the dev env for it
+    @overload
     def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
     @overload
     def client(self, service: Literal["events"]) -> EventBridgeClient: ...
@@ -399,6 +432,14 @@ class DevStack:
             status = cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
             if status != "CREATE_COMPLETE":
                 raise StartupError(f"stack {name} from {template} ended {status}")
+
+    def _provision_people(self) -> None:
+        from backend.local.user_pool import UserPoolError, provision
+
+        try:
+            self.user_pool = provision(self.client("cognito-idp"), self.user_password)
+        except UserPoolError as error:
+            raise StartupError(str(error)) from error
 
     def _keep_local_data(self) -> None:
         """Put back what the last run kept, then keep every item write (before anything writes)."""
@@ -444,8 +485,8 @@ class DevStack:
             time.sleep(0.05)
 
     def _start_api(self) -> None:
-        env = {**self.aws_env(), "LOCAL_API_KEY": self.api_key, "WEB_PORT": str(self.web_port),
-               "PYTHONUNBUFFERED": "1"}
+        env = {**self.aws_env(), **self.identity_env(self.api_cognito_endpoint_url),
+               "LOCAL_API_KEY": self.api_key, "WEB_PORT": str(self.web_port), "PYTHONUNBUFFERED": "1"}
         if self.api_aws_endpoint_url:
             env["AWS_ENDPOINT_URL"] = self.api_aws_endpoint_url
         self._spawn("API", [sys.executable, "-m", "backend.local.gateway", "--stage", "local", "--host",
@@ -527,8 +568,10 @@ def _banner(stack: DevStack) -> str:
         lines.append(f"  Data      {stack.data_dir} ({stack.restored:,} items kept from the last run; "
                      "make dev FRESH=1 starts clean)")
     lines += [
+        _people_line(stack),
         "",
-        "Try it:",
+        "Try it (the first line signs in as operator, then lists IDs with the access token):",
+        f"  {_sign_in_line(stack)}",
         f"  curl -i -X PUT -H 'x-api-key: {key}' {stack.api_url}/customers/cust-001",
         f"  curl -i -H 'x-api-key: {key}' -H 'content-type: application/json' "
         f"-d '{{\"id\": \"cust-002\"}}' {stack.api_url}/workflow/submit",
@@ -537,6 +580,35 @@ def _banner(stack: DevStack) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _people_line(stack: DevStack) -> str:
+    users = ", ".join(stack.user_pool.users) if stack.user_pool else ""
+    password = (f"password {DEFAULT_USER_PASSWORD}" if stack.user_password == DEFAULT_USER_PASSWORD
+                else "password: your LOCAL_USER_PASSWORD, which the curl line reads from your shell")
+    return f"  People    {users}: each in the group of its name; {password}"
+
+
+def _sign_in_line(stack: DevStack) -> str:
+    if stack.user_pool is None:
+        raise StartupError("the user pool is made when the stack starts")
+    shown = stack.user_password if stack.user_password == DEFAULT_USER_PASSWORD else None
+    return sign_in_line(stack.emulator_url, stack.user_pool.client_id, stack.api_url, "operator", shown)
+
+
+def sign_in_line(emulator_url: str, client_id: str, api_url: str, username: str, password: str | None) -> str:
+    """One bash line: sign `username` in with the emulator's Cognito (InitiateAuth, as the console
+    does), then list IDs with the access token. `password` None: read from the shell's
+    LOCAL_USER_PASSWORD (a password of one's own is not printed)."""
+    # None: out of the single quotes around the JSON, into the shell's variable, and back.
+    literal = password if password is not None else "'\"$LOCAL_USER_PASSWORD\"'"
+    auth = (f'{{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"{client_id}",'
+            f'"AuthParameters":{{"USERNAME":"{username}","PASSWORD":"{literal}"}}}}')
+    read_token = ("python3 -c 'import json,sys; "
+                  "print(json.load(sys.stdin)[\"AuthenticationResult\"][\"AccessToken\"])'")
+    return (f"TOKEN=$(curl -sf {emulator_url}/ -H 'content-type: application/x-amz-json-1.1' "
+            f"-H 'x-amz-target: AWSCognitoIdentityProviderService.InitiateAuth' -d '{auth}' | {read_token}) "
+            f"&& curl -i -H \"Authorization: Bearer $TOKEN\" {api_url}/customers")
 
 
 def _serve(stack: DevStack, seed: bool) -> str:

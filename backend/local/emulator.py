@@ -3,6 +3,7 @@
 Applied by DevStack in its own process, where moto's server thread runs; each fix is measured, and
 each names the moto code it was written for (`written_for`, backend/local/upstream.py):
 
+- Cognito's pool and client IDs are random unless moto is told to derive them (HASH): set here.
 - Step Functions' interpreter calls DynamoDB back at http://localhost:$MOTO_PORT (default 5000)
   from the server process itself, so that process needs MOTO_PORT, not only the children.
 - moto's DynamoDB checks a ConditionExpression and then writes, with no lock, while its HTTP server
@@ -37,6 +38,10 @@ each names the moto code it was written for (`written_for`, backend/local/upstre
   them directly, byte for byte the same JSON.
 - Every request lists its response class's methods with `inspect.getmembers` to find the
   action's (~5% of the emulator's CPU under a batch import): a pure function of the class, memoised.
+- moto's Cognito imports its one fixed private key (shipped with moto) from its JWK for every user
+  pool it creates, which checks the RSA key: 0.15-0.3 CPU-s a pool, most of what making make dev's
+  pool cost at each start. Only signing a token uses it: it is made once, at the first sign-in, and
+  every pool shares it.
 - moto's KMS generates an RSA-2048 private key for every key it creates, symmetric ones included,
   and DynamoDB creates one (the account's `aws/dynamodb` key) for a table with SSE: 40-100 ms of
   CPU at each start of the stack and in each functional test (~7% of theirs). Only asymmetric
@@ -94,6 +99,11 @@ def prepare(port: int) -> None:
     from backend.local import item_json, query_index
 
     os.environ["MOTO_PORT"] = str(port)
+    # The local user pool's and app client's IDs derived from what creates them, not random: the
+    # same at every start of `make dev` (backend/local/user_pool.py), so a pasted curl line or a
+    # console left open keeps working across restarts.
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY", "HASH")
     item_json.install()
     query_index.install()  # before the lock below wraps the operations it hooks (so it runs inside)
     _serialise_item_operations()
@@ -105,6 +115,7 @@ def prepare(port: int) -> None:
     _memoise_action_lookup()
     lighten_moto()
     read_json_templates_as_json()
+    share_cognito_signing_key()
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
@@ -444,6 +455,34 @@ def read_json_templates_as_json() -> None:
     parse_template.__json_first__ = True  # type: ignore[attr-defined]
     Stack.parse_template = staticmethod(parse_template)
     ChangeSet._parse_template = parse_change_set_template
+
+
+@written_for("moto", "5.2.5", {
+    "moto.cognitoidp.models:CognitoIdpUserPool.__init__": "600686199aef",
+    "moto.cognitoidp.models:CognitoIdpUserPool.create_jwt": "8dd1e0477961",
+})
+def share_cognito_signing_key() -> None:
+    """`jwk` in moto.cognitoidp.models has one use, making a new pool's key in its __init__: it
+    makes nothing there now, and `json_web_key` (read only by create_jwt) is the shared key."""
+    import moto.cognitoidp.models as models
+    from joserfc import jwk
+
+    pool = models.CognitoIdpUserPool
+    if isinstance(vars(pool).get("json_web_key"), property):
+        return
+
+    @functools.lru_cache(maxsize=1)
+    def signing_key() -> Any:
+        return jwk.RSAKey.import_key(models.load_resource("cognitoidp/resources/jwks-private.json"))
+
+    class KeysMadeOnFirstUse:
+        class RSAKey:
+            @staticmethod
+            def import_key(_value: Any) -> None:
+                return None
+
+    vars(models)["jwk"] = KeysMadeOnFirstUse
+    pool.json_web_key = property(lambda _pool: signing_key(), lambda _pool, _value: None)
 
 
 @written_for("moto", "5.2.5", {

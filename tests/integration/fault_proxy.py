@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from backend.local.unique import free_port
 from tests.local_stage import local_stage_project
@@ -159,10 +159,12 @@ def _close(sock: socket.socket) -> None:
 
 
 @contextlib.contextmanager
-def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = None
-                     ) -> Iterator[tuple[str, FaultProxy]]:
-    """A second `chalice local` of the app on the stack's data and key (allowing the console's
-    origin), whose AWS traffic goes through a FaultProxy: (its URL, the proxy).
+def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = None,
+                     through: Literal["aws", "cognito"] = "aws") -> Iterator[tuple[str, FaultProxy]]:
+    """A second `chalice local` of the app on the stack's data, key and user pool (allowing the
+    console's origin), whose AWS traffic (`through="aws"`) or whose fetches of the pool's keys
+    (`"cognito"`, the JWKS) go through a FaultProxy: (its URL, the proxy). It starts with no key
+    of the pool cached.
 
     `request_budget_seconds` replaces the stage's REQUEST_BUDGET_SECONDS, for tests whose point is
     not the budget: a 503 then comes sooner. Whatever the network did, the app must not have raised
@@ -173,7 +175,9 @@ def app_behind_proxy(stack: DevStack, request_budget_seconds: float | None = Non
         project = ROOT
         if request_budget_seconds is not None:
             project = local_stage_project(Path(scratch), REQUEST_BUDGET_SECONDS=str(request_budget_seconds))
-        env = {**os.environ, **stack.aws_env(), "AWS_ENDPOINT_URL": proxy.url,
+        behind = {"AWS_ENDPOINT_URL": proxy.url} if through == "aws" else {}
+        env = {**os.environ, **stack.aws_env(), **behind,
+               **stack.identity_env(proxy.url if through == "cognito" else None),
                "LOCAL_API_KEY": stack.api_key, "WEB_PORT": str(stack.web_port), "PYTHONUNBUFFERED": "1",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         proc = subprocess.Popen(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.local.devstack import DEFAULT_USER_PASSWORD
 from backend.local.unique import free_port
 
 pytestmark = pytest.mark.integration
@@ -101,6 +102,10 @@ def test_dev_prints_a_working_curl_line_and_ctrl_c_stops_quietly(tmp_path: Path)
         curl = next(line.strip() for line in banner.splitlines() if line.strip().startswith("curl "))
         result = subprocess.run(shlex.split(curl), capture_output=True, text=True, timeout=30)
         assert "201 Created" in result.stdout, result.stdout
+        # the line that signs in as a person at the emulator's Cognito, then lists IDs with the token
+        sign_in = next(line.strip() for line in banner.splitlines() if line.strip().startswith("TOKEN="))
+        result = subprocess.run(["bash", "-c", sign_in], capture_output=True, text=True, timeout=30)
+        assert result.stdout.startswith("HTTP/1.1 200 "), result.stdout + result.stderr
         children = descendants(proc.pid)
 
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
@@ -184,3 +189,9 @@ def test_make_help_lists_the_variables() -> None:
                             text=True, timeout=30, check=True)
     for variable in ("API_PORT", "EMULATOR_PORT", "WEB_PORT", "SEED", "LOCAL_API_KEY"):
         assert variable in result.stdout, result.stdout
+
+
+def test_make_help_lists_the_users_password_with_its_real_default() -> None:
+    listed = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout
+    assert f"LOCAL_USER_PASSWORD={DEFAULT_USER_PASSWORD} " in listed, listed
