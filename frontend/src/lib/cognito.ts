@@ -83,16 +83,17 @@ export async function respondNewPassword(config: AuthConfig, challenge: { userna
   return signInResult(data, challenge.username)
 }
 
-/** A new access token for a refresh token (Cognito keeps the refresh token the same). */
-export async function refreshAccessToken(config: AuthConfig, refreshToken: string): Promise<string> {
+/** A new access token for a refresh token, and the refresh token to keep: the same one, or a new
+ *  one when the app client rotates them. */
+export async function refreshTokens(config: AuthConfig, refreshToken: string): Promise<Tokens> {
   const data = await call(config, 'InitiateAuth', {
     AuthFlow: 'REFRESH_TOKEN_AUTH',
     ClientId: config.clientId,
     AuthParameters: { REFRESH_TOKEN: refreshToken },
   })
-  const token = (data.AuthenticationResult as { AccessToken?: string } | undefined)?.AccessToken
-  if (!token) throw new CognitoError('unavailable', 'NoResult', 'The sign-in service answered without a token.')
-  return token
+  const result = data.AuthenticationResult as { AccessToken?: string; RefreshToken?: string } | undefined
+  if (!result?.AccessToken) throw new CognitoError('unavailable', 'NoResult', 'The sign-in service answered without a token.')
+  return { accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? refreshToken }
 }
 
 /** Revokes every refresh token of the user (all their browsers), and this access token. */

@@ -88,6 +88,47 @@ describe('session: tokens', () => {
   })
 })
 
+describe('session: renewal edge cases', () => {
+  it('keeps the new refresh token when the app client rotates them', async () => {
+    const fake = installFakeApi({ as: 'viewer' })
+    fake.rotate = true
+    const first = JSON.parse(sessionStorage.getItem('cid.session')!).refreshToken as string
+    fake.accessTokens.clear()
+    const { apiFor, unwrap } = await import('@/lib/api-client')
+    const { client, baseUrl } = apiFor()
+    await unwrap(client.GET('/customers', { baseUrl }))
+    const second = JSON.parse(sessionStorage.getItem('cid.session')!).refreshToken as string
+    expect(second).not.toBe(first)
+    expect(fake.refreshTokens.has(second)).toBe(true)
+    // AND the next renewal works with it
+    fake.accessTokens.clear()
+    await unwrap(client.GET('/customers', { baseUrl }))
+    expect(getSession().status).toBe('signed-in')
+  })
+
+  it('never sends a request of the last person as the next one when they sign out mid-renewal', async () => {
+    // GIVEN an operator's request refused (401) while Cognito is slow to renew
+    const fake = installFakeApi({ as: 'operator' })
+    let release = () => {}
+    fake.refreshGate = new Promise((r) => (release = r))
+    fake.accessTokens.clear()
+    const { apiFor, unwrap } = await import('@/lib/api-client')
+    const { client, baseUrl } = apiFor()
+    const pending = unwrap(client.PUT('/customers/{id}', { baseUrl, params: { path: { id: 'not-theirs' } } }))
+    await expect.poll(() => fake.requests.filter((r) => r.url === COGNITO).length).toBe(1)
+    // WHEN they sign out, the renewal then answers, and an admin signs in
+    await signOut()
+    release()
+    await expect(pending).rejects.toThrow('Signed out.')
+    expect(getSession().status).toBe('signed-out')
+    expect(sessionStorage.length).toBe(0)
+    fake.signIn('admin')
+    // THEN the operator's write was never sent again, and the renewal signed nobody back in
+    expect(fake.customers.has('not-theirs')).toBe(false)
+    expect(getSession().username).toBe('admin')
+  })
+})
+
 describe('session: sign-out', () => {
   it('revokes with GlobalSignOut, then forgets everything and ends what waited for a token', async () => {
     // GIVEN an admin signed in, and their refresh token the pool knows

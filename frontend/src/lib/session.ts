@@ -1,9 +1,9 @@
 // Who is signed in, and their tokens. The access token lives in this module's memory only (gone
-// with the tab); the refresh token in sessionStorage, so a reload stays signed in while closing the
-// browser session ends it; nothing goes to localStorage, where any later visit could read it.
+// with the page); the refresh token in this tab's sessionStorage, so a reload stays signed in while
+// closing the tab or the browser ends it; nothing goes to localStorage, which any later visit reads.
 // The access token is renewed before it expires, and once more when the API answers 401.
 import { useSyncExternalStore } from 'react'
-import { type AuthConfig, CognitoError, globalSignOut, refreshAccessToken, type Tokens } from '@/lib/cognito'
+import { type AuthConfig, CognitoError, globalSignOut, refreshTokens, type Tokens } from '@/lib/cognito'
 import { highestRole, type Role } from '@/lib/roles'
 
 /** restoring: a refresh token from this browser session is being exchanged; expired: the session
@@ -132,10 +132,13 @@ function renew(): Promise<RenewResult> {
 
 async function renewOnce(): Promise<RenewResult> {
   const s = stored()
-  if (!config || !s) return (end('expired'), 'expired')
+  const cfg = config
+  if (!cfg || !s) return (end('expired'), 'expired')
   try {
-    const token = await refreshAccessToken(config, s.refreshToken)
-    startSession(config, { accessToken: token, refreshToken: s.refreshToken })
+    const tokens = await refreshTokens(cfg, s.refreshToken)
+    // Signed out (or in as someone else) while this was on its way: it belongs to nobody now.
+    if (stored()?.refreshToken !== s.refreshToken) return 'expired'
+    startSession(cfg, tokens)
     return 'renewed'
   } catch (e) {
     if (e instanceof CognitoError && e.kind === 'refused') return (end('expired'), 'expired')
@@ -158,8 +161,11 @@ export function accessToken(signal?: AbortSignal | null): Promise<string> {
  *  the token to retry with. A refused renewal waits for the person to sign in again. */
 export async function tokenAfterRefusal(used: string, signal?: AbortSignal | null): Promise<string> {
   if (access && access !== used) return access
+  const person = view.generation
   if ((await renew()) === 'unreachable')
     throw new CognitoError('network', 'network', 'Your session needs renewing, but the sign-in service cannot be reached. Try again shortly.')
+  // Signed out meanwhile: this request was the last person's, and is never sent as the next one's.
+  if (view.generation !== person) throw new Error('Signed out.')
   return accessToken(signal)
 }
 

@@ -48,6 +48,10 @@ export function installFakeApi(mode: Mode = {}) {
     newcomerDone: false,
     /** The API's view of a user's role, when it differs from the token's group (changed since sign-in). */
     roles: new Map<string, Role>(),
+    /** The app client rotates refresh tokens: each renewal answers a new one and revokes the old. */
+    rotate: false,
+    /** Cognito answers a renewal only once this resolves (a slow network), when set. */
+    refreshGate: null as Promise<void> | null,
   }
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
@@ -87,8 +91,13 @@ export function installFakeApi(mode: Mode = {}) {
         return tokens(user)
       }
       case 'AWSCognitoIdentityProviderService.InitiateAuth REFRESH_TOKEN_AUTH': {
+        await state.refreshGate
         const user = state.refreshTokens.get(params.REFRESH_TOKEN!)
         if (!user) return amz('NotAuthorizedException', 'Refresh Token has been revoked')
+        if (state.rotate) {
+          state.refreshTokens.delete(params.REFRESH_TOKEN!)
+          return tokens(user)
+        }
         return json(200, { AuthenticationResult: { AccessToken: issue(user), ExpiresIn: state.tokenLife, TokenType: 'Bearer' }, ChallengeParameters: {} })
       }
       case 'AWSCognitoIdentityProviderService.RespondToAuthChallenge NEW_PASSWORD_REQUIRED': {
