@@ -68,6 +68,9 @@ def test_a_first_visit_asks_to_sign_in_not_for_settings(
     dialog = page.get_by_role("dialog", name="Sign in")
     expect(dialog.get_by_label("Username")).to_be_visible()
     expect(page.get_by_role("dialog", name="Connection settings")).to_have_count(0)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # Chromium closes a modal on a second Escape: it opens again
+    expect(dialog.get_by_label("Username")).to_be_visible()
     expect(page.get_by_role("banner").get_by_text("Connected", exact=True)).to_have_count(1)
     assert axe_violations(page) == []
     assert_layout_sound(page)
