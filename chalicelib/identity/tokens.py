@@ -13,10 +13,12 @@ fetches again for every unknown `kid` a caller makes up.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +38,9 @@ REFETCH_INTERVAL_SECONDS = 60.0
 # After a failed fetch with nothing cached, answer 503 at once for this long instead of waiting
 # on the endpoint again for every request.
 FETCH_BACKOFF_SECONDS = 1.0
+
+# Accepted tokens remembered per container (each ~1-2 KB): a container serves few people at once.
+VERIFIED_TOKENS = 512
 
 FetchJwks = Callable[[str, float], bytes]
 
@@ -113,14 +118,26 @@ class SigningKeys:
 
 
 class TokenVerifier:
-    def __init__(self, keys: SigningKeys, issuer: str, client_id: str, accept_emulator_key: bool) -> None:
+    """Verifies a token once: the same token string, verified before and not expired since, is the
+    same person (a console sends one token with every request for up to an hour). Only accepted
+    tokens are remembered, at most VERIFIED_TOKENS of them, each until its `exp`."""
+
+    def __init__(self, keys: SigningKeys, issuer: str, client_id: str, accept_emulator_key: bool,
+                 clock: Callable[[], float] = time.time) -> None:
         self._keys = keys
         self._issuer = issuer
         self._client_id = client_id
         self._accept_emulator_key = accept_emulator_key
+        self._clock = clock
+        self._verified: OrderedDict[str, tuple[Person, float]] = OrderedDict()
+        self._verified_lock = threading.Lock()
 
     def verify(self, token: str, timeout: float | None = None) -> Person:
         """The person the access token names, or InvalidTokenError (or SigningKeysUnavailableError)."""
+        with self._verified_lock:
+            known = self._verified.get(token)
+        if known is not None and self._clock() < known[1]:
+            return known[0]
         key = self._key_for(token, timeout)
         try:
             claims: dict[str, Any] = jwt.decode(
@@ -128,15 +145,22 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "token_use", "client_id", "username"]})
         except jwt.InvalidTokenError as error:
             raise InvalidTokenError(f"{type(error).__name__}: {error}") from None
-        return self._person(claims)
+        person, expires_at = self._person(claims), float(claims["exp"])
+        if self._clock() >= expires_at:  # PyJWT checked it too; this clock is the one `known` uses
+            raise InvalidTokenError("expired")
+        self._remember(token, person, expires_at)
+        return person
+
+    def _remember(self, token: str, person: Person, expires_at: float) -> None:
+        with self._verified_lock:
+            self._verified[token] = (person, expires_at)
+            while len(self._verified) > VERIFIED_TOKENS:
+                self._verified.popitem(last=False)
 
     def _key_for(self, token: str, timeout: float | None) -> jwt.PyJWK:
         if len(token) > MAX_TOKEN_CHARS:
             raise InvalidTokenError(f"token of {len(token)} characters")
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.InvalidTokenError as error:
-            raise InvalidTokenError(f"malformed token: {error}") from None
+        header = _header(token)
         if header.get("alg") != ALGORITHM:
             raise InvalidTokenError(f"algorithm {header.get('alg')!r}")
         kid = header.get("kid")
@@ -160,6 +184,20 @@ class TokenVerifier:
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise InvalidTokenError("cognito:groups is not a list of names")
         return Person(username=username, groups=tuple(groups))
+
+
+def _header(token: str) -> dict[str, Any]:
+    """The token's JOSE header, read before its key is known. Not PyJWT's get_unverified_header,
+    which checks every character of the whole token, as `jwt.decode` then does again: half the
+    cost of a verification."""
+    segment = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except ValueError:  # not base64url (binascii.Error), not UTF-8 or not JSON
+        raise InvalidTokenError("malformed token header") from None
+    if not isinstance(header, dict) or token.count(".") != 2:
+        raise InvalidTokenError("not a signed JWT")
+    return header
 
 
 def issuer(region: str, user_pool_id: str) -> str:

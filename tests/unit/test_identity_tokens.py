@@ -216,6 +216,32 @@ def test_a_key_published_later_is_found_after_the_refetch_interval() -> None:
     assert verifier.verify(_token(key=FOREIGN_KEY, kid="rotated-in")).username == "ada"
 
 
+def test_a_token_verified_before_is_not_verified_again_until_it_expires() -> None:
+    # GIVEN a token verified once, then the pool's key set gone (nothing could verify it again)
+    endpoint = Endpoint()
+    keys = SigningKeys("https://jwks.example/", 2.0, endpoint, Clock())
+    now = [time.time()]
+    verifier = TokenVerifier(keys, ISSUER, CLIENT, accept_emulator_key=False, clock=lambda: now[0])
+    token = _token(exp=int(now[0]) + 60)
+    assert verifier.verify(token).username == "ada"
+    keys._keys.clear()  # the test's way to see whether it is verified again
+    endpoint.down = True
+    # WHEN it comes again THEN it is the same person, without a verification
+    assert verifier.verify(token).username == "ada"
+    # WHEN it has expired THEN it is verified again, and refused
+    now[0] += 61
+    with pytest.raises((InvalidTokenError, SigningKeysUnavailableError)):
+        verifier.verify(token)
+
+
+def test_an_expired_token_is_refused_by_the_verifiers_clock_too() -> None:
+    now = time.time() + 3600
+    verifier = TokenVerifier(SigningKeys("https://jwks.example/", 2.0, Endpoint(), Clock()), ISSUER, CLIENT,
+                             accept_emulator_key=False, clock=lambda: now)
+    with pytest.raises(InvalidTokenError):
+        verifier.verify(_token(exp=int(time.time()) + 60))
+
+
 def test_a_fetch_waits_no_longer_than_the_request_allows() -> None:
     endpoint = Endpoint()
     _verifier(endpoint).verify(_token(), timeout=0.3)
