@@ -66,9 +66,8 @@ api_url="$(deploy output api_url)"
 make --no-print-directory frontend/node_modules/.synced  # the pinned pnpm, from frontend/pnpm-lock.yaml
 (
   cd frontend
-  # People sign in (GET /auth/config says where); no key belongs in the public bundle: an empty
-  # VITE_API_KEY keeps any (frontend/.env has the local one) out of it.
-  VITE_API_BASE_URL="$api_url" VITE_API_KEY="" npm run build
+  # People sign in (GET /auth/config says where): the bundle holds the API's URL and no key.
+  VITE_API_BASE_URL="$api_url" npm run build
 )
 
 step "Edge stack (API key, usage plan, console hosting)"

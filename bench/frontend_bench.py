@@ -246,7 +246,7 @@ def main() -> None:
         try:
             api = stack.enter_context(local_api(web_port))
             api_url = api.api_url
-            env = {"VITE_API_BASE_URL": api_url, "VITE_API_KEY": api.api_key}
+            env = {"VITE_API_BASE_URL": api_url}
             line("local api for lighthouse", "up", api.api_url)
         except Exception as exc:  # report it, and measure the SPA without its API
             line("local api for lighthouse", "down", f"({type(exc).__name__}: {exc})")

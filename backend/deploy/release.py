@@ -53,7 +53,7 @@ class ReleaseError(Exception):
 
 def build_console(root: Path) -> Path:
     """The console built once for every stage: no API key, the API's URL a placeholder."""
-    env = {"VITE_API_BASE_URL": API_URL_PLACEHOLDER, "VITE_API_KEY": ""}
+    env = {"VITE_API_BASE_URL": API_URL_PLACEHOLDER}
     subprocess.run(["npm", "run", "build"], cwd=root / "frontend", env={**os.environ, **env}, check=True)
     dist = root / "frontend" / "dist"
     if not any(API_URL_PLACEHOLDER in p.read_text(errors="ignore") for p in _text_files(dist)):

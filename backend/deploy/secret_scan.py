@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.deploy.stage import ROOT
+from chalicelib.config import DEFAULT_LOCAL_API_KEY
 
 SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.IGNORECASE)
 MIN_SECRET_LENGTH = 8  # shorter values ("true", "1") would match everywhere and protect nothing
@@ -35,9 +36,10 @@ SHAPES = {
 # AWS's documentation ends its placeholder keys in EXAMPLE (AKIAIOSFODNN7EXAMPLE), and botocore's
 # bundled examples quote them: not credentials.
 PLACEHOLDER_SUFFIX = b"EXAMPLE"
+LOCAL_KEY = "LOCAL_API_KEY (chalicelib/config.py)"
 # Known values accepted in one place each, and why. (setting, file inside the zip) -> reason.
 ACCEPTED: dict[tuple[str, str], str] = {
-    ("VITE_API_KEY (frontend/.env)", "chalicelib/config.py"):
+    (LOCAL_KEY, "chalicelib/config.py"):
         "the local stack's published placeholder key (make dev prints it), chalicelib/config.py's "
         "fallback for the local stage only; deployed stages do not read it (API Gateway checks keys). "
         "Still a finding anywhere else, the console build above all.",
@@ -84,6 +86,8 @@ def known_secrets(root: Path = ROOT) -> dict[str, str]:
     for scope in scopes:
         for name, value in scope.get("environment_variables", {}).items():
             found[f"{name} (.chalice/config.json)"] = str(value)
+    # The local stage's machine key: published (make dev prints it), never to be shipped but here.
+    found[LOCAL_KEY] = DEFAULT_LOCAL_API_KEY
     # A *_PARAMETER names where a secret is kept (an SSM name), not the secret.
     return {k: v for k, v in found.items() if SECRET_NAME.search(k.split(" ")[0])
             and not k.split(" ")[0].endswith("_PARAMETER")

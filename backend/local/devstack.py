@@ -511,7 +511,7 @@ class DevStack:
         if not vite.exists():
             raise StartupError("the console is not installed: run `make dev` (it installs it with pnpm)")
         self._web_started = True
-        env = {"VITE_API_BASE_URL": self.api_url, "VITE_API_KEY": self.api_key}
+        env = {"VITE_API_BASE_URL": self.api_url}
         listen = ["--host", "127.0.0.1", "--port", str(self.web_port), "--strictPort"]
         if not built:
             self._spawn("console", [str(vite), *listen, "--clearScreen", "false"], cwd=FRONTEND, env=env)

@@ -6,7 +6,7 @@ The API answers CORS itself (chalicelib/api/edge.py) and so do API Gateway's own
 
 from __future__ import annotations
 
-ALLOWED_HEADERS = "content-type, x-api-key, idempotency-key"
+ALLOWED_HEADERS = "authorization, content-type, x-api-key, idempotency-key"
 EXPOSED_HEADERS = "Location, Retry-After, Idempotent-Replayed, WWW-Authenticate"
 
 

@@ -10,19 +10,19 @@ from pathlib import Path
 from backend.deploy import secret_scan
 from tests.infra.conftest import ROOT, Built
 
-LOCAL_KEY = "VITE_API_KEY (frontend/.env)"
+LOCAL_KEY = secret_scan.LOCAL_KEY
 
 
 def scan(*paths: Path) -> list[str]:
     return [str(f) for f in secret_scan.scan(list(paths), secret_scan.known_secrets())]
 
 
-def test_it_knows_the_local_env_key() -> None:
+def test_it_knows_the_local_stage_key() -> None:
     assert LOCAL_KEY in secret_scan.known_secrets()
 
 
 def test_a_planted_env_value_in_the_console_build_is_caught(tmp_path: Path) -> None:
-    # GIVEN a console build whose bundle carries frontend/.env's key
+    # GIVEN a console build whose bundle carries the local stage's key
     key = secret_scan.known_secrets()[LOCAL_KEY]
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text('<div id="root"></div>')

@@ -341,6 +341,8 @@ def test_response_headers_policy_sets_hsts_csp_nosniff_and_frame_deny(stage_buil
     csp_text, variables = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
     # In the one-stack package the API origin is Chalice's RestAPI, bound by the build.
     assert "connect-src 'self' ${ApiOrigin}" in csp_text
+    # The console signs people in with direct calls to Cognito's regional endpoint.
+    assert "connect-src 'self' ${ApiOrigin} https://cognito-idp.${AWS::Region}.amazonaws.com;" in csp_text
     assert variables["ApiOrigin"] == {
         "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
     }
