@@ -14,7 +14,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from backend.local.emulator import read_json_templates_as_json
+from backend.local.emulator import read_json_templates_as_json, share_cognito_signing_key
 from backend.local.gateway import authorize_like_api_gateway
 from chalicelib import wiring
 from chalicelib.identity.roles import ROLES
@@ -147,6 +147,7 @@ def anonymous(chalice_client: Client) -> Api:
 
 @pytest.fixture
 def people(aws: None, monkeypatch: pytest.MonkeyPatch) -> People:
+    share_cognito_signing_key()  # moto reads its one key afresh for each pool otherwise
     idp: Any = clients().client("cognito-idp")
     pool = idp.create_user_pool(PoolName="customer-ids-functional")["UserPool"]["Id"]
     client = idp.create_user_pool_client(

@@ -186,7 +186,7 @@ def test_preflight_works_without_a_key(anonymous: Api, path: str) -> None:
                                   "access-control-request-method": "PUT"})
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
-    assert headers["Access-Control-Allow-Headers"] == "content-type, x-api-key, idempotency-key"
+    assert headers["Access-Control-Allow-Headers"] == "authorization, content-type, x-api-key, idempotency-key"
     assert "OPTIONS" in headers["Access-Control-Allow-Methods"]
 
 

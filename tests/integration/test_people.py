@@ -26,6 +26,7 @@ from backend.local.user_pool import ROLES, UserPoolError, provision
 from chalicelib.api.openapi import operations
 from chalicelib.http.operations import Operation
 from tests.integration.people import (
+    HTTP,
     bearer,
     cognito_call,
     emulator_signing_key,
@@ -133,15 +134,15 @@ def assert_error(response: httpx.Response, status: int, code: str) -> None:
 @pytest.mark.parametrize("credential", CREDENTIALS)
 @pytest.mark.parametrize("op", GUARDED, ids=route)
 def test_every_route_answers_each_credential_as_the_role_table_says(
-    stack: DevStack, people: dict[str, dict[str, Any]], forged: dict[str, str], op: Operation,
-    credential: str,
+    stack: DevStack, anonymous: httpx.Client, people: dict[str, dict[str, Any]], forged: dict[str, str],
+    op: Operation, credential: str,
 ) -> None:
     # GIVEN a call of the route with one kind of credential
     method, path, body = request_of(op)
     headers = headers_for(credential, stack, people, forged)
 
     # WHEN it is sent to the local API
-    response = httpx.request(method, f"{stack.api_url}{path}", headers=headers, timeout=30, **body)
+    response = anonymous.request(method, path, headers=headers, **body)
 
     # THEN it is let through exactly when the role table allows it
     kind, _, detail = credential.partition(": ")
@@ -159,10 +160,10 @@ def test_every_route_answers_each_credential_as_the_role_table_says(
 
 @pytest.mark.parametrize("op", [op for op in operations() if op.public], ids=route)
 def test_a_public_route_needs_no_credential_and_ignores_a_bad_one(
-    stack: DevStack, forged: dict[str, str], op: Operation,
+    anonymous: httpx.Client, forged: dict[str, str], op: Operation,
 ) -> None:
     for headers in ({}, bearer(forged["alg none"]), {"x-api-key": "not-the-local-key"}):
-        response = httpx.request(op.method.upper(), f"{stack.api_url}{op.path}", headers=headers, timeout=30)
+        response = anonymous.request(op.method.upper(), op.path, headers=headers)
         assert response.status_code == op.status, f"{headers}: {response.status_code} {response.text}"
 
 
@@ -172,15 +173,14 @@ def test_every_guarded_route_declares_one_of_the_roles() -> None:
 
 
 def test_the_people_usage_key_cannot_be_presented_as_an_api_key(stack: DevStack) -> None:
-    response = httpx.get(f"{stack.api_url}/customers", headers={"x-api-key": stack.people_api_key},
-                         timeout=30)
+    response = HTTP.get(f"{stack.api_url}/customers", headers={"x-api-key": stack.people_api_key})
     assert response.status_code in (401, 403), response.text
     assert response.json()["error"]["code"] in ("unauthenticated", "forbidden")
 
 
 def test_auth_config_tells_any_client_where_to_sign_in_with_no_credential(stack: DevStack) -> None:
     assert stack.user_pool is not None
-    response = httpx.get(f"{stack.api_url}/auth/config", timeout=30)
+    response = HTTP.get(f"{stack.api_url}/auth/config")
     assert response.status_code == 200, response.text
     assert response.json() == {"region": REGION, "userPoolId": stack.user_pool.pool_id,
                                "clientId": stack.user_pool.client_id, "endpoint": f"{stack.emulator_url}/"}
@@ -205,7 +205,7 @@ def test_a_refreshed_access_token_is_accepted_and_a_signed_out_refresh_token_is_
         "AuthParameters": {"REFRESH_TOKEN": signed_in["RefreshToken"]}})
     # THEN the new access token works at the API
     new_token = refreshed.json()["AuthenticationResult"]["AccessToken"]
-    listed = httpx.get(f"{stack.api_url}/customers?limit=1", headers=bearer(new_token), timeout=30)
+    listed = HTTP.get(f"{stack.api_url}/customers?limit=1", headers=bearer(new_token))
     assert listed.status_code == 200, listed.text
     # WHEN the person signs out everywhere; THEN the refresh token no longer refreshes
     assert cognito_call(stack, "GlobalSignOut", {"AccessToken": new_token}).status_code == 200
@@ -230,7 +230,7 @@ def test_the_emulator_answers_a_browsers_sign_in_and_serves_the_pools_keys(stack
     # GIVEN the console's origin: its preflight, then its unsigned InitiateAuth
     preflight = httpx.options(f"{stack.emulator_url}/", headers={
         "Origin": origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type,x-amz-target"}, timeout=30)
+        "Access-Control-Request-Headers": "content-type,x-amz-target"})
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] in (origin, "*")
     assert "x-amz-target" in preflight.headers["Access-Control-Allow-Headers"].lower()
@@ -239,7 +239,7 @@ def test_the_emulator_answers_a_browsers_sign_in_and_serves_the_pools_keys(stack
         "AuthParameters": {"USERNAME": "viewer", "PASSWORD": stack.user_password}}, origin=origin)
     assert signed_in.status_code == 200 and signed_in.headers["Access-Control-Allow-Origin"] in (origin, "*")
     # THEN the pool's key set is where the API looks for it, with the key the token names
-    jwks = httpx.get(f"{stack.emulator_url}/{stack.user_pool.pool_id}/.well-known/jwks.json", timeout=30)
+    jwks = HTTP.get(f"{stack.emulator_url}/{stack.user_pool.pool_id}/.well-known/jwks.json")
     assert jwks.status_code == 200
     token = json.loads(signed_in.content)["AuthenticationResult"]["AccessToken"]
     assert signed_by_a_key_of(token, jwks.json())
