@@ -9,8 +9,8 @@ Run from the repository root: `.venv/bin/python bench/frontend_bench.py` (`make 
    serves the console's build with `vite preview` on a port the API allows, and runs Lighthouse
    (frontend's pinned devDependency) in headless Debian Chromium: mobile (its default) and desktop,
    each in the light and the dark theme: performance and accessibility scores (targets >= 95 and 100).
-   A fresh profile is a first visit, so Lighthouse scores the list with the first-run settings
-   dialog open over it (the list's API calls still run behind it).
+   A fresh profile is a first visit, so Lighthouse scores what a person meets first: the sign-in
+   form over the empty page (the connection check's API calls still run behind it).
 3. Single Lighthouse runs vary (its docs advise the median of several), all the more on a shared
    machine: each preset runs RUNS times, round-robin so a busy spell hits every preset alike, and
    each figure is the median with its range, next to the 1-minute load average and Lighthouse's own

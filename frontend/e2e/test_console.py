@@ -166,6 +166,7 @@ def test_add_search_details_copy_delete(
     row(page, new_id).get_by_role("button", name=f"Details of {new_id}").click()
     details = page.get_by_role("dialog", name="Customer ID details")
     expect(details).to_contain_text("api")
+    expect(details).to_contain_text(re.compile(r"Created by\s*admin"))  # the signed-in person who added it
     assert axe_violations(page) == []
     details.get_by_role("button", name="Delete", exact=True).click()  # immediate: Undo is in the toast
 

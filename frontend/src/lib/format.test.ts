@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { formatCount, formatTime } from '@/lib/format'
+import { formatActor, formatCount, formatTime } from '@/lib/format'
 
 describe('format', () => {
+  it('names who made a write: a person by name, a key as a key, and says when nobody was recorded', () => {
+    expect(formatActor({ kind: 'person', name: 'ada' })).toBe('ada')
+    expect(formatActor({ kind: 'key', name: 'customer-ids-prod-console' })).toBe('customer-ids-prod-console (API key)')
+    expect(formatActor(null)).toBe('not recorded')
+  })
+
   it('groups thousands in counts', () => {
     expect([0, 999, 1000, 12_345, 1_234_567].map(formatCount)).toEqual(['0', '999', '1,000', '12,345', '1,234,567'])
   })

@@ -22,3 +22,9 @@ export function formatDuration(fromIso: string, toIso: string): string {
   if (!Number.isFinite(ms) || ms < 0) return '–'
   return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`
 }
+
+/** Who made a write, as the API records it (`createdBy`, `submittedBy`); null: before writes were attributed. */
+export function formatActor(actor: { kind: 'person' | 'key'; name: string } | null): string {
+  if (!actor) return 'not recorded'
+  return actor.kind === 'key' ? `${actor.name} (API key)` : actor.name
+}

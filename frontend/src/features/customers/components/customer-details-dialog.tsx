@@ -6,7 +6,7 @@ import { customerQuery } from '@/features/customers/api/get-customer'
 import { idSubmissionsQuery } from '@/features/customers/api/list-id-submissions'
 import { customerKeys } from '@/features/customers/api/list-customers'
 import { ApiError } from '@/lib/api-client'
-import { formatTime } from '@/lib/format'
+import { formatActor, formatTime } from '@/lib/format'
 import { failure } from '@/lib/outcome'
 import { SUBMISSIONS_LIMIT_MAX } from '@/types/limits'
 
@@ -41,6 +41,8 @@ function Details({ id, onDelete }: { id: string; onDelete: ((id: string) => void
         </dd>
         <dt>Created</dt>
         <dd>{value(q.data && formatTime(q.data.createdAt))}</dd>
+        <dt>Created by</dt>
+        <dd>{value(q.data && formatActor(q.data.createdBy))}</dd>
         <dt>Source</dt>
         <dd>{value(q.data?.source)}</dd>
       </dl>
@@ -70,7 +72,7 @@ function Submissions({ id }: { id: string }) {
             {q.data.map((s) => (
               <li key={s.submissionId} className="wrap-anywhere">
                 {formatTime(s.submittedAt)}: {s.status.toLowerCase()}{s.outcome && ` (${s.outcome.replace('_', ' ')})`}
-                <span className="muted"> · {s.submissionId}</span>
+                <span className="muted"> · by {formatActor(s.submittedBy)} · {s.submissionId}</span>
               </li>
             ))}
           </ul>

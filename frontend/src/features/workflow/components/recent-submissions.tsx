@@ -5,7 +5,7 @@ import { statusChip } from '@/features/workflow/describe-submission'
 import { StatusChip } from '@/features/workflow/components/status-chip'
 import { isFinal } from '@/features/workflow/types'
 import { isConnectionError } from '@/lib/api-client'
-import { formatDuration, formatTime } from '@/lib/format'
+import { formatActor, formatDuration, formatTime } from '@/lib/format'
 import { failure } from '@/lib/outcome'
 
 /** The latest submissions, refreshing by themselves; each with its chip, duration and copyable ID.
@@ -37,7 +37,7 @@ export function RecentSubmissions({ canSubmit }: { canSubmit: boolean }) {
                 <CopyButton value={s.submissionId} what="submission ID" />
               </div>
               <p className="muted">
-                {formatTime(s.submittedAt)}
+                {formatTime(s.submittedAt)} · by {formatActor(s.submittedBy)}
                 {isFinal(s) && <> · took {formatDuration(s.submittedAt, s.updatedAt)}</>}
                 {s.error && <> · {s.error}</>}
               </p>
