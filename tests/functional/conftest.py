@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from backend.local.emulator import read_json_templates_as_json, share_cognito_signing_key
 from backend.local.gateway import authorize_like_api_gateway
+from backend.local.user_pool import provision
 from chalicelib import wiring
 from chalicelib.identity.roles import ROLES
 from tests.clients import clients
@@ -149,17 +150,10 @@ def anonymous(chalice_client: Client) -> Api:
 def people(aws: None, monkeypatch: pytest.MonkeyPatch) -> People:
     share_cognito_signing_key()  # moto reads its one key afresh for each pool otherwise
     idp: Any = clients().client("cognito-idp")
-    pool = idp.create_user_pool(PoolName="customer-ids-functional")["UserPool"]["Id"]
-    client = idp.create_user_pool_client(
-        UserPoolId=pool, ClientName="console",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    for role in (*ROLES, NO_ROLE):
-        idp.admin_create_user(UserPoolId=pool, Username=role, MessageAction="SUPPRESS")
-        idp.admin_set_user_password(UserPoolId=pool, Username=role, Password=PASSWORD, Permanent=True)
-        if role != NO_ROLE:
-            idp.create_group(UserPoolId=pool, GroupName=role)
-            idp.admin_add_user_to_group(UserPoolId=pool, Username=role, GroupName=role)
+    made = provision(idp, PASSWORD)  # make dev's pool, client, groups and users, in-process
+    pool, client = made.pool_id, made.client_id
+    idp.admin_create_user(UserPoolId=pool, Username=NO_ROLE, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username=NO_ROLE, Password=PASSWORD, Permanent=True)
     monkeypatch.setenv("COGNITO_USER_POOL_ID", pool)
     monkeypatch.setenv("COGNITO_CLIENT_ID", client)
     wiring.install(wiring.Services(fetch_jwks=emulator_jwks))
